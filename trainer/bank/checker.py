@@ -1,0 +1,185 @@
+"""Type-checks loaded YAML against :mod:`trainer.bank.schema`, collecting every problem."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from trainer.bank.problems import Problem
+from trainer.bank.safeyaml import Pos, YMap, YSeq
+from trainer.bank.schema import ID_RE, KEY_RE, OBJECTS, F
+
+_ROLES = ("employee", "contractor", "uniformed")
+_TYPE_WORDS = {
+    "str": "a line of text", "text": "text", "id": "an identifier", "key": "a source key",
+    "int": "a whole number", "bool": "true or false", "ids": "a list of identifiers",
+    "keys": "a list of source keys", "strs": "a list of text lines", "roles": "a list of roles",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) < 40 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """' — did you mean 'x'?' for the closest option, or ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class Checker:
+    """Checks objects field by field; problems accumulate in ``self.problems``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.path, pos[0], pos[1], message))
+
+    def check_object(self, value: Any, kind: str, pos: Pos, what: str) -> YMap | None:
+        """Check a mapping of ``kind``; returns it when usable (missing fields are reported)."""
+        if not isinstance(value, YMap):
+            self.add(pos, f"{what} must be a mapping of keys to values, not {_describe(value)}")
+            return None
+        fields = OBJECTS[kind]
+        names = [f.name for f in fields]
+        ok = True
+        for key in value:
+            if key not in names:
+                self.add(
+                    value.where_key(key),
+                    f"unknown key '{key}' in {what}{suggest(key, names)}"
+                    f" (allowed: {', '.join(names)})",
+                )
+        for f in fields:
+            if f.name not in value:
+                if f.required:
+                    self.add(value.pos, f"{what} is missing required key '{f.name}' ({f.doc})")
+                    ok = False
+                continue
+            if not self.check_field(value, f, what):
+                ok = False
+        return value if ok else None
+
+    def check_field(self, obj: YMap, f: F, what: str) -> bool:
+        value = obj[f.name]
+        pos = obj.where(f.name)
+        t = f.type
+        label = f"'{f.name}' in {what}"
+        if t.startswith("list:"):
+            kind = t[5:]
+            if not isinstance(value, YSeq) or not value:
+                self.add(pos, f"{label} must be a non-empty list of {kind.lower()} mappings")
+                return False
+            good = True
+            for i, item in enumerate(value):
+                if self.check_object(item, kind, value.item_pos[i], f"{kind.lower()} {i + 1}") is None:
+                    good = False
+            return good
+        if t.startswith("map:"):
+            kind = t[4:]
+            if not isinstance(value, YMap) or not value:
+                self.add(pos, f"{label} must be a non-empty mapping of key → {kind.lower()}")
+                return False
+            good = True
+            for key in value:
+                if not KEY_RE.match(key):
+                    self.add(value.where_key(key), f"source key '{key}' must be letters, digits, '-' or '_'")
+                    good = False
+                if self.check_object(value[key], kind, value.where(key), f"{kind.lower()} '{key}'") is None:
+                    good = False
+            return good
+        return self.check_scalar(value, pos, f, label)
+
+    def check_scalar(self, value: Any, pos: Pos, f: F, label: str) -> bool:
+        t = f.type
+        expected = _TYPE_WORDS.get(t, t)
+        if t in ("str", "text"):
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                self.add(pos, f"{label} must be {expected}, not {_describe(value)}")
+                return False
+            if not str(value).strip():
+                self.add(pos, f"{label} must not be empty")
+                return False
+            return True
+        if t == "id":
+            if not isinstance(value, str) or not ID_RE.match(value):
+                self.add(
+                    pos,
+                    f"{label} must be an identifier of lowercase letters, digits, '-' or '_' "
+                    f"(got {_describe(value)})",
+                )
+                return False
+            return True
+        if t == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(pos, f"{label} must be a whole number, not {_describe(value)}")
+                return False
+            if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
+                self.add(pos, f"{label} must be between {f.min} and {f.max}, not {value}")
+                return False
+            return True
+        if t == "bool":
+            if not isinstance(value, bool):
+                self.add(pos, f"{label} must be true or false, not {_describe(value)}")
+                return False
+            return True
+        if t.startswith("enum:") or t.startswith("const:"):
+            options = t.split(":", 1)[1].split("|")
+            if value not in options:
+                self.add(
+                    pos,
+                    f"{label} must be one of {', '.join(options)}, not {_describe(value)}"
+                    f"{suggest(str(value), options)}",
+                )
+                return False
+            return True
+        if t in ("ids", "keys", "strs", "roles"):
+            return self.check_list(value, pos, t, label)
+        raise ValueError(t)  # pragma: no cover
+
+    def check_list(self, value: Any, pos: Pos, t: str, label: str) -> bool:
+        if not isinstance(value, YSeq) or not value:
+            self.add(pos, f"{label} must be a non-empty list, e.g. [a, b], not {_describe(value)}")
+            return False
+        good = True
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            ipos = value.item_pos[i]
+            if t == "strs":
+                if not isinstance(item, str) or not item.strip():
+                    self.add(ipos, f"item {i + 1} of {label} must be text, not {_describe(item)}")
+                    good = False
+                continue
+            if t == "roles":
+                if item not in _ROLES:
+                    self.add(
+                        ipos,
+                        f"unknown role {_describe(item)} in {label}{suggest(str(item), _ROLES)}"
+                        f" (roles: {', '.join(_ROLES)})",
+                    )
+                    good = False
+            else:
+                pattern = ID_RE if t == "ids" else KEY_RE
+                if not isinstance(item, str) or not pattern.match(item):
+                    self.add(ipos, f"item {i + 1} of {label} is not a valid identifier: {_describe(item)}")
+                    good = False
+            if isinstance(item, str):
+                if item in seen:
+                    self.add(ipos, f"'{item}' appears twice in {label}; remove the repeat")
+                    good = False
+                seen.add(item)
+        return good

@@ -1,0 +1,195 @@
+"""The domain model of a course: frozen dataclasses, built only by the loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["employee", "contractor", "uniformed"]
+ROLES: tuple[Role, ...] = ("employee", "contractor", "uniformed")
+StepType = Literal["single", "multi", "truefalse"]
+Scoring = Literal["proportional", "all-or-nothing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    publisher: str
+    year: int | None = None
+    url: str | None = None
+
+    def citation(self) -> str:
+        """One-line citation: title, publisher, year and URL where known."""
+        parts = [self.title, self.publisher]
+        if self.year:
+            parts.append(str(self.year))
+        text = ", ".join(p for p in parts if p)
+        return f"{text}. {self.url}" if self.url else text
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+    next: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    type: StepType
+    prompt: str
+    points: int
+    choices: tuple[Choice, ...]
+    explanation: str
+    sources: tuple[str, ...]
+    shuffle: bool = True
+    scoring: Scoring = "proportional"
+    next: str | None = None
+
+    def choice(self, choice_id: str) -> Choice:
+        for c in self.choices:
+            if c.id == choice_id:
+                return c
+        raise KeyError(choice_id)
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.choices if c.correct)
+
+    def next_after(self, choice_ids: frozenset[str]) -> str | None:
+        """The step an answer leads to, or None when the scenario ends."""
+        if self.type == "multi" or not choice_ids:
+            return self.next
+        (only,) = choice_ids
+        chosen = self.choice(only)
+        return chosen.next if chosen.next is not None else self.next
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    title: str
+    narrative: str
+    tags: tuple[str, ...]
+    start: str
+    steps: tuple[Step, ...]
+    roles: tuple[Role, ...]
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    title: str
+    version: str
+    summary: str
+    objectives: tuple[str, ...]
+    roles: tuple[Role, ...]
+    pass_mark: int
+    estimated_minutes: int
+    sources: dict[str, Source]
+    scenarios: tuple[Scenario, ...]
+    content_note: str | None = None
+    path: Path = field(default=Path(), compare=False)
+    sha256: str = ""
+
+    def scenarios_for(self, role: Role) -> tuple[Scenario, ...]:
+        """The scenarios a learner in ``role`` takes, in order."""
+        return tuple(s for s in self.scenarios if role in s.roles)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        raise KeyError(scenario_id)
+
+    @property
+    def step_count(self) -> int:
+        return sum(len(s.steps) for s in self.scenarios)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseModule:
+    """A module's place in a course: its order, whether it is required, and for whom."""
+
+    id: str
+    file: str
+    required: bool
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    phone: str | None = None
+    text: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSection:
+    heading: str
+    lines: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    title: str
+    sections: tuple[ResourceSection, ...]
+    contacts: tuple[Contact, ...]
+    sources: dict[str, Source]
+
+    def as_lines(self) -> list[str]:
+        """The resources as plain lines that read well aloud, one fact per line."""
+        lines = [self.title, ""]
+        for contact in self.contacts:
+            lines.append(contact.name)
+            if contact.phone:
+                lines.append(f"  Phone: {contact.phone}")
+            if contact.text:
+                lines.append(f"  Text: {contact.text}")
+            if contact.url:
+                lines.append(f"  Web: {contact.url}")
+            if contact.note:
+                lines.append(f"  {contact.note}")
+        for section in self.sections:
+            lines.extend(["", section.heading])
+            lines.extend(f"  - {line}" for line in section.lines)
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    title: str
+    version: str
+    certificate_title: str
+    issuer: str
+    validity_months: int
+    modules: tuple[CourseModule, ...]
+    module_map: dict[str, Module]
+    resources: Resources
+    path: Path = field(default=Path(), compare=False)
+    sha256: str = ""
+
+    def modules_for(self, role: Role) -> list[tuple[CourseModule, Module]]:
+        """Modules a learner in ``role`` sees, in course order."""
+        return [(cm, self.module_map[cm.id]) for cm in self.modules if role in cm.roles]
+
+    def required_for(self, role: Role) -> list[Module]:
+        return [m for cm, m in self.modules_for(role) if cm.required]
+
+    def module(self, module_id: str) -> Module:
+        return self.module_map[module_id]

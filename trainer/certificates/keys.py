@@ -1,0 +1,178 @@
+"""The issuer's Ed25519 key: create on first use, load, public PEM and fingerprint.
+
+The local key lives in the data directory as ``issuer-key.pem`` (PEM, PKCS#8, unencrypted),
+created with mode 0600 at ``open`` time (never widened then narrowed). An organisation can
+keep its own key elsewhere and pass it with ``--issuer-key FILE``. A key file that exists
+but cannot be read is reported and never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+ISSUER_KEY_FILENAME = "issuer-key.pem"
+MAX_KEY_FILE_BYTES = 64 * 1024
+
+
+class CertificateKeyError(Exception):
+    """Base for key problems; the message is meant for the user."""
+
+
+class IssuerKeyError(CertificateKeyError):
+    """The issuer key file is missing, unreadable or damaged."""
+
+
+class PublicKeyError(CertificateKeyError):
+    """A public key file is unreadable or not an Ed25519 public key."""
+
+
+def default_issuer_key_path(data_dir: Path | str) -> Path:
+    return Path(data_dir) / ISSUER_KEY_FILENAME
+
+
+def raw_public_bytes(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def fingerprint(key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
+    """First 16 bytes of SHA-256 of the raw 32-byte public key, as 8 groups of 4 hex digits."""
+    if isinstance(key, Ed25519PrivateKey):
+        key = key.public_key()
+    digest = hashlib.sha256(raw_public_bytes(key)).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def public_key_pem(key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
+    if isinstance(key, Ed25519PrivateKey):
+        key = key.public_key()
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
+
+
+def _private_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def _read_limited(path: Path, what: str, error: type[CertificateKeyError]) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_KEY_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise error(f"{what} {path} does not exist.") from None
+    except IsADirectoryError:
+        raise error(f"{what} {path} is a directory, not a key file.") from None
+    except OSError as exc:
+        raise error(f"{what} {path} cannot be read: {exc.strerror or exc}.") from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise error(f"{what} {path} is too large to be a key file.")
+    return data
+
+
+def load_issuer_key(path: Path | str) -> Ed25519PrivateKey:
+    """Load an Ed25519 private key (PEM PKCS#8). Raise IssuerKeyError with a clear message."""
+    path = Path(path)
+    data = _read_limited(path, "The issuer key file", IssuerKeyError)
+    damaged = (
+        f"The issuer key file {path} is damaged or is not an unencrypted Ed25519 private key "
+        "in PEM (PKCS#8) format. It has been left exactly as it is. Restore it from a backup, "
+        "or point --issuer-key at the right file. Only if the key is truly lost, move the file "
+        "aside yourself; a new key will then be created, and certificates signed with the old "
+        "key will verify only against the old public key."
+    )
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError:
+        raise IssuerKeyError(
+            f"The issuer key file {path} is password-protected; trainer needs an unencrypted "
+            "PKCS#8 PEM key (keep the file itself protected: mode 0600, on a controlled machine)."
+        ) from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise IssuerKeyError(damaged) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise IssuerKeyError(
+            f"The issuer key file {path} holds a {type(key).__name__.replace('_', '')} key; "
+            "certificates need an Ed25519 key (e.g. `trainer keys generate FILE` or "
+            "`openssl genpkey -algorithm ed25519 -out FILE`). The file was not changed."
+        )
+    return key
+
+
+def create_issuer_key(path: Path | str) -> Ed25519PrivateKey:
+    """Create a new key file at ``path`` with mode 0600. Never replaces an existing file.
+
+    The key is written to a private temporary file in the same directory (created 0600 with
+    O_EXCL), flushed to disk, then hard-linked into place, which fails if ``path`` already
+    exists; so a crash never leaves a half-written key under the real name and a concurrent
+    creator cannot be overwritten.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = Ed25519PrivateKey.generate()
+    pem = _private_pem(key)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            # File systems without hard links: fall back to an exclusive create.
+            fd2 = os.open(path, flags, 0o600)
+            with os.fdopen(fd2, "wb") as fh:
+                fh.write(pem)
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return key
+
+
+def load_or_create_issuer_key(path: Path | str, *, create: bool = True) -> tuple[Ed25519PrivateKey, bool]:
+    """Return (key, created). Creates the key only if no file exists at ``path``."""
+    path = Path(path)
+    if create and not os.path.lexists(path):
+        try:
+            return create_issuer_key(path), True
+        except FileExistsError:
+            pass  # someone else created it a moment ago: use theirs
+    return load_issuer_key(path), False
+
+
+def load_public_key(path: Path | str) -> Ed25519PublicKey:
+    """Load a published public key (PEM SubjectPublicKeyInfo). A private key file is accepted too."""
+    path = Path(path)
+    data = _read_limited(path, "The public key file", PublicKeyError)
+    key: object
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, UnsupportedAlgorithm):
+        try:
+            key = serialization.load_pem_private_key(data, password=None).public_key()
+        except (TypeError, ValueError, UnsupportedAlgorithm):
+            raise PublicKeyError(
+                f"The public key file {path} is not an Ed25519 public key in PEM format "
+                "(-----BEGIN PUBLIC KEY-----)."
+            ) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise PublicKeyError(f"The public key file {path} does not hold an Ed25519 key.")
+    return key

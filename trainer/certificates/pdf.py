@@ -1,0 +1,305 @@
+"""Render a one-page certificate PDF with reportlab.
+
+Text is real text in an embedded DejaVu Sans subset (shipped in trainer/fonts with its
+licence), so any name in the Basic Multilingual Plane that DejaVu covers renders and can be
+copied or read aloud. The verification token is drawn as text (Courier: it is pure ASCII)
+and as a QR code, and is also stored in the PDF's Keywords so ``trainer verify`` can read it
+back and compare both copies.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .payload import CertificatePayload
+
+PAPER_SIZES = {"letter": landscape(LETTER), "a4": landscape(A4)}
+FONT = "TrainerDejaVuSans"
+FONT_BOLD = "TrainerDejaVuSans-Bold"
+MONO = "Courier"  # built-in; the token is ASCII only
+TOKEN_LABEL = "Verification code"
+DOC_LANG = "en"
+
+INK = colors.HexColor("#1b2a41")
+ACCENT = colors.HexColor("#2f5d8a")
+MUTED = colors.HexColor("#55606e")
+RULE = colors.HexColor("#b8c4d2")
+
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+
+def _font_bytes(name: str) -> bytes:
+    return resources.files("trainer").joinpath("fonts", name).read_bytes()
+
+
+def register_fonts() -> None:
+    """Register the shipped fonts with reportlab once per process."""
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _font_lock:
+        if _fonts_ready:
+            return
+        pdfmetrics.registerFont(TTFont(FONT, io.BytesIO(_font_bytes("DejaVuSans.ttf"))))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, io.BytesIO(_font_bytes("DejaVuSans-Bold.ttf"))))
+        _fonts_ready = True
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """What the page shows besides the payload: nothing that is not signed is printed."""
+
+    payload: CertificatePayload
+    token: str
+
+
+def _width(text: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def _fit(text: str, font: str, size: float, min_size: float, width: float) -> float:
+    """Largest size <= ``size`` (down to ``min_size``) at which ``text`` fits ``width``."""
+    w = _width(text, font, size)
+    if w <= width:
+        return size
+    return max(min_size, size * width / w * 0.995)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        candidate = f"{line} {word}" if line else word
+        if _width(candidate, font, size) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _ellipsize(text: str, font: str, size: float, width: float) -> str:
+    if _width(text, font, size) <= width:
+        return text
+    while text and _width(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap_token(token: str, per_line: int) -> list[str]:
+    return [token[i : i + per_line] for i in range(0, len(token), per_line)]
+
+
+def _human_date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    months = [
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ]  # fmt: skip
+    return f"{int(d)} {months[int(m) - 1]} {y}"
+
+
+def render_certificate(
+    payload: CertificatePayload, token: str, out: str | Path | BinaryIO, paper: str = "letter"
+) -> None:
+    """Draw the certificate to ``out`` (a path or a binary file object)."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    register_fonts()
+    page_w, page_h = PAPER_SIZES[paper]
+    target = str(out) if isinstance(out, Path) else out
+    c = Canvas(target, pagesize=(page_w, page_h), lang=DOC_LANG, pageCompression=1)
+    c.setTitle(f"{payload.certificate_title} — {payload.learner}")
+    c.setAuthor(payload.issuer)
+    c.setSubject(
+        f"Certificate {payload.certificate_id}: {payload.learner} completed "
+        f"{payload.course_title} (version {payload.course_version})"
+    )
+    c.setKeywords(token)
+    c.setCreator("trainer")
+    c.setViewerPreference("DisplayDocTitle", "true")
+
+    margin = 30.0
+    # Frame: an outer rule and an inner hairline.
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(2.2)
+    c.rect(margin, margin, page_w - 2 * margin, page_h - 2 * margin)
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.6)
+    c.rect(margin + 5, margin + 5, page_w - 2 * margin - 10, page_h - 2 * margin - 10)
+
+    inner_l = margin + 26
+    inner_r = page_w - margin - 26
+    inner_w = inner_r - inner_l
+    cx = page_w / 2
+
+    # ---- header ------------------------------------------------------------------------
+    y = page_h - margin - 40
+    c.setFillColor(ACCENT)
+    c.setFont(FONT_BOLD, 10.5)
+    c.drawCentredString(cx, y, "CERTIFICATE OF COMPLETION", charSpace=2.2)
+
+    y -= 32
+    c.setFillColor(INK)
+    size = _fit(payload.certificate_title, FONT_BOLD, 22, 15, inner_w)
+    title_lines = _wrap(payload.certificate_title, FONT_BOLD, size, inner_w)[:2]
+    for line in title_lines:
+        c.setFont(FONT_BOLD, size)
+        c.drawCentredString(cx, y, _ellipsize(line, FONT_BOLD, size, inner_w))
+        y -= size * 1.2
+
+    y -= 10
+    c.setFillColor(MUTED)
+    c.setFont(FONT, 11)
+    c.drawCentredString(cx, y, "This certifies that")
+
+    y -= 36
+    c.setFillColor(INK)
+    size = _fit(payload.learner, FONT_BOLD, 30, 12, inner_w)
+    c.setFont(FONT_BOLD, size)
+    c.drawCentredString(cx, y, payload.learner)  # never shortened: verify looks for it
+
+    y -= 20
+    c.setFillColor(MUTED)
+    who = f"{payload.role.capitalize()} · {payload.organisation}"
+    size = _fit(who, FONT, 12, 7, inner_w)
+    c.setFont(FONT, size)
+    c.drawCentredString(cx, y, who)
+
+    y -= 24
+    c.setFillColor(INK)
+    course_line = (
+        f"has completed the course “{payload.course_title}”, version {payload.course_version}"
+    )
+    size = 12.0
+    for line in _wrap(course_line, FONT, size, inner_w)[:2]:
+        c.setFont(FONT, size)
+        c.drawCentredString(cx, y, line)
+        y -= size * 1.3
+
+    # ---- token (bottom, full width) ------------------------------------------------------
+    token_size = 6.6
+    per_line = int(inner_w // (0.6 * token_size))
+    token_lines = wrap_token(token, per_line)
+    while len(token_lines) > 8 and token_size > 4.5:
+        token_size -= 0.3
+        per_line = int(inner_w // (0.6 * token_size))
+        token_lines = wrap_token(token, per_line)
+    token_lead = token_size * 1.28
+    token_bottom = margin + 16
+    token_top = token_bottom + token_lead * (len(token_lines) - 1)
+    c.setFillColor(MUTED)
+    c.setFont(FONT, 7.5)
+    label_y = token_top + token_lead + 5
+    c.drawString(
+        inner_l,
+        label_y,
+        f"{TOKEN_LABEL} (if the QR code cannot be scanned, type it into "
+        "“trainer verify”; line breaks do not matter):",
+    )
+    c.setFillColor(INK)
+    c.setFont(MONO, token_size)
+    ty = token_top
+    for line in token_lines:
+        c.drawString(inner_l, ty, line)
+        ty -= token_lead
+
+    # ---- middle band: modules + facts (left), QR (right) ----------------------------------
+    band_top = y - 6
+    band_bottom = label_y + 14
+    qr_size = min(200.0, band_top - band_bottom - 12)
+    qr_x = inner_r - qr_size
+    qr_y = band_bottom + 12 + (band_top - band_bottom - 12 - qr_size) / 2
+    _draw_qr(c, token, qr_x, qr_y, qr_size)
+    c.setFillColor(MUTED)
+    c.setFont(FONT, 7.5)
+    c.drawCentredString(qr_x + qr_size / 2, qr_y - 8, "Scan to verify")
+
+    left_w = qr_x - inner_l - 28
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.6)
+    c.line(inner_l, band_top, inner_l + left_w, band_top)
+
+    # Facts block at the bottom of the band, modules table above it.
+    facts = [
+        ("Completed", _human_date(payload.completed)),
+        ("Valid until", _human_date(payload.valid_until)),
+        ("Certificate ID", payload.certificate_id),
+        ("Issued by", payload.issuer),
+        ("Issuer key fingerprint", payload.key_fingerprint),
+    ]
+    fact_size = 9.5
+    fact_lead = 13.5
+    label_w = max(_width(lbl, FONT_BOLD, fact_size) for lbl, _ in facts) + 10
+    fy = band_bottom + fact_lead * (len(facts) - 1)
+    facts_top = fy + fact_lead
+    for lbl, value in facts:
+        c.setFillColor(MUTED)
+        c.setFont(FONT_BOLD, fact_size)
+        c.drawString(inner_l, fy, lbl)
+        c.setFillColor(INK)
+        vsize = _fit(value, FONT, fact_size, 6, left_w - label_w)
+        c.setFont(FONT, vsize)
+        c.drawString(inner_l + label_w, fy, value)
+        fy -= fact_lead
+
+    # Modules table.
+    table_top = band_top - 16
+    table_bottom = facts_top + 8
+    n = len(payload.modules)
+    row = min(15.0, max(7.5, (table_top - table_bottom - 15) / max(n, 1)))
+    row_size = min(10.0, row * 0.68)
+    score_col = inner_l + left_w
+    c.setFillColor(MUTED)
+    c.setFont(FONT_BOLD, 8.5)
+    c.drawString(inner_l, table_top, "MODULE")
+    c.drawRightString(score_col, table_top, "SCORE")
+    ry = table_top - 15
+    name_w = left_w - 60
+    for m in payload.modules:
+        if ry < table_bottom - 1:
+            break  # cannot happen for sane courses; never overlap the facts
+        c.setFillColor(INK)
+        c.setFont(FONT, row_size)
+        c.drawString(inner_l, ry, _ellipsize(m.title, FONT, row_size, name_w))
+        c.setFont(FONT_BOLD, row_size)
+        c.drawRightString(score_col, ry, f"{m.score}%")
+        ry -= row
+    c.setStrokeColor(RULE)
+    c.line(inner_l, facts_top - 1, inner_l + left_w, facts_top - 1)
+
+    c.showPage()
+    c.save()
+
+
+def _draw_qr(c: Canvas, token: str, x: float, y: float, size: float) -> None:
+    widget = QrCodeWidget(token, barLevel="M", barBorder=2)
+    bx0, by0, bx1, by1 = widget.getBounds()
+    w, h = bx1 - bx0, by1 - by0
+    drawing = Drawing(size, size, transform=[size / w, 0, 0, size / h, -bx0 * size / w, -by0 * size / h])
+    drawing.add(widget)
+    renderPDF.draw(drawing, c, x, y)
+
+
+def render_to_bytes(payload: CertificatePayload, token: str, paper: str = "letter") -> bytes:
+    buf = io.BytesIO()
+    render_certificate(payload, token, buf, paper)
+    return buf.getvalue()

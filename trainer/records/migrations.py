@@ -1,0 +1,68 @@
+"""Numbered schema migrations for the records database.
+
+``MIGRATIONS[i]`` upgrades a database at ``user_version == i`` to ``i + 1``. Never edit a
+migration that has shipped: append a new one. Tests upgrade from every earlier version.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: learners, attempts and answers.
+    """
+    CREATE TABLE learners (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL,
+        external_id   TEXT NOT NULL DEFAULT '',
+        organisation  TEXT NOT NULL DEFAULT '',
+        role          TEXT NOT NULL CHECK (role IN ('employee', 'contractor', 'uniformed')),
+        created_at    TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX learners_name ON learners (name);
+    CREATE TABLE attempts (
+        id              INTEGER PRIMARY KEY,
+        learner_id      INTEGER NOT NULL REFERENCES learners (id),
+        course_id       TEXT NOT NULL,
+        module_id       TEXT NOT NULL,
+        module_version  TEXT NOT NULL,
+        module_sha256   TEXT NOT NULL,
+        role            TEXT NOT NULL,
+        seed            INTEGER NOT NULL,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        score           REAL,
+        max_score       REAL,
+        percent         INTEGER,
+        passed          INTEGER
+    );
+    CREATE INDEX attempts_learner ON attempts (learner_id, module_id);
+    CREATE TABLE answers (
+        attempt_id   INTEGER NOT NULL REFERENCES attempts (id),
+        seq          INTEGER NOT NULL,
+        scenario_id  TEXT NOT NULL,
+        step_id      TEXT NOT NULL,
+        choice_ids   TEXT NOT NULL,
+        points       REAL NOT NULL,
+        max_points   INTEGER NOT NULL,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('correct', 'partial', 'incorrect')),
+        answered_at  TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, seq)
+    );
+    """,
+    # 2: issued certificates, and a lookup for reports by date.
+    """
+    CREATE TABLE certificates (
+        id              TEXT PRIMARY KEY,
+        learner_id      INTEGER NOT NULL REFERENCES learners (id),
+        course_id       TEXT NOT NULL,
+        course_version  TEXT NOT NULL,
+        issued_at       TEXT NOT NULL,
+        valid_until     TEXT NOT NULL,
+        payload_sha256  TEXT NOT NULL,
+        token           TEXT NOT NULL
+    );
+    CREATE INDEX certificates_learner ON certificates (learner_id, course_id);
+    CREATE INDEX attempts_started ON attempts (started_at);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

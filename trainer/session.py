@@ -1,0 +1,123 @@
+"""A learner's attempt at a module, kept in step with the records store.
+
+This is the one path an answer takes: UI → :meth:`Session.answer` → engine (score, branch)
+→ store (committed) → feedback back to the UI. The TUI and the plain mode both use it; a
+preview session has no store and records nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from trainer.bank.model import Course, Module, Role
+from trainer.engine import Attempt, Feedback, Question, ReplayError, Result
+from trainer.records.store import AttemptRow, LearnerRow, RecordsStore
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+@dataclass(slots=True)
+class Session:
+    module: Module
+    attempt: Attempt
+    store: RecordsStore | None = None
+    attempt_row: AttemptRow | None = None
+    resumed: bool = False
+
+    @classmethod
+    def start_or_resume(
+        cls,
+        store: RecordsStore,
+        course: Course,
+        module: Module,
+        learner: LearnerRow,
+        *,
+        seed: int | None = None,
+    ) -> Session:
+        """Resume the learner's unfinished attempt at ``module``, or start a new one.
+
+        An unfinished attempt made against a different version of the module file cannot be
+        replayed faithfully; it is closed (kept in the records) and a new attempt starts.
+        """
+        role: Role = learner.role  # type: ignore[assignment]
+        row = store.open_attempt(learner.id, course.id, module.id)
+        if row is not None:
+            if row.module_sha256 == module.sha256:
+                answers = [(a.scenario_id, a.step_id, a.choice_ids) for a in store.answers(row.id)]
+                try:
+                    attempt = Attempt.replay(module, row.role, row.seed, answers)  # type: ignore[arg-type]
+                except ReplayError:
+                    store.abandon_attempt(row.id)
+                else:
+                    session = cls(module, attempt, store, row, resumed=bool(answers))
+                    session._finish_if_done()
+                    return session
+            else:
+                store.abandon_attempt(row.id)
+        seed = new_seed() if seed is None else seed
+        row = store.start_attempt(
+            learner.id, course.id, module.id, module.version, module.sha256, role, seed
+        )
+        return cls(module, Attempt(module, role, seed), store, row)
+
+    @classmethod
+    def start_new(
+        cls,
+        store: RecordsStore,
+        course: Course,
+        module: Module,
+        learner: LearnerRow,
+        *,
+        seed: int | None = None,
+    ) -> Session:
+        """A fresh attempt (a retake); an unfinished one is closed first."""
+        row = store.open_attempt(learner.id, course.id, module.id)
+        if row is not None:
+            store.abandon_attempt(row.id)
+        return cls.start_or_resume(store, course, module, learner, seed=seed)
+
+    @classmethod
+    def preview(cls, module: Module, role: Role, seed: int = 0) -> Session:
+        """A session that records nothing (for trainers previewing a bank)."""
+        return cls(module, Attempt(module, role, seed))
+
+    @property
+    def current(self) -> Question | None:
+        return self.attempt.current
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt.finished
+
+    def answer(self, choice_ids: Iterable[str]) -> Feedback:
+        """Score the answer, commit it, and finish the attempt when it was the last one."""
+        feedback = self.attempt.answer(choice_ids)
+        if self.store is not None and self.attempt_row is not None:
+            given = self.attempt.answers[-1]
+            self.store.record_answer(
+                self.attempt_row.id, len(self.attempt.answers), given.scenario_id,
+                given.step_id, given.choice_ids, given.points, given.max_points, given.outcome,
+            )
+            self._finish_if_done()
+        return feedback
+
+    def answer_numbers(self, numbers: Iterable[int]) -> Feedback:
+        question = self.attempt.current
+        if question is None:
+            return self.attempt.answer_numbers(numbers)  # raises AnswerError
+        return self.answer(question.choice_by_number(n).id for n in numbers)
+
+    def result(self) -> Result:
+        return self.attempt.result()
+
+    def _finish_if_done(self) -> None:
+        if self.store is None or self.attempt_row is None or not self.attempt.finished:
+            return
+        result = self.attempt.result()
+        self.store.finish_attempt(
+            self.attempt_row.id, result.score, result.max_score, result.percent, result.passed
+        )
