@@ -1,0 +1,41 @@
+"""``trainer`` with no command: the terminal app, or plain mode for screen readers/scripts."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from trainer.commands.common import CommandError, fail, open_course, open_store
+
+
+def use_plain(args: argparse.Namespace) -> bool:
+    """Plain mode when asked for, when output is not a terminal, or when TERM is dumb."""
+    if getattr(args, "plain", False):
+        return True
+    if os.environ.get("TERM", "") == "dumb":
+        return True
+    return not (sys.stdout.isatty() and sys.stdin.isatty())
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        course = open_course(args)
+        store = open_store(args)
+    except CommandError as exc:
+        return fail(exc)
+    with store:
+        if use_plain(args):
+            from trainer.plain import run_plain
+
+            return run_plain(course, store, learner_name=args.learner)
+        from trainer.tui.app import TrainerApp
+
+        app = TrainerApp(
+            course=course,
+            store=store,
+            learner_name=args.learner,
+            high_contrast=getattr(args, "high_contrast", False),
+        )
+        app.run()
+        return app.return_code or 0
