@@ -45,7 +45,7 @@ class IssuedCertificate:
 
 
 def new_certificate_id() -> str:
-    """80 random bits as four groups of four Crockford base32 characters, e.g. C7KX-9M2P-QR4T-V8WZ."""
+    """80 random bits: four groups of four Crockford base32 characters (C7KX-9M2P-QR4T-V8WZ)."""
     n = secrets.randbits(80)
     chars = "".join(_CROCKFORD[(n >> (5 * i)) & 31] for i in range(16))
     return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
@@ -62,7 +62,7 @@ def completed_payload(
     issued: _dt.date,
     key_fingerprint: str,
 ) -> CertificatePayload:
-    """Build the payload from a learner's progress; refuse unless every required module is passed."""
+    """Build the payload from a learner's progress; refuse unless every required module passed."""
     course = progress.course
     learner = progress.learner
     required = [p for p in progress.modules if p.required]

@@ -147,7 +147,9 @@ def create_issuer_key(path: Path | str) -> Ed25519PrivateKey:
     return key
 
 
-def load_or_create_issuer_key(path: Path | str, *, create: bool = True) -> tuple[Ed25519PrivateKey, bool]:
+def load_or_create_issuer_key(
+    path: Path | str, *, create: bool = True
+) -> tuple[Ed25519PrivateKey, bool]:
     """Return (key, created). Creates the key only if no file exists at ``path``."""
     path = Path(path)
     if create and not os.path.lexists(path):
@@ -159,7 +161,7 @@ def load_or_create_issuer_key(path: Path | str, *, create: bool = True) -> tuple
 
 
 def load_public_key(path: Path | str) -> Ed25519PublicKey:
-    """Load a published public key (PEM SubjectPublicKeyInfo). A private key file is accepted too."""
+    """Load a published public key (PEM SubjectPublicKeyInfo); a private key file also works."""
     path = Path(path)
     data = _read_limited(path, "The public key file", PublicKeyError)
     key: object

@@ -9,7 +9,8 @@ The Ed25519 signature is computed over exactly those bytes.
 
 Token (``TRC1``)
 ----------------
-``TRC1.<base64url(raw deflate(payload bytes, preset dictionary ZDICT))>.<base64url(signature)>`` without ``=`` padding.
+``TRC1.<base64url(raw deflate(payload bytes, zdict=ZDICT))>.<base64url(signature)>``,
+without ``=`` padding.
 The payload is raw-deflate compressed inside the token only so that the QR code stays at a
 scannable size (the JSON keys and the bank metadata compress well); the signature is always
 over the *uncompressed* canonical bytes, and decoding insists that the bytes it recovers are
@@ -127,7 +128,9 @@ class CertificatePayload:
             raise PayloadError("payload is not a JSON object")
         fmt = data.get("format")
         if fmt != PAYLOAD_FORMAT or isinstance(fmt, bool):
-            raise PayloadError(f"unsupported payload format {fmt!r} (this version reads {PAYLOAD_FORMAT})")
+            raise PayloadError(
+                f"unsupported payload format {fmt!r} (this version reads {PAYLOAD_FORMAT})"
+            )
         _check_fields(data, {f.name for f in dataclasses.fields(cls)}, "payload")
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
@@ -282,7 +285,9 @@ def decode_token(token: str) -> DecodedToken:
         raise PayloadError("token is too long")
     parts = token.split(".")
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
-        raise PayloadError(f"not a certificate token (expected {TOKEN_PREFIX}.<payload>.<signature>)")
+        raise PayloadError(
+            f"not a certificate token (expected {TOKEN_PREFIX}.<payload>.<signature>)"
+        )
     compressed = b64url_decode(parts[1])
     signature = b64url_decode(parts[2])
     if len(signature) != SIGNATURE_BYTES:
@@ -300,4 +305,6 @@ def decode_token(token: str) -> DecodedToken:
         raise PayloadError(f"payload is not canonical: {exc}") from None
     if canonical != raw:
         raise PayloadError("payload is not in canonical form (sorted keys, NFC, no whitespace)")
-    return DecodedToken(payload_bytes=raw, signature=signature, payload=CertificatePayload.from_dict(data))
+    return DecodedToken(
+        payload_bytes=raw, signature=signature, payload=CertificatePayload.from_dict(data)
+    )

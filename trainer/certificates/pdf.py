@@ -69,7 +69,7 @@ class CertificateView:
 
 
 def _width(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
+    return float(pdfmetrics.stringWidth(text, font, size))
 
 
 def _fit(text: str, font: str, size: float, min_size: float, width: float) -> float:
@@ -294,7 +294,9 @@ def _draw_qr(c: Canvas, token: str, x: float, y: float, size: float) -> None:
     widget = QrCodeWidget(token, barLevel="M", barBorder=2)
     bx0, by0, bx1, by1 = widget.getBounds()
     w, h = bx1 - bx0, by1 - by0
-    drawing = Drawing(size, size, transform=[size / w, 0, 0, size / h, -bx0 * size / w, -by0 * size / h])
+    drawing = Drawing(
+        size, size, transform=[size / w, 0, 0, size / h, -bx0 * size / w, -by0 * size / h]
+    )
     drawing.add(widget)
     renderPDF.draw(drawing, c, x, y)
 

@@ -53,7 +53,7 @@ class VerificationResult:
         if self.valid:
             return "VALID"
         if self.signature_ok and not self.failures and self.expired:
-            return "EXPIRED (the signature is genuine, but the certificate is past its valid-until date)"
+            return "EXPIRED (the signature is genuine, but the valid-until date has passed)"
         return "INVALID"
 
 
@@ -84,12 +84,18 @@ def verify_token(
             )
         return result
     result.signature_ok = True
-    if decoded.payload.key_fingerprint != result.key_fingerprint:  # pragma: no cover - needs a forged key
-        result.failures.append("the payload names a different key fingerprint than the one that signed it")
+    if decoded.payload.key_fingerprint != result.key_fingerprint:
+        # Genuinely signed by this key, but the payload claims another key: not trustworthy.
+        result.failures.append(
+            f"the certificate claims issuer key {decoded.payload.key_fingerprint}, but was "
+            f"signed with key {result.key_fingerprint}"
+        )
     today = today or _dt.date.today()
     if decoded.payload.valid_until_date() < today:
         result.expired = True
-        result.notes.append(f"expired on {decoded.payload.valid_until} (today is {today.isoformat()})")
+        result.notes.append(
+            f"expired on {decoded.payload.valid_until} (today is {today.isoformat()})"
+        )
     return result
 
 
@@ -139,7 +145,15 @@ def read_pdf_tokens(data: bytes) -> PdfTokens:
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except UnreadableInput:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+    ) as exc:
         raise UnreadableInput(f"the PDF cannot be read ({type(exc).__name__}: {exc})") from None
     return PdfTokens(metadata_token, token_from_page_text(text), text)
 
