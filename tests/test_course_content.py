@@ -139,7 +139,8 @@ def test_each_module_has_enough_scenarios_and_steps(course: Course) -> None:
         for m in course.module_map.values()
         if len(m.scenarios) < MIN_SCENARIOS_PER_MODULE or m.step_count < MIN_STEPS_PER_MODULE
     }
-    assert small == {}, f"(scenarios, steps) below {MIN_SCENARIOS_PER_MODULE}/{MIN_STEPS_PER_MODULE}"
+    limits = f"{MIN_SCENARIOS_PER_MODULE}/{MIN_STEPS_PER_MODULE}"
+    assert small == {}, f"(scenarios, steps) below {limits}"
 
 
 def test_course_has_enough_steps_in_all(course: Course) -> None:
