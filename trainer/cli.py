@@ -18,6 +18,9 @@ COMMANDS: tuple[str, ...] = (
     "schema",
     "banks",
     "records",
+    "certificate",
+    "verify",
+    "keys",
 )
 
 

@@ -1,0 +1,112 @@
+"""``trainer certificate``: issue a signed PDF certificate for a passed course."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from trainer.bank.model import Course
+from trainer.commands.common import CommandError, fail, open_course, open_store
+from trainer.paths import data_dir
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "certificate",
+        help="issue a signed PDF certificate for a passed course",
+        description="Issue a one-page PDF certificate, signed with the issuer key, for a "
+        "learner whose records show every module required for their role as passed. "
+        "--course takes the course file or, with the shipped/default course, its id. "
+        "See docs/certificates.md.",
+    )
+    p.add_argument("--learner", required=True, metavar="NAME", help="learner name as recorded")
+    p.add_argument(
+        "--course-id", dest="course_id", metavar="ID", help="require this course id (optional)"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="PDF to write")
+    p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="default: letter")
+    add_issuer_key_option(p)
+    p.set_defaults(handler=run)
+
+
+def add_issuer_key_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--issuer-key",
+        metavar="FILE",
+        help="sign with this Ed25519 private key (PEM PKCS#8) instead of the data folder's "
+        "issuer-key.pem; the file must exist",
+    )
+
+
+def issuer_key_path(args: argparse.Namespace) -> tuple[Path, bool]:
+    """(path, may_create): a named key must exist; the data folder's is created on first use."""
+    from trainer.certificates.keys import default_issuer_key_path
+
+    if getattr(args, "issuer_key", None):
+        return Path(args.issuer_key).expanduser(), False
+    return default_issuer_key_path(data_dir(getattr(args, "data_dir", None))), True
+
+
+def course_for(args: argparse.Namespace) -> Course:
+    """Open the course. ``--course`` may be a file, or a course id naming the default course."""
+    wanted_id = getattr(args, "course_id", None)
+    given = getattr(args, "course", None)
+    if given and not Path(given).expanduser().exists() and _ID_RE.match(given):
+        wanted_id = wanted_id or given
+        del args.course  # fall back to $TRAINER_COURSE or the shipped course
+    course = open_course(args)
+    if wanted_id and course.id != wanted_id:
+        raise CommandError(
+            f"the course file {course.path} is course {course.id!r}, not {wanted_id!r} "
+            "(use --course FILE for another course)",
+            2,
+        )
+    return course
+
+
+def run(args: argparse.Namespace) -> int:
+    from trainer.certificates.issue import CertificateRefused, issue_certificate
+    from trainer.certificates.keys import IssuerKeyError
+
+    try:
+        course = course_for(args)
+        store = open_store(args)
+    except CommandError as exc:
+        return fail(exc)
+    key_path, may_create = issuer_key_path(args)
+    with store:
+        try:
+            issued = issue_certificate(
+                store,
+                course,
+                args.learner,
+                Path(args.output),
+                issuer_key_path=key_path,
+                paper=args.paper,
+                create_key=may_create,
+            )
+        except CertificateRefused as exc:
+            print(f"trainer: {exc}", file=sys.stderr)
+            return 1
+        except IssuerKeyError as exc:
+            print(f"trainer: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"trainer: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    if issued.key_created:
+        print(
+            f"Created a new issuer key at {issued.key_path} (mode 0600). Publish its public "
+            "key with 'trainer keys public' so others can verify.",
+            file=sys.stderr,
+        )
+    p = issued.payload
+    print(f"Certificate {issued.certificate_id} written to {issued.path}")
+    print(f"  {p.learner} — {p.course_title} (version {p.course_version})")
+    print(f"  completed {p.completed}, valid until {p.valid_until}")
+    print(f"  signed with issuer key {issued.key_fingerprint}")
+    return 0
