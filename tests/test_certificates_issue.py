@@ -246,8 +246,19 @@ def test_cli_issue_verify_and_public_key(
     assert (
         "Verdict: VALID" in text and NAME in text and "this installation's own issuer key" in text
     )
-    labels = ("Certificate ID", "Organisation", "Role", "Course version", "Completed",
-              "Valid until", "Issued", "Issuer", "Module 1", "sha256", "Payload format")  # fmt: skip
+    labels = (
+        "Certificate ID",
+        "Organisation",
+        "Role",
+        "Course version",
+        "Completed",
+        "Valid until",
+        "Issued",
+        "Issuer",
+        "Module 1",
+        "sha256",
+        "Payload format",
+    )
     for label in labels:
         assert label in text, label
 
