@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from trainer.bank.model import Scenario, Step
+if TYPE_CHECKING:  # the loader imports this module; avoid a cycle at run time
+    from trainer.bank.model import Scenario, Step
 
 Outcome = Literal["correct", "partial", "incorrect"]
 

@@ -310,6 +310,7 @@ def build_module(loaded: Loaded) -> Module | None:
 
 def _check_pass_mark(mod: YMap, roles: tuple[Role, ...], scenarios: list[Scenario],
                      chk: Checker) -> None:
+    shortfalls: dict[tuple[float, float], list[str]] = {}
     for role in roles:
         mine = [s for s in scenarios if role in s.roles]
         if not mine:
@@ -317,15 +318,16 @@ def _check_pass_mark(mod: YMap, roles: tuple[Role, ...], scenarios: list[Scenari
             continue
         best = sum(best_path_points(s) for s in mine)
         right = sum(correct_path_points(s) for s in mine)
-        if best <= 0:
-            chk.add(mod.where("pass_mark"), f"no points can be earned by role '{role}'")
-        elif right * 100 < mod["pass_mark"] * best:
-            chk.add(
-                mod.where("pass_mark"),
-                f"pass mark {mod['pass_mark']}% cannot be reached by a '{role}' who answers "
-                f"every step correctly ({right:g} of {best:g} points = "
-                f"{int(right * 100 // best)}%); lower the pass mark or rebalance the points",
-            )
+        if best <= 0 or right * 100 < mod["pass_mark"] * best:
+            shortfalls.setdefault((right, best), []).append(role)
+    for (right, best), who in shortfalls.items():
+        share = int(right * 100 // best) if best else 0
+        chk.add(
+            mod.where("pass_mark"),
+            f"pass mark {mod['pass_mark']}% cannot be reached by a learner ({', '.join(who)}) "
+            f"who answers every step correctly ({right:g} of {best:g} points = {share}%); "
+            "lower the pass mark or rebalance the points",
+        )
 
 
 # --------------------------------------------------------------------------- resources
