@@ -127,8 +127,12 @@ COURSE_YAML = textwrap.dedent(
 )
 
 
-def write_bank(folder: Path, module: str = MODULE_YAML, course: str = COURSE_YAML,
-               resources: str = RESOURCES_YAML) -> Path:
+def write_bank(
+    folder: Path,
+    module: str = MODULE_YAML,
+    course: str = COURSE_YAML,
+    resources: str = RESOURCES_YAML,
+) -> Path:
     """Write a course folder and return the course file path."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "demo.yaml").write_text(module, encoding="utf-8")

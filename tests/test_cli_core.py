@@ -16,8 +16,9 @@ from trainer.records.store import RecordsStore
 from trainer.session import Session
 
 
-def test_validate_exit_codes(course_file: Path, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_exit_codes(
+    course_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(course_file.parent)]) == 0
     assert "ok: 3 files valid" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
@@ -30,8 +31,9 @@ def test_validate_exit_codes(course_file: Path, tmp_path: Path,
 
 
 def test_validate_usage_error_exits_2() -> None:
-    proc = subprocess.run([sys.executable, "-m", "trainer", "validate"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trainer", "validate"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert "usage:" in proc.stderr
 
@@ -54,20 +56,24 @@ def test_schema_is_valid_json_describing_every_kind(capsys: pytest.CaptureFixtur
     assert "explanation" in step["required"] and step["additionalProperties"] is False
 
 
-def test_banks_lists_course_and_modules(course_file: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_banks_lists_course_and_modules(
+    course_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["banks", str(course_file.parent)]) == 0
     out = capsys.readouterr().out
     assert "demo-course  Demo course" in out
     assert "demo" in out and "2 scenarios, 4 decisions" in out
 
 
-def test_records_formats_and_filters(course_file: Path, course: Course, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_records_formats_and_filters(
+    course_file: Path, course: Course, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     with RecordsStore.in_dir(data) as store:
-        for name, org, answers in (("Ana", "Acme", (["b"], ["a", "b", "d"], ["report"])),
-                                   ("Ben", "Bolt", (["a"], ["myth"], ["confront"]))):
+        for name, org, answers in (
+            ("Ana", "Acme", (["b"], ["a", "b", "d"], ["report"])),
+            ("Ben", "Bolt", (["a"], ["myth"], ["confront"])),
+        ):
             learner = store.add_learner(name, "employee", org)
             session = Session.start_or_resume(store, course, course.module("demo"), learner)
             for ids in answers:
@@ -76,7 +82,9 @@ def test_records_formats_and_filters(course_file: Path, course: Course, tmp_path
     assert main([*base, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [(r["learner"], r["status"], r["percent"]) for r in doc["records"]] == [
-        ("Ana", "passed", 100), ("Ben", "failed", 0)]
+        ("Ana", "passed", 100),
+        ("Ben", "failed", 0),
+    ]
     assert main([*base, "--format", "csv", "--status", "passed"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("attempt_id,learner,external_id,organisation")
@@ -86,9 +94,9 @@ def test_records_formats_and_filters(course_file: Path, course: Course, tmp_path
     assert "Ben" in table and "Ana" not in table
 
 
-def test_records_on_damaged_database_exits_1_and_keeps_file(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]
-                                                            ) -> None:
+def test_records_on_damaged_database_exits_1_and_keeps_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "records.sqlite3").write_bytes(b"not a database at all")

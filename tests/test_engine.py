@@ -87,7 +87,10 @@ def test_shuffle_is_reproducible_per_seed(module: Module) -> None:
     assert choice_order(7, scenario, step) == choice_order(7, scenario, step)
     fixed = module.scenario("boyfriend").step("q1")
     assert [c.id for c in choice_order(3, module.scenario("boyfriend"), fixed)] == [
-        "confront", "report", "ignore"]
+        "confront",
+        "report",
+        "ignore",
+    ]
 
 
 def test_answer_by_number_uses_presented_order(module: Module) -> None:
@@ -113,8 +116,9 @@ def test_percent_rounds_down() -> None:
     assert percent(2, 3) == 66
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # module is frozen
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # module is frozen
 @given(seed=st.integers(0, 2**31 - 1), picks=st.lists(st.integers(0, 10), min_size=0, max_size=6))
 def test_replay_rebuilds_the_same_state(module: Module, seed: int, picks: list[int]) -> None:
     """Any prefix of answers, replayed, gives the same question, score and feedback."""
@@ -126,7 +130,8 @@ def test_replay_rebuilds_the_same_state(module: Module, seed: int, picks: list[i
         choices = question.choices
         if question.step.type == "multi":
             chosen = [c.choice.id for i, c in enumerate(choices) if (pick >> i) & 1] or [
-                choices[0].choice.id]
+                choices[0].choice.id
+            ]
         else:
             chosen = [choices[pick % len(choices)].choice.id]
         attempt.answer(chosen)

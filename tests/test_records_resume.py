@@ -35,8 +35,12 @@ KILLER = textwrap.dedent(
 
 def test_learner_resumes_after_crash(course_file: Path, course: Course, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    proc = subprocess.run([sys.executable, "-c", KILLER, str(course_file), str(data)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, str(course_file), str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "answered" in proc.stdout
     with RecordsStore.in_dir(data) as store:

@@ -52,7 +52,7 @@ def test_migrates_from_every_earlier_version_keeping_data(tmp_path: Path, start:
     with RecordsStore(path) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert [lr.name for lr in s.learners()] == ["Ana"]
-        s.record_certificate  # the newest table exists:
+        # the newest table exists:
         assert s.certificates() == []
 
 
@@ -102,7 +102,7 @@ def test_damaged_database_is_refused_and_untouched(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    with pytest.raises(StoreError, match="damaged or unreadable|another application"):
+    with pytest.raises(StoreError, match=r"damaged or unreadable|another application"):
         RecordsStore(path)
     assert path.read_bytes() == bytes(data)
 
@@ -159,8 +159,11 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         pass
     n = 150
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, str(n)],
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), name, str(n)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("Ana", "Ben", "Chi")
     ]
     for proc in procs:

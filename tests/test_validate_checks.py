@@ -57,12 +57,16 @@ def test_validate_rejects_duplicate_key_at_second_occurrence(tmp_path: Path) -> 
 
 
 def test_validate_suggests_close_match_for_unknown_key(tmp_path: Path) -> None:
-    text = MODULE_YAML.replace("explanation: Do not confront; report.",
-                               "explanaton: Do not confront; report.")
+    text = MODULE_YAML.replace(
+        "explanation: Do not confront; report.", "explanaton: Do not confront; report."
+    )
     msgs = problems_for(tmp_path, text)
     line, col = pos_of(text, "explanaton")
-    assert any(m.startswith(f"{line}:{col}: unknown key 'explanaton'") and
-               "did you mean 'explanation'?" in m for m in msgs), msgs
+    assert any(
+        m.startswith(f"{line}:{col}: unknown key 'explanaton'")
+        and "did you mean 'explanation'?" in m
+        for m in msgs
+    ), msgs
     assert any("missing required key 'explanation'" in m for m in msgs)
 
 
@@ -70,7 +74,9 @@ def test_validate_reports_wrong_type_at_value(tmp_path: Path) -> None:
     text = MODULE_YAML.replace("pass_mark: 70", "pass_mark: seventy")
     msg = only(problems_for(tmp_path, text))
     line, col = pos_of(text, "seventy")
-    assert msg == f"{line}:{col}: 'pass_mark' in module must be a whole number, not the text 'seventy'"
+    assert (
+        msg == f"{line}:{col}: 'pass_mark' in module must be a whole number, not the text 'seventy'"
+    )
 
 
 def test_validate_reports_out_of_range_number(tmp_path: Path) -> None:
@@ -108,8 +114,10 @@ def test_validate_reports_unreachable_step(tmp_path: Path) -> None:
     msg = only(problems_for(tmp_path, text))
     line, col = pos_of(text, "s2", nth=0)
     line, col = pos_of(text, "id: s2")
-    assert msg == (f"{line}:{col + 4}: step 's2' of scenario 'debt' cannot be reached from start "
-                   "step 's1'; point a 'next' at it or remove it")
+    assert msg == (
+        f"{line}:{col + 4}: step 's2' of scenario 'debt' cannot be reached from start "
+        "step 's1'; point a 'next' at it or remove it"
+    )
 
 
 def test_validate_reports_cycle_at_closing_next(tmp_path: Path) -> None:
@@ -130,8 +138,10 @@ def test_validate_reports_missing_start_step(tmp_path: Path) -> None:
 
 
 def test_validate_single_choice_needs_exactly_one_correct(tmp_path: Path) -> None:
-    text = MODULE_YAML.replace("{id: ignore, text: Ignore it, correct: false",
-                               "{id: ignore, text: Ignore it, correct: true")
+    text = MODULE_YAML.replace(
+        "{id: ignore, text: Ignore it, correct: false",
+        "{id: ignore, text: Ignore it, correct: true",
+    )
     msg = only(problems_for(tmp_path, text))
     line, _ = pos_of(text, "{id: confront")
     assert msg.startswith(f"{line}:")
@@ -139,9 +149,11 @@ def test_validate_single_choice_needs_exactly_one_correct(tmp_path: Path) -> Non
 
 
 def test_validate_multi_needs_a_correct_choice(tmp_path: Path) -> None:
-    text = (MODULE_YAML.replace("passport, correct: true", "passport, correct: false")
-            .replace("growing, correct: true", "growing, correct: false")
-            .replace("manager, correct: true", "manager, correct: false"))
+    text = (
+        MODULE_YAML.replace("passport, correct: true", "passport, correct: false")
+        .replace("growing, correct: true", "growing, correct: false")
+        .replace("manager, correct: true", "manager, correct: false")
+    )
     msgs = problems_for(tmp_path, text)
     assert any("multi-select step 's3'" in m and "at least one correct" in m for m in msgs), msgs
 
@@ -164,8 +176,9 @@ def test_validate_duplicate_ids(tmp_path: Path) -> None:
 
 def test_validate_pass_mark_must_be_reachable_by_correct_path(tmp_path: Path) -> None:
     # The wrong first answer leads to a step worth many points: the correct path falls short.
-    text = MODULE_YAML.replace("points: 1\n", "points: 100\n").replace("pass_mark: 70",
-                                                                        "pass_mark: 90")
+    text = MODULE_YAML.replace("points: 1\n", "points: 100\n").replace(
+        "pass_mark: 70", "pass_mark: 90"
+    )
     msg = only(problems_for(tmp_path, text))
     line, col = pos_of(text, "90")
     assert msg.startswith(f"{line}:{col}: pass mark 90% cannot be reached")
@@ -199,8 +212,9 @@ def test_validate_course_reports_module_id_mismatch(tmp_path: Path) -> None:
 
 
 def test_validate_course_reports_missing_module_file(tmp_path: Path) -> None:
-    course_file = write_bank(tmp_path, course=COURSE_YAML.replace("file: demo.yaml",
-                                                                   "file: nope.yaml"))
+    course_file = write_bank(
+        tmp_path, course=COURSE_YAML.replace("file: demo.yaml", "file: nope.yaml")
+    )
     result = load_course(course_file)
     (p,) = result.problems
     text = course_file.read_text()
@@ -209,9 +223,11 @@ def test_validate_course_reports_missing_module_file(tmp_path: Path) -> None:
 
 
 def test_validate_reports_all_problems_in_a_file(tmp_path: Path) -> None:
-    text = (MODULE_YAML.replace("pass_mark: 70", "pass_mark: x")
-            .replace("estimated_minutes: 5", "estimated_minutes: y")
-            .replace("title: The boyfriend", "titel: The boyfriend"))
+    text = (
+        MODULE_YAML.replace("pass_mark: 70", "pass_mark: x")
+        .replace("estimated_minutes: 5", "estimated_minutes: y")
+        .replace("title: The boyfriend", "titel: The boyfriend")
+    )
     msgs = problems_for(tmp_path, text)
     assert len(msgs) >= 3
 

@@ -49,8 +49,9 @@ def test_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     assert "aliases" in msg or "nodes" in msg
 
 
-def test_alias_bomb_with_few_aliases_hits_node_limit(monkeypatch: pytest.MonkeyPatch,
-                                                     tmp_path: Path) -> None:
+def test_alias_bomb_with_few_aliases_hits_node_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(safeyaml, "MAX_NODES", 1000)
     big = "[" + ", ".join(["x"] * 400) + "]"
     text = f"a: &a {big}\nb: [*a, *a, *a]\n"
@@ -95,8 +96,12 @@ def test_multiple_documents_are_refused(tmp_path: Path) -> None:
 def test_validator_cli_survives_hostile_file_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "evil.yaml"
     path.write_text("a: " + "[" * 300_000 + "]" * 300_000 + "\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "trainer", "validate", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trainer", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "nesting is too deep" in proc.stdout

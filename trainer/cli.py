@@ -43,9 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="line-by-line mode for screen readers and scripts (automatic when output is "
         "not a terminal or TERM=dumb)",
     )
-    parser.add_argument(
-        "--high-contrast", action="store_true", help="use the high-contrast theme"
-    )
+    parser.add_argument("--high-contrast", action="store_true", help="use the high-contrast theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"trainer.commands.{name}")

@@ -193,8 +193,9 @@ class Attempt:
             raise AnswerError("choose exactly one answer")
         points, outcome = score_answer(step, chosen)
         next_id = step.next_after(chosen)
-        given = GivenAnswer(question.scenario.id, step.id, tuple(sorted(chosen)), points,
-                            step.points, outcome)
+        given = GivenAnswer(
+            question.scenario.id, step.id, tuple(sorted(chosen)), points, step.points, outcome
+        )
         feedback = Feedback(
             question=question,
             chosen=tuple(pc.choice for pc in question.choices if pc.choice.id in chosen),

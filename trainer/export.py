@@ -70,7 +70,7 @@ def record_rows(
         learner_id = found.id
     until = None
     if flt.until:
-        until = (datetime.fromisoformat(flt.until).date().toordinal() + 1)
+        until = datetime.fromisoformat(flt.until).date().toordinal() + 1
         until_text = date.fromordinal(until).isoformat()
     rows = []
     for a in store.attempts(
@@ -81,37 +81,43 @@ def record_rows(
         until=until_text if until else None,
     ):
         learner = learners[a.learner_id]
-        if flt.organisation is not None and learner.organisation.lower() != flt.organisation.lower():
+        if (
+            flt.organisation is not None
+            and learner.organisation.lower() != flt.organisation.lower()
+        ):
             continue
         status = a.status
         expires = None
         months = (validity_months or {}).get(a.course_id)
         if a.passed and months and a.finished_at:
-            expires = add_months(datetime.fromisoformat(a.finished_at.replace("Z", "+00:00")).date(),
-                                 months)
+            expires = add_months(
+                datetime.fromisoformat(a.finished_at.replace("Z", "+00:00")).date(), months
+            )
             if today > expires:
                 status = "expired"
         if flt.status is not None and status != flt.status:
             continue
-        rows.append({
-            "attempt_id": a.id,
-            "learner": learner.name,
-            "external_id": learner.external_id,
-            "organisation": learner.organisation,
-            "role": a.role,
-            "course_id": a.course_id,
-            "module_id": a.module_id,
-            "module_version": a.module_version,
-            "module_sha256": a.module_sha256,
-            "started_at": a.started_at,
-            "finished_at": a.finished_at,
-            "status": status,
-            "score": a.score,
-            "max_score": a.max_score,
-            "percent": a.percent,
-            "passed": a.passed,
-            "expires_on": expires.isoformat() if expires else None,
-        })
+        rows.append(
+            {
+                "attempt_id": a.id,
+                "learner": learner.name,
+                "external_id": learner.external_id,
+                "organisation": learner.organisation,
+                "role": a.role,
+                "course_id": a.course_id,
+                "module_id": a.module_id,
+                "module_version": a.module_version,
+                "module_sha256": a.module_sha256,
+                "started_at": a.started_at,
+                "finished_at": a.finished_at,
+                "status": status,
+                "score": a.score,
+                "max_score": a.max_score,
+                "percent": a.percent,
+                "passed": a.passed,
+                "expires_on": expires.isoformat() if expires else None,
+            }
+        )
     return rows
 
 
@@ -125,12 +131,21 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def to_json(rows: Iterable[dict[str, Any]]) -> str:
-    return json.dumps({"columns": list(COLUMNS), "records": list(rows)}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"columns": list(COLUMNS), "records": list(rows)}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
 
 
-TABLE_COLUMNS = ("attempt_id", "learner", "organisation", "module_id", "started_at", "status",
-                 "percent")
+TABLE_COLUMNS = (
+    "attempt_id",
+    "learner",
+    "organisation",
+    "module_id",
+    "started_at",
+    "status",
+    "percent",
+)
 
 
 def to_table(rows: list[dict[str, Any]]) -> str:

@@ -57,7 +57,9 @@ def _day(timestamp: str) -> date:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
 
 
-def module_progress(entry: CourseModule, module: Module, attempts: list[AttemptRow]) -> ModuleProgress:
+def module_progress(
+    entry: CourseModule, module: Module, attempts: list[AttemptRow]
+) -> ModuleProgress:
     mine = [a for a in attempts if a.module_id == module.id]
     finished = [a for a in mine if a.status in ("passed", "failed")]
     passed = [a for a in finished if a.passed]
@@ -87,8 +89,11 @@ def course_progress(store: RecordsStore, course: Course, learner: LearnerRow) ->
         # Each required module counts from its most recent pass; the course is valid until
         # the earliest of those passes runs out.
         latest = [
-            max(_day(a.finished_at or a.started_at)
-                for a in attempts if a.module_id == p.module.id and a.passed)
+            max(
+                _day(a.finished_at or a.started_at)
+                for a in attempts
+                if a.module_id == p.module.id and a.passed
+            )
             for p in required
         ]
         completed_on = max(latest)

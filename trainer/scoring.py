@@ -111,9 +111,9 @@ def worst_path_points(scenario: Scenario) -> float:
             return 0.0
         if step_id not in memo:
             step = by_id[step_id]
-            options = [frozenset({c.id}) for c in step.choices] if step.type != "multi" else [
-                frozenset()
-            ]
+            options = (
+                [frozenset({c.id}) for c in step.choices] if step.type != "multi" else [frozenset()]
+            )
             memo[step_id] = min(
                 (score_answer(step, ch)[0] if ch else 0.0) + worst(step.next_after(ch))
                 for ch in options
@@ -126,7 +126,8 @@ def worst_path_points(scenario: Scenario) -> float:
 def correct_path_points(scenario: Scenario) -> float:
     """Score of the path that answers every step correctly."""
     by_id = {s.id: s for s in scenario.steps}
-    total, step_id, guard = 0.0, scenario.start, 0
+    total, guard = 0.0, 0
+    step_id: str | None = scenario.start
     while step_id is not None and guard <= len(by_id):
         step = by_id[step_id]
         total += step.points

@@ -99,8 +99,14 @@ class Session:
         if self.store is not None and self.attempt_row is not None:
             given = self.attempt.answers[-1]
             self.store.record_answer(
-                self.attempt_row.id, len(self.attempt.answers), given.scenario_id,
-                given.step_id, given.choice_ids, given.points, given.max_points, given.outcome,
+                self.attempt_row.id,
+                len(self.attempt.answers),
+                given.scenario_id,
+                given.step_id,
+                given.choice_ids,
+                given.points,
+                given.max_points,
+                given.outcome,
             )
             self._finish_if_done()
         return feedback

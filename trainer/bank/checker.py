@@ -11,9 +11,16 @@ from trainer.bank.schema import ID_RE, KEY_RE, OBJECTS, F
 
 _ROLES = ("employee", "contractor", "uniformed")
 _TYPE_WORDS = {
-    "str": "a line of text", "text": "text", "id": "an identifier", "key": "a source key",
-    "int": "a whole number", "bool": "true or false", "ids": "a list of identifiers",
-    "keys": "a list of source keys", "strs": "a list of text lines", "roles": "a list of roles",
+    "str": "a line of text",
+    "text": "text",
+    "id": "an identifier",
+    "key": "a source key",
+    "int": "a whole number",
+    "bool": "true or false",
+    "ids": "a list of identifiers",
+    "keys": "a list of source keys",
+    "strs": "a list of text lines",
+    "roles": "a list of roles",
 }
 
 
@@ -86,7 +93,10 @@ class Checker:
                 return False
             good = True
             for i, item in enumerate(value):
-                if self.check_object(item, kind, value.item_pos[i], f"{kind.lower()} {i + 1}") is None:
+                if (
+                    self.check_object(item, kind, value.item_pos[i], f"{kind.lower()} {i + 1}")
+                    is None
+                ):
                     good = False
             return good
         if t.startswith("map:"):
@@ -97,9 +107,15 @@ class Checker:
             good = True
             for key in value:
                 if not KEY_RE.match(key):
-                    self.add(value.where_key(key), f"source key '{key}' must be letters, digits, '-' or '_'")
+                    self.add(
+                        value.where_key(key),
+                        f"source key '{key}' must be letters, digits, '-' or '_'",
+                    )
                     good = False
-                if self.check_object(value[key], kind, value.where(key), f"{kind.lower()} '{key}'") is None:
+                if (
+                    self.check_object(value[key], kind, value.where(key), f"{kind.lower()} '{key}'")
+                    is None
+                ):
                     good = False
             return good
         return self.check_scalar(value, pos, f, label)
@@ -175,7 +191,10 @@ class Checker:
             else:
                 pattern = ID_RE if t == "ids" else KEY_RE
                 if not isinstance(item, str) or not pattern.match(item):
-                    self.add(ipos, f"item {i + 1} of {label} is not a valid identifier: {_describe(item)}")
+                    self.add(
+                        ipos,
+                        f"item {i + 1} of {label} is not a valid identifier: {_describe(item)}",
+                    )
                     good = False
             if isinstance(item, str):
                 if item in seen:

@@ -83,7 +83,9 @@ def _require_kind(loaded: Loaded, expected: str, chk: Checker) -> YMap | None:
         return None
     if not isinstance(value, YMap):
         if not loaded.problems:
-            chk.add((1, 1), f"a {expected} file must be a mapping with 'kind: {expected}' at the top")
+            chk.add(
+                (1, 1), f"a {expected} file must be a mapping with 'kind: {expected}' at the top"
+            )
         return None
     kind = value.get("kind")
     if kind != expected and kind in KIND_OBJECT:
@@ -141,7 +143,9 @@ def _check_step(step: YMap, scenario_id: str, sources: dict[str, Source], chk: C
     if kind == "multi" and len(choices) < 2:
         chk.add(step.where("choices"), f"multi-select {where} needs at least two choices")
     if kind != "multi" and "scoring" in step:
-        chk.add(step.where_key("scoring"), f"'scoring' applies only to multi-select steps ({where})")
+        chk.add(
+            step.where_key("scoring"), f"'scoring' applies only to multi-select steps ({where})"
+        )
     if kind != "single" and len(choices) < 2:
         pass
     if kind == "single" and len(choices) < 2:
@@ -235,8 +239,13 @@ def _build_step(step: YMap) -> Step:
         prompt=str(step["prompt"]).strip(),
         points=step["points"],
         choices=tuple(
-            Choice(c["id"], str(c["text"]).strip(), c["correct"], str(c["feedback"]).strip(),
-                   c.get("next"))
+            Choice(
+                c["id"],
+                str(c["text"]).strip(),
+                c["correct"],
+                str(c["feedback"]).strip(),
+                c.get("next"),
+            )
             for c in step["choices"]
         ),
         explanation=str(step["explanation"]).strip(),
@@ -308,8 +317,9 @@ def build_module(loaded: Loaded) -> Module | None:
     )
 
 
-def _check_pass_mark(mod: YMap, roles: tuple[Role, ...], scenarios: list[Scenario],
-                     chk: Checker) -> None:
+def _check_pass_mark(
+    mod: YMap, roles: tuple[Role, ...], scenarios: list[Scenario], chk: Checker
+) -> None:
     shortfalls: dict[tuple[float, float], list[str]] = {}
     for role in roles:
         mine = [s for s in scenarios if role in s.roles]
@@ -343,8 +353,11 @@ def build_resources(loaded: Loaded) -> Resources | None:
             keys = section.get("sources") or YSeq((0, 0))
             for i, key in enumerate(keys):
                 if key not in sources:
-                    chk.add(keys.item_pos[i], f"source key '{key}' is not in this file's sources"
-                            f"{suggest(key, list(sources))}")
+                    chk.add(
+                        keys.item_pos[i],
+                        f"source key '{key}' is not in this file's sources"
+                        f"{suggest(key, list(sources))}",
+                    )
         for contact in res["contacts"]:
             if not any(contact.get(k) for k in ("phone", "text", "url")):
                 chk.add(contact.pos, f"contact '{contact['name']}' needs a phone, text or url")
@@ -354,13 +367,15 @@ def build_resources(loaded: Loaded) -> Resources | None:
     return Resources(
         title=str(res["title"]),
         sections=tuple(
-            ResourceSection(str(s["heading"]), tuple(str(x) for x in s["lines"]),
-                            tuple(s.get("sources") or ()))
+            ResourceSection(
+                str(s["heading"]), tuple(str(x) for x in s["lines"]), tuple(s.get("sources") or ())
+            )
             for s in res["sections"]
         ),
         contacts=tuple(
-            Contact(str(c["name"]), _opt(c, "phone"), _opt(c, "text"), _opt(c, "url"),
-                    _opt(c, "note"))
+            Contact(
+                str(c["name"]), _opt(c, "phone"), _opt(c, "text"), _opt(c, "url"), _opt(c, "note")
+            )
             for c in res["contacts"]
         ),
         sources=_sources(res.get("sources")),
@@ -443,16 +458,23 @@ def load_course(path: Path, preloaded: dict[Path, Loaded] | None = None) -> Cour
             if module is None:
                 continue
             if module.id != mid:
-                chk.add(entry.where("id"), f"course lists id '{mid}' but {entry['file']} "
-                        f"has id '{module.id}'; make them the same")
+                chk.add(
+                    entry.where("id"),
+                    f"course lists id '{mid}' but {entry['file']} "
+                    f"has id '{module.id}'; make them the same",
+                )
                 continue
             for role in roles:
                 if role not in module.roles:
-                    chk.add(entry.where("roles"), f"course gives module '{mid}' to role "
-                            f"'{role}', but the module is only for {', '.join(module.roles)}")
+                    chk.add(
+                        entry.where("roles"),
+                        f"course gives module '{mid}' to role "
+                        f"'{role}', but the module is only for {', '.join(module.roles)}",
+                    )
             modules[mid] = module
-            entries.append(CourseModule(mid, str(entry["file"]), entry.get("required", True),
-                                        roles))
+            entries.append(
+                CourseModule(mid, str(entry["file"]), entry.get("required", True), roles)
+            )
         for role in ROLES:
             if not any(role in e.roles and e.required for e in entries) and not chk.problems:
                 chk.add(course.where("modules"), f"no required module for role '{role}'")
@@ -536,9 +558,12 @@ def validate_paths(paths: list[Path]) -> Validation:
             pos = value.where("kind") if isinstance(value, YMap) else (1, 1)
             got = value.get("kind") if isinstance(value, YMap) else None
             hint = suggest(str(got), list(KIND_OBJECT)) if got else ""
-            loaded.problems.append(Problem(
-                loaded.display, *pos,
-                f"not a bank file: 'kind' must be course, module or resources{hint}",
-            ))
+            loaded.problems.append(
+                Problem(
+                    loaded.display,
+                    *pos,
+                    f"not a bank file: 'kind' must be course, module or resources{hint}",
+                )
+            )
         problems += loaded.problems
     return Validation(sorted(set(problems)), courses, modules, len(files))

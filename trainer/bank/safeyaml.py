@@ -40,7 +40,7 @@ _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _NULL, _FLOAT = (_TAG + t for t in ("str", "int", "bool", "null", "float"))
 _TIMESTAMP, _SEQ, _MAP = _TAG + "timestamp", _TAG + "seq", _TAG + "map"
 _BOOL_TRUE = frozenset({"yes", "true", "on", "y"})
-_DEEP_BLOCK = re.compile(r"^[ \t?:-]{%d}" % _MAX_BLOCK_PREFIX, re.MULTILINE)
+_DEEP_BLOCK = re.compile(rf"^[ \t?:-]{{{_MAX_BLOCK_PREFIX}}}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
@@ -93,7 +93,9 @@ def decode_text(data: bytes, path: str) -> str:
     if len(data) > MAX_BYTES:
         raise YamlRefused(
             Problem(
-                path, 1, 1,
+                path,
+                1,
+                1,
                 f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit for a bank; "
                 "split it into several module files",
             )
@@ -111,7 +113,9 @@ def decode_text(data: bytes, path: str) -> str:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlRefused(
             Problem(
-                path, line, col,
+                path,
+                line,
+                col,
                 f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
             )
         ) from None
@@ -144,7 +148,8 @@ def compose(text: str, path: str) -> yaml.Node | None:
     _guard_text_depth(text, path)
     loader = _Loader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        node: yaml.Node | None = loader.get_single_node()
+        return node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -175,7 +180,7 @@ class _Walker:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, value = node.tag, node.value
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag in (_STR, _TIMESTAMP):
             return value
         if tag == _INT:
             return _to_int(value)
@@ -236,7 +241,8 @@ class _Walker:
                     first = mapping.key_pos[name]
                     self.problems.append(
                         Problem(
-                            self.path, *_pos(key_node),
+                            self.path,
+                            *_pos(key_node),
                             f"duplicate key '{name}' (first defined at line {first[0]}); "
                             "remove one of them",
                         )

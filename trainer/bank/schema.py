@@ -139,13 +139,19 @@ def _field_schema(f: F) -> dict[str, Any]:
     elif t == "bool":
         out = {"type": "boolean"}
     elif t in ("ids", "keys", "strs"):
-        item = {"ids": {"type": "string", "pattern": ID_RE.pattern},
-                "keys": {"type": "string", "pattern": KEY_RE.pattern},
-                "strs": {"type": "string", "minLength": 1}}[t]
+        item = {
+            "ids": {"type": "string", "pattern": ID_RE.pattern},
+            "keys": {"type": "string", "pattern": KEY_RE.pattern},
+            "strs": {"type": "string", "minLength": 1},
+        }[t]
         out = {"type": "array", "items": item, "minItems": 1}
     elif t == "roles":
-        out = {"type": "array", "minItems": 1, "uniqueItems": True,
-               "items": {"enum": ["employee", "contractor", "uniformed"]}}
+        out = {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"enum": ["employee", "contractor", "uniformed"]},
+        }
     elif t.startswith("enum:"):
         out = {"enum": t[5:].split("|")}
     elif t.startswith("const:"):
@@ -155,9 +161,12 @@ def _field_schema(f: F) -> dict[str, Any]:
     elif t.startswith("list:"):
         out = {"type": "array", "minItems": 1, "items": {"$ref": f"#/$defs/{t[5:]}"}}
     elif t.startswith("map:"):
-        out = {"type": "object", "minProperties": 1,
-               "propertyNames": {"pattern": KEY_RE.pattern},
-               "additionalProperties": {"$ref": f"#/$defs/{t[4:]}"}}
+        out = {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": KEY_RE.pattern},
+            "additionalProperties": {"$ref": f"#/$defs/{t[4:]}"},
+        }
     else:  # pragma: no cover - guarded by tests
         raise ValueError(t)
     if f.doc:

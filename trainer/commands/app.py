@@ -28,7 +28,7 @@ def run_app(args: argparse.Namespace) -> int:
         if use_plain(args):
             from trainer.plain import run_plain
 
-            return run_plain(course, store, learner_name=args.learner)
+            return int(run_plain(course, store, learner_name=args.learner))
         from trainer.tui.app import TrainerApp
 
         app = TrainerApp(

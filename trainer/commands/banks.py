@@ -10,8 +10,13 @@ from trainer.bank.loader import validate_paths
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("banks", help="list courses and modules in bank folders")
-    p.add_argument("paths", nargs="*", metavar="PATH", default=["question_banks"],
-                   help="folders or files (default: question_banks)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        default=["question_banks"],
+        help="folders or files (default: question_banks)",
+    )
     p.set_defaults(handler=run)
 
 

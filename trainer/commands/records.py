@@ -51,8 +51,15 @@ def run(args: argparse.Namespace) -> int:
     with store:
         rows = record_rows(
             store,
-            RecordFilter(args.learner, args.organisation, args.course_id, args.module,
-                         args.since, args.until, args.status),
+            RecordFilter(
+                args.learner,
+                args.organisation,
+                args.course_id,
+                args.module,
+                args.since,
+                args.until,
+                args.status,
+            ),
             validity_months=validity,
         )
     text = {"csv": to_csv, "json": to_json, "table": to_table}[args.format](rows)

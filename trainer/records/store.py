@@ -292,8 +292,16 @@ class RecordsStore:
             cur = db.execute(
                 "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
                 "module_sha256, role, seed, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (learner_id, course_id, module_id, module_version, module_sha256, role, seed,
-                 self._now()),
+                (
+                    learner_id,
+                    course_id,
+                    module_id,
+                    module_version,
+                    module_sha256,
+                    role,
+                    seed,
+                    self._now(),
+                ),
             )
         attempt = self.get_attempt(int(cur.lastrowid or 0))
         assert attempt is not None
@@ -316,8 +324,17 @@ class RecordsStore:
                 db.execute(
                     "INSERT INTO answers (attempt_id, seq, scenario_id, step_id, choice_ids, "
                     "points, max_points, outcome, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (attempt_id, seq, scenario_id, step_id, json.dumps(list(choice_ids)),
-                     points, max_points, outcome, self._now()),
+                    (
+                        attempt_id,
+                        seq,
+                        scenario_id,
+                        step_id,
+                        json.dumps(list(choice_ids)),
+                        points,
+                        max_points,
+                        outcome,
+                        self._now(),
+                    ),
                 )
         except sqlite3.IntegrityError:
             raise StoreError(
@@ -381,8 +398,11 @@ class RecordsStore:
     ) -> list[AttemptRow]:
         """Attempts matching every filter given, oldest first."""
         where, args = [], []
-        for column, value in (("learner_id", learner_id), ("course_id", course_id),
-                              ("module_id", module_id)):
+        for column, value in (
+            ("learner_id", learner_id),
+            ("course_id", course_id),
+            ("module_id", module_id),
+        ):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
@@ -415,12 +435,22 @@ class RecordsStore:
             db.execute(
                 "INSERT INTO certificates (id, learner_id, course_id, course_version, issued_at, "
                 "valid_until, payload_sha256, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (cert.id, cert.learner_id, cert.course_id, cert.course_version, cert.issued_at,
-                 cert.valid_until, cert.payload_sha256, cert.token),
+                (
+                    cert.id,
+                    cert.learner_id,
+                    cert.course_id,
+                    cert.course_version,
+                    cert.issued_at,
+                    cert.valid_until,
+                    cert.payload_sha256,
+                    cert.token,
+                ),
             )
 
     def certificates(self, *, learner_id: int | None = None) -> list[CertificateRow]:
-        clause, args = ("WHERE learner_id = ?", (learner_id,)) if learner_id is not None else ("", ())
+        clause, args = (
+            ("WHERE learner_id = ?", (learner_id,)) if learner_id is not None else ("", ())
+        )
         rows = self._db.execute(
             "SELECT id, learner_id, course_id, course_version, issued_at, valid_until, "
             f"payload_sha256, token FROM certificates {clause} ORDER BY issued_at, id",
