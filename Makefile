@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-test
+DEVSTAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 .PHONY: help run test check lint format typecheck bench clean
@@ -15,8 +16,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+
+$(DEVSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $(DEVSTAMP)
 
 run: $(STAMP) ## Create .venv if missing, install, start the app on the shipped course
 	$(BIN)/trainer --course question_banks/course.yaml
@@ -24,13 +29,13 @@ run: $(STAMP) ## Create .venv if missing, install, start the app on the shipped 
 test: $(STAMP) ## Install with test extras and run the whole test suite
 	$(BIN)/python -m pytest -q
 
-check: $(STAMP) ## Lint, format check, type-check the core, run the tests
+check: $(DEVSTAMP) ## Lint, format check, type-check the core, run the tests
 	$(BIN)/ruff check trainer tests benchmarks
 	$(BIN)/ruff format --check trainer tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-format: $(STAMP) ## Reformat the code with ruff
+format: $(DEVSTAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format trainer tests benchmarks
 	$(BIN)/ruff check --fix trainer tests benchmarks
 
