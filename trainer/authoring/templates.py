@@ -152,7 +152,9 @@ title: "Reporting and help"
 contacts:               # each needs a phone, text or url
   - name: "Emergency services"
     phone: "911"
-    note: "If someone is in immediate danger. Abroad: local emergency services and your post's or command's protocol."
+    note: >-
+      If someone is in immediate danger. Abroad: local emergency services and your post's
+      or command's protocol.
   - name: "DHS / ICE Homeland Security Investigations Tip Line"
     phone: "1-866-347-2423"
     url: "https://www.ice.gov/tips"
@@ -161,13 +163,17 @@ contacts:               # each needs a phone, text or url
     phone: "1-888-373-7888"
     text: "233733"
     url: "https://humantraffickinghotline.org"
-    note: "24 hours a day, many languages. Check the number on humantraffickinghotline.org before publishing."
+    note: >-
+      24 hours a day, many languages. Check the number on humantraffickinghotline.org
+      before publishing.
 sections:               # what to do, one instruction per line
   - heading: "What to do"
     lines:
       - "Do not confront the suspected trafficker, and do not tell the person what you suspect."
       - "If someone is in immediate danger, call 911."
-      - "Otherwise report to the HSI Tip Line or the National Human Trafficking Hotline, and follow your organisation's reporting protocol."
+      - >-
+        Otherwise report to the HSI Tip Line or the National Human Trafficking Hotline, and
+        follow your organisation's reporting protocol.
     sources: [K12, K19, K20]
 sources:
   K12:
