@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -69,16 +70,15 @@ def record_rows(
             return []
         learner_id = found.id
     until = None
-    if flt.until:
-        until = datetime.fromisoformat(flt.until).date().toordinal() + 1
-        until_text = date.fromordinal(until).isoformat()
+    if flt.until:  # inclusive day: everything before the next midnight
+        until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
     rows = []
     for a in store.attempts(
         learner_id=learner_id,
         course_id=flt.course,
         module_id=flt.module,
         since=flt.since,
-        until=until_text if until else None,
+        until=until,
     ):
         learner = learners[a.learner_id]
         if (
@@ -157,3 +157,113 @@ def to_table(rows: list[dict[str, Any]]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths, strict=True))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# --------------------------------------------------------------------------- xAPI
+
+XAPI_VERSION = "1.0.3"
+_VERBS = {
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
+    "attempted": "http://adlnet.gov/expapi/verbs/attempted",
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+}
+_NAMESPACE = uuid.UUID("6f0d3c62-4a57-4f43-9a57-2a1f0e5b7c11")
+
+
+def _verb(name: str) -> dict[str, Any]:
+    return {"id": _VERBS[name], "display": {"en-US": name}}
+
+
+def _statement_id(*parts: object) -> str:
+    """Deterministic statement ids, so exporting twice never duplicates in an LRS."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def xapi_statements(
+    store: RecordsStore, rows: list[dict[str, Any]], *, base: str = "urn:trainer:"
+) -> list[dict[str, Any]]:
+    """xAPI 1.0.3 statements for exported attempts: one per answer, one per result.
+
+    Activity ids are IRIs under ``base`` (``urn:trainer:`` by default; an organisation with
+    an LRS passes its own https base). Statement ids are UUIDv5 of the record, so a re-export
+    is idempotent.
+    """
+    sep = "" if base.endswith((":", "/")) else "/"
+    statements: list[dict[str, Any]] = []
+    for row in rows:
+        course_iri = f"{base}{sep}course/{row['course_id']}"
+        module_iri = f"{course_iri}/module/{row['module_id']}"
+        actor = {
+            "objectType": "Agent",
+            "name": row["learner"],
+            "account": {
+                "homePage": f"{base}{sep}organisation/{row['organisation'] or 'local'}",
+                "name": row["external_id"] or row["learner"],
+            },
+        }
+        context = {
+            "contextActivities": {"parent": [{"objectType": "Activity", "id": course_iri}]},
+            "extensions": {
+                f"{base}{sep}extension/module-version": row["module_version"],
+                f"{base}{sep}extension/module-sha256": row["module_sha256"],
+                f"{base}{sep}extension/role": row["role"],
+            },
+        }
+        for answer in store.answers(row["attempt_id"]):
+            statements.append(
+                {
+                    "id": _statement_id(row["attempt_id"], "answer", answer.seq),
+                    "version": XAPI_VERSION,
+                    "actor": actor,
+                    "verb": _verb("answered"),
+                    "object": {
+                        "objectType": "Activity",
+                        "id": f"{module_iri}/scenario/{answer.scenario_id}/step/{answer.step_id}",
+                        "definition": {
+                            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                            "interactionType": "choice",
+                        },
+                    },
+                    "result": {
+                        "response": "[,]".join(answer.choice_ids),
+                        "success": answer.outcome == "correct",
+                        "score": {"raw": answer.points, "min": 0, "max": answer.max_points},
+                    },
+                    "context": {**context, "registration": _statement_id(row["attempt_id"])},
+                    "timestamp": answer.answered_at,
+                }
+            )
+        if row["status"] in ("passed", "failed", "expired"):
+            verb = "passed" if row["passed"] else "failed"
+            max_score = row["max_score"] or 0
+            statements.append(
+                {
+                    "id": _statement_id(row["attempt_id"], "result"),
+                    "version": XAPI_VERSION,
+                    "actor": actor,
+                    "verb": _verb(verb),
+                    "object": {
+                        "objectType": "Activity",
+                        "id": module_iri,
+                        "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
+                    },
+                    "result": {
+                        "score": {
+                            "scaled": round((row["percent"] or 0) / 100, 4),
+                            "raw": row["score"],
+                            "min": 0,
+                            "max": max_score,
+                        },
+                        "success": bool(row["passed"]),
+                        "completion": True,
+                    },
+                    "context": {**context, "registration": _statement_id(row["attempt_id"])},
+                    "timestamp": row["finished_at"],
+                }
+            )
+    return statements
+
+
+def to_xapi(store: RecordsStore, rows: list[dict[str, Any]], base: str = "urn:trainer:") -> str:
+    return json.dumps(xapi_statements(store, rows, base=base), indent=2, ensure_ascii=False) + "\n"

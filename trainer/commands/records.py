@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.export import RecordFilter, record_rows, to_csv, to_json, to_table
+from trainer.export import RecordFilter, record_rows, to_csv, to_json, to_table, to_xapi
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 
@@ -22,7 +22,7 @@ def _iso_date(text: str) -> str:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "records",
-        help="export attempt records (table, CSV or JSON)",
+        help="export attempt records (table, CSV, JSON or xAPI statements)",
         description="Attempt records with filters. Columns are documented in docs/records.md.",
     )
     p.add_argument("--learner", metavar="NAME")
@@ -32,7 +32,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="started on or after")
     p.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="started on or before")
     p.add_argument("--status", choices=STATUSES)
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "json", "xapi"), default="table")
+    p.add_argument(
+        "--xapi-base",
+        default="urn:trainer:",
+        metavar="IRI",
+        help="base IRI for xAPI activity ids (default urn:trainer:)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=run)
 
@@ -62,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
             ),
             validity_months=validity,
         )
-    text = {"csv": to_csv, "json": to_json, "table": to_table}[args.format](rows)
+        if args.format == "xapi":
+            text = to_xapi(store, rows, args.xapi_base)
+        else:
+            text = {"csv": to_csv, "json": to_json, "table": to_table}[args.format](rows)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
