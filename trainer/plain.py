@@ -27,6 +27,7 @@ Core module: never imports textual.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -155,7 +156,7 @@ def question_count(attempt: Attempt, question: Question) -> tuple[int, int]:
     lo, hi = path_lengths(question.scenario, question.step.id)
     lo += question.question_number - 1
     hi += question.question_number - 1
-    for scenario in attempt.scenarios[question.scenario_number:]:
+    for scenario in attempt.scenarios[question.scenario_number :]:
         a, b = path_lengths(scenario, scenario.start)
         lo, hi = lo + a, hi + b
     return lo, hi
@@ -210,8 +211,11 @@ class Console:
             if self.width and len(line) > self.width:
                 indent = line[: len(line) - len(line.lstrip())]
                 line = textwrap.fill(
-                    line, self.width, subsequent_indent=indent + "  ",
-                    break_long_words=False, break_on_hyphens=False,
+                    line,
+                    self.width,
+                    subsequent_indent=indent + "  ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
                 )
             self.stdout.write(line + "\n")
         self.stdout.flush()
@@ -417,8 +421,9 @@ class ModuleRunner:
         multi = question.step.type == "multi"
         help_lines = [
             "Type the numbers of every answer that applies, separated by commas, for example "
-            "1,3, and press Enter." if multi else
-            "Type the number of your answer and press Enter.",
+            "1,3, and press Enter."
+            if multi
+            else "Type the number of your answer and press Enter.",
             "Each answer is saved as soon as you give it and cannot be changed.",
         ]
         prompt = f"Answer for question {question.question_number}:"
@@ -451,8 +456,7 @@ class ModuleRunner:
         else:
             right = feedback.correct[0]
             ui.say(
-                f"Incorrect. The correct answer was {correct_numbers[0]}: "
-                f"{sentence(right.text)}"
+                f"Incorrect. The correct answer was {correct_numbers[0]}: {sentence(right.text)}"
             )
             ui.say(f"Points: {got}.")
         if question.step.type == "multi":
@@ -468,17 +472,16 @@ class ModuleRunner:
                     continue
                 ui.say(f"{lead}: {sentence(pc.choice.text)} {pc.choice.feedback.strip()}")
         else:
-            chosen = feedback.chosen[0]
-            ui.say(f"You chose {question.number_of(chosen.id)}: {sentence(chosen.text)}")
-            ui.text("Feedback", chosen.feedback)
+            mine = feedback.chosen[0]
+            ui.say(f"You chose {question.number_of(mine.id)}: {sentence(mine.text)}")
+            ui.text("Feedback", mine.feedback)
         ui.text("Explanation", feedback.explanation)
         for n, source in enumerate(feedback.sources, start=1):
-            label = "Source" if len(feedback.sources) == 1 else f"Source {n} of {len(feedback.sources)}"
+            total = len(feedback.sources)
+            label = "Source" if total == 1 else f"Source {n} of {total}"
             ui.say(f"{label}: {source.citation()}")
         if feedback.scenario_finished:
-            ui.say(
-                f"End of scenario {question.scenario_number} of {question.scenario_count}."
-            )
+            ui.say(f"End of scenario {question.scenario_number} of {question.scenario_count}.")
 
     def run(self) -> Result:
         """Ask every remaining question; return the result when the module is finished."""
@@ -487,8 +490,9 @@ class ModuleRunner:
             if question is None:
                 break
             self.ui.pause_hint = (
-                "Nothing was recorded." if self.preview else
-                f"Paused at question {question.question_number} of "
+                "Nothing was recorded."
+                if self.preview
+                else f"Paused at question {question.question_number} of "
                 f"{self.session.module.title}. Your answers so far are saved; choose this "
                 "module again to continue at the same question."
             )
@@ -678,8 +682,8 @@ class PlainApp:
                 )
         else:
             ui.say(
-                f"Course status: not complete. {done} of {plural(len(required), 'required module')} "
-                "passed."
+                f"Course status: not complete. {done} of "
+                f"{plural(len(required), 'required module')} passed."
             )
         ui.say(f"Modules, {len(progress.modules)}:")
 
@@ -746,28 +750,33 @@ class PlainApp:
         while True:
             open_row = self.store.open_attempt(self.learner.id, self.course.id, module.id)
             finished = [
-                a for a in self.store.attempts(
+                a
+                for a in self.store.attempts(
                     learner_id=self.learner.id, course_id=self.course.id, module_id=module.id
-                ) if a.status in ("passed", "failed")
+                )
+                if a.status in ("passed", "failed")
             ]
             options: list[Option] = []
             if open_row is not None and open_row.module_sha256 == module.sha256:
                 answered = len(self.store.answers(open_row.id))
-                options.append(Option(
-                    f"Resume the module at question {answered + 1}.", "resume", ("resume",)
-                ))
-                options.append(Option(
-                    "Start again from the beginning. The unfinished attempt is closed.",
-                    "retake", ("retake", "restart"),
-                ))
+                options.append(
+                    Option(f"Resume the module at question {answered + 1}.", "resume", ("resume",))
+                )
+                options.append(
+                    Option(
+                        "Start again from the beginning. The unfinished attempt is closed.",
+                        "retake",
+                        ("retake", "restart"),
+                    )
+                )
             elif finished:
                 options.append(Option("Retake the module.", "retake", ("retake", "start")))
             else:
                 options.append(Option("Start the module.", "start", ("start",)))
             if finished:
-                options.append(Option(
-                    "Results of your last finished attempt.", "results", ("results",)
-                ))
+                options.append(
+                    Option("Results of your last finished attempt.", "results", ("results",))
+                )
             options.append(Option("Back to the dashboard.", "back", ("back",)))
             action = ui.choose(
                 lambda: show_module_intro(ui, module, role),
@@ -878,7 +887,10 @@ class PlainApp:
         data_dir = self.store.path.parent
         try:
             issued = issue_certificate(
-                self.store, self.course, self.learner, out,
+                self.store,
+                self.course,
+                self.learner,
+                out,
                 issuer_key_path=default_issuer_key_path(data_dir),
             )
         except CertificateRefused as exc:
@@ -924,10 +936,8 @@ def _prepare(stream: IO[str]) -> None:
     """Never crash on a character the output encoding lacks: write a replacement instead."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
-        try:
+        with contextlib.suppress(ValueError, OSError):
             reconfigure(errors="replace")
-        except (ValueError, OSError):  # pragma: no cover
-            pass
 
 
 def _finish_paused(ui: Console, hint: str | None) -> None:
@@ -954,7 +964,10 @@ def run_plain(
     stdout = stdout if stdout is not None else sys.stdout
     _prepare(stdout)
     ui = Console(
-        stdin, stdout, resources=course.resources.as_lines(), width=_width(width),
+        stdin,
+        stdout,
+        resources=course.resources.as_lines(),
+        width=_width(width),
         menu_command=True,
     )
     app = PlainApp(course, store, ui)
