@@ -232,3 +232,18 @@ def test_long_name_is_not_shortened(key: Ed25519PrivateKey, tmp_path: Path) -> N
 def test_unused_imports_are_real() -> None:  # keep pypdf's generic objects importable
     assert NameObject("/X") == "/X" and TextStringObject("x") == "x"
     assert dataclasses.is_dataclass(CertificatePayload)
+
+
+def test_shipped_sample_still_verifies() -> None:
+    """docs/sample-certificate.pdf is a fixed TRC1 vector: a format change would break it."""
+    from trainer.certificates.keys import load_public_key
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    public = load_public_key(docs / "sample-issuer-public.pem")
+    inp = read_input(str(docs / "sample-certificate.pdf"))
+    result = verify_input(inp, public, today=dt.date(2027, 1, 1))
+    assert result.valid, result.failures
+    assert result.payload is not None and result.payload.learner == NAME
+    assert inp.pdf is not None and inp.pdf.metadata_token == inp.pdf.page_token
+    # ...and a different key must not accept it.
+    assert not verify_input(inp, Ed25519PrivateKey.generate().public_key()).valid

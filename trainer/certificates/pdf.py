@@ -2,7 +2,7 @@
 
 Text is real text in an embedded DejaVu Sans subset (shipped in trainer/fonts with its
 licence), so any name in the Basic Multilingual Plane that DejaVu covers renders and can be
-copied or read aloud. The verification token is drawn as text (Courier: it is pure ASCII)
+copied or read aloud. The verification token is drawn as text (DejaVu Sans Mono, in groups of 8)
 and as a QR code, and is also stored in the PDF's Keywords so ``trainer verify`` can read it
 back and compare both copies.
 """
@@ -16,11 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from PIL import Image
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -30,7 +30,8 @@ from .payload import CertificatePayload
 PAPER_SIZES = {"letter": landscape(LETTER), "a4": landscape(A4)}
 FONT = "TrainerDejaVuSans"
 FONT_BOLD = "TrainerDejaVuSans-Bold"
-MONO = "Courier"  # built-in; the token is ASCII only
+MONO = "TrainerDejaVuSansMono"  # tells 0/O and 1/l/I apart for typing the token
+TOKEN_GROUP = 8  # characters per group in the printed token
 TOKEN_LABEL = "Verification code"
 DOC_LANG = "en"
 
@@ -57,6 +58,7 @@ def register_fonts() -> None:
             return
         pdfmetrics.registerFont(TTFont(FONT, io.BytesIO(_font_bytes("DejaVuSans.ttf"))))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, io.BytesIO(_font_bytes("DejaVuSans-Bold.ttf"))))
+        pdfmetrics.registerFont(TTFont(MONO, io.BytesIO(_font_bytes("DejaVuSansMono.ttf"))))
         _fonts_ready = True
 
 
@@ -104,8 +106,13 @@ def _ellipsize(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def wrap_token(token: str, per_line: int) -> list[str]:
-    return [token[i : i + per_line] for i in range(0, len(token), per_line)]
+def wrap_token(token: str, groups_per_line: int, group: int = TOKEN_GROUP) -> list[str]:
+    """Lines of space-separated groups; spaces and line breaks are ignored when read back."""
+    per_line = groups_per_line * group
+    return [
+        " ".join(token[j : j + group] for j in range(i, min(i + per_line, len(token)), group))
+        for i in range(0, len(token), per_line)
+    ]
 
 
 def _human_date(iso: str) -> str:
@@ -196,13 +203,16 @@ def render_certificate(
         y -= size * 1.3
 
     # ---- token (bottom, full width) ------------------------------------------------------
-    token_size = 6.6
-    per_line = int(inner_w // (0.6 * token_size))
-    token_lines = wrap_token(token, per_line)
+    def token_layout(size: float) -> list[str]:
+        char_w = _width("0", MONO, size)
+        groups = max(1, int((inner_w + char_w) // ((TOKEN_GROUP + 1) * char_w)))
+        return wrap_token(token, groups)
+
+    token_size = 6.8
+    token_lines = token_layout(token_size)
     while len(token_lines) > 8 and token_size > 4.5:
         token_size -= 0.3
-        per_line = int(inner_w // (0.6 * token_size))
-        token_lines = wrap_token(token, per_line)
+        token_lines = token_layout(token_size)
     token_lead = token_size * 1.28
     token_bottom = margin + 16
     token_top = token_bottom + token_lead * (len(token_lines) - 1)
@@ -213,7 +223,7 @@ def render_certificate(
         inner_l,
         label_y,
         f"{TOKEN_LABEL} (if the QR code cannot be scanned, type it into "
-        "“trainer verify”; line breaks do not matter):",
+        "“trainer verify”; spaces and line breaks do not matter):",
     )
     c.setFillColor(INK)
     c.setFont(MONO, token_size)
@@ -290,15 +300,45 @@ def render_certificate(
     c.save()
 
 
-def _draw_qr(c: Canvas, token: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(token, barLevel="M", barBorder=2)
-    bx0, by0, bx1, by1 = widget.getBounds()
-    w, h = bx1 - bx0, by1 - by0
-    drawing = Drawing(
-        size, size, transform=[size / w, 0, 0, size / h, -bx0 * size / w, -by0 * size / h]
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, x, y)
+QR_MASK = 0  # see _qr_matrix
+
+
+def _qr_matrix(token: str) -> list[list[bool]]:
+    """The QR code's modules (level M, byte mode, smallest version that fits).
+
+    reportlab's encoder tries all eight mask patterns and scores each (about 0.2 s in pure
+    Python for a certificate-sized code). Any mask decodes; the score only avoids patterns
+    that confuse scanners, which compressed, base64url-encoded data does not produce. So one
+    fixed mask is used, which makes drawing the code about ten times faster.
+    """
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(qrencoder.QR8bitByte(token))
+    code.version = code.calculate_version()
+    code.makeImpl(False, QR_MASK)
+    return [[bool(m) for m in row] for row in code.modules]
+
+
+QR_PIXELS_PER_MODULE = 4
+
+
+def _draw_qr(c: Canvas, token: str, x: float, y: float, size: float, border: int = 2) -> None:
+    """Draw the code as a greyscale image (a few pixels per module), not as vector boxes.
+
+    As thousands of vector rectangles the code made reading the page text back (for
+    ``trainer verify``) ten times slower. Several pixels per module keep it sharp when a
+    viewer scales it down for the screen, where one pixel per module would be smoothed.
+    """
+    modules = _qr_matrix(token)
+    k = QR_PIXELS_PER_MODULE
+    side = (len(modules) + 2 * border) * k
+    image = Image.new("L", (side, side), 255)
+    for r, row in enumerate(modules):
+        top = (border + r) * k
+        for col, dark in enumerate(row):
+            if dark:
+                left = (border + col) * k
+                image.paste(0, (left, top, left + k, top + k))
+    c.drawImage(ImageReader(image), x, y, size, size)
 
 
 def render_to_bytes(payload: CertificatePayload, token: str, paper: str = "letter") -> bytes:

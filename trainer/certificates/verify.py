@@ -23,6 +23,7 @@ from .payload import TOKEN_PREFIX, CertificatePayload, PayloadError, decode_toke
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _TOKEN_LINE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+SIGNATURE_CHARS = 86  # base64url of a 64-byte Ed25519 signature, unpadded
 
 
 class UnreadableInput(Exception):
@@ -112,18 +113,30 @@ def _norm_text(text: str) -> str:
 
 
 def token_from_page_text(text: str) -> str | None:
-    """Reassemble the token printed on the page: a line starting ``TRC1.`` and the token-only
-    lines that follow it."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    """Reassemble the token printed on the page.
+
+    It starts on a line beginning ``TRC1.`` and runs over the following lines (spaces between
+    groups are ignored) until its signature part is complete: a signature is always
+    ``SIGNATURE_CHARS`` characters, so the end is known without trusting the layout.
+    """
+    lines = ["".join(ln.split()) for ln in text.splitlines()]
     for i, line in enumerate(lines):
-        if line.startswith(TOKEN_PREFIX + ".") and _TOKEN_LINE_RE.match(line):
-            parts = [line]
-            for nxt in lines[i + 1 :]:
-                if not nxt or not _TOKEN_LINE_RE.match(nxt) or nxt.startswith(TOKEN_PREFIX + "."):
-                    break
-                parts.append(nxt)
-            return "".join(parts)
+        if not (line.startswith(TOKEN_PREFIX + ".") and _TOKEN_LINE_RE.match(line)):
+            continue
+        token = line
+        for nxt in lines[i + 1 :]:
+            if _signature_complete(token):
+                break
+            if not nxt or not _TOKEN_LINE_RE.match(nxt):
+                break
+            token += nxt
+        return token
     return None
+
+
+def _signature_complete(token: str) -> bool:
+    parts = token.split(".")
+    return len(parts) >= 3 and len(parts[2]) >= SIGNATURE_CHARS
 
 
 def read_pdf_tokens(data: bytes) -> PdfTokens:
