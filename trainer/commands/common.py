@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trainer.bank.loader import load_course
+from trainer.bank.cache import load_course_cached
 from trainer.bank.model import Course
 from trainer.paths import data_dir, default_course
 from trainer.records.store import RecordsStore, StoreError
@@ -23,7 +23,9 @@ def open_course(args: argparse.Namespace) -> Course:
     path = default_course(getattr(args, "course", None))
     if not path.is_file():
         raise CommandError(f"course file not found: {path} (use --course FILE)", 2)
-    result = load_course(path)
+    # --- course cache (benchmarks helper): unchanged banks load from data_dir/cache ---
+    result = load_course_cached(path, data_dir(getattr(args, "data_dir", None)) / "cache")
+    # --- end course cache ---
     if result.course is None:
         lines = [str(p) for p in result.problems]
         raise CommandError("the course has problems; run 'trainer validate':\n" + "\n".join(lines))
