@@ -254,3 +254,13 @@ def test_plain_preview_start_step_and_eof(course: Course) -> None:
     out = io.StringIO()
     assert run_plain_preview(module, "employee", io.StringIO(""), out, start_step="nope") == 2
     assert "There is no step nope" in out.getvalue()
+
+
+def test_plain_dashboard_not_reread_after_history(course: Course, store: RecordsStore) -> None:
+    status, out = drive(course, store, [*NEW_LEARNER, "3", "repeat", "7"])
+    assert status == 0
+    assert out.count("Dashboard for Ann, role employee.") == 2  # at first, then on repeat only
+    assert (
+        "Back at the dashboard. Type a number from 1 to 7, or type repeat to hear the "
+        "dashboard again." in out
+    )

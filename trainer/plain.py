@@ -302,15 +302,24 @@ class Console:
         options: Sequence[Option],
         prompt: str,
         help_lines: Sequence[str] = (),
+        *,
+        brief: str | None = None,
     ) -> Any:
-        """Show a numbered list and return the value of the option the learner picks."""
+        """Show a numbered list and return the value of the option the learner picks.
+
+        With ``brief``, only that line is shown at first (the list is one ``repeat`` away):
+        coming back to a list the learner has just heard should not read it all again.
+        """
 
         def show_all() -> None:
             show()
             for n, option in enumerate(options, start=1):
                 self.say(f"{n}. {option.label}")
 
-        show_all()
+        if brief is None:
+            show_all()
+        else:
+            self.say(brief)
         count = len(options)
         help_all = [f"Type a number from 1 to {count} and press Enter.", *help_lines]
         while True:
@@ -458,7 +467,7 @@ class ModuleRunner:
             ui.say(
                 f"Incorrect. The correct answer was {correct_numbers[0]}: {sentence(right.text)}"
             )
-            ui.say(f"Points: {got}.")
+            ui.say(f"You earned {got}.")
         if question.step.type == "multi":
             for pc in question.choices:
                 chosen = pc.choice.id in chosen_ids
@@ -702,6 +711,7 @@ class PlainApp:
 
     def dashboard(self) -> None:
         ui = self.ui
+        brief: str | None = None
         while True:
             progress = self.progress()
             options = [
@@ -723,9 +733,15 @@ class PlainApp:
                     "Choose a module to see its objectives and start or resume it.",
                     "You can also type history, certificate or learner.",
                 ],
+                brief=brief,
             )
             kind = choice[0]
+            brief = (
+                f"Back at the dashboard. Type a number from 1 to {len(options)}, "
+                "or type repeat to hear the dashboard again."
+            )
             if kind == "module":
+                brief = None  # the module may have changed the status: read it out again
                 try:
                     self.module_menu(choice[1])
                 except BackToDashboard:
@@ -738,6 +754,7 @@ class PlainApp:
                 ui.show_resources()
             elif kind == "learner":
                 self.learner = self.choose_learner()
+                brief = None
             else:
                 raise Paused
 
