@@ -6,24 +6,31 @@ their all-correct path, and the target scenario along the shortest route to the 
 (preferring correct choices). So the attempt's state is exactly what a learner taking that
 route would have; the preview says how many decisions were answered for the trainer.
 
-:func:`run_plain_preview` is the line-by-line preview used by ``trainer preview --plain``; its
-``reload`` command re-reads the file and restarts at the same step, printing the validation
-problems (and carrying on with the previous version) when an edit broke the file.
+:func:`run_preview` is the line-by-line preview used by ``trainer preview --plain``. It shows
+questions and feedback exactly as plain mode does (:mod:`trainer.plain`). Its ``reload``
+command re-reads the file and restarts at the same step, printing the validation problems
+(and carrying on with the previous version) when an edit broke the file.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from trainer.bank.loader import load_module
 from trainer.bank.model import Module, Role, Scenario, Step
 from trainer.bank.problems import Problem
-from trainer.engine import AnswerError, Feedback, Question
+from trainer.plain import (
+    Console,
+    ModuleRunner,
+    Paused,
+    sentence,
+    show_module_intro,
+    show_result,
+)
 from trainer.session import Session
 
 
@@ -130,186 +137,133 @@ def session_at(module: Module, role: Role, spec: str | None = None, *, seed: int
 
 # --------------------------------------------------------------------------- plain preview
 
-HELP = (
-    "Commands: a choice number (several for select-all, e.g. 1 3), 'reload' (re-read the "
-    "file and restart at this step), 'restart', 'jump STEP' (SCENARIO/STEP or a step id), "
-    "'help', 'quit'."
+PREVIEW_HELP = (
+    "Preview commands: reload (re-read the file after an edit and restart at this step), "
+    "restart (from the beginning), jump STEP (SCENARIO/STEP, a step id or a scenario id), "
+    "quit."
 )
-OUTCOME_WORDS = {"correct": "Correct", "partial": "Partly correct", "incorrect": "Not correct"}
-TYPE_WORDS = {"single": "choose one", "truefalse": "myth or fact: choose one",
-              "multi": "select every answer that applies"}
 
 
-class _Out:
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+class _Control(Exception):
+    """A preview command typed at any prompt: reload, restart or jump."""
 
-    def __call__(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
-        self.stream.flush()
-
-
-def _banner(out: _Out, module: Module, role: Role, path: Path) -> None:
-    out(f"PREVIEW of module {module.id!r}: {module.title} (version {module.version}, "
-        f"file {path}) as role {role}.")
-    out("This is a preview: nothing is recorded, no certificate is issued.")
-    out(HELP)
-    if module.content_note:
-        out("")
-        out(f"Content note: {module.content_note}")
+    def __init__(self, word: str, arg: str) -> None:
+        super().__init__(word)
+        self.word = word
+        self.arg = arg
 
 
-def _show_question(out: _Out, q: Question, shown_scenario: str | None) -> None:
-    if q.scenario.id != shown_scenario:
-        out("")
-        out(f"Scenario {q.scenario_number} of {q.scenario_count}: {q.scenario.title}")
-        out(q.scenario.narrative)
-    out("")
-    out(f"[{q.scenario.id}/{q.step.id}] Question {q.question_number}, "
-        f"{TYPE_WORDS[q.step.type]} ({q.step.points} point{'s' * (q.step.points != 1)}):")
-    out(q.step.prompt)
-    for pc in q.choices:
-        out(f"  {pc.number}. {pc.choice.text}")
+class PreviewConsole(Console):
+    """The plain-mode console, plus the preview commands at every prompt."""
 
+    def read(self, prompt: str) -> str:
+        line = super().read(prompt)
+        word, _, rest = line.partition(" ")
+        word = word.lower()
+        if word in ("reload", "restart", "jump", "goto"):
+            raise _Control("jump" if word == "goto" else word, rest.strip())
+        return line
 
-def _show_feedback(out: _Out, fb: Feedback, module: Module) -> None:
-    out(f"{OUTCOME_WORDS[fb.outcome]}: {fb.points:g} of {fb.max_points} points.")
-    for c in fb.chosen:
-        out(f"  You chose {fb.question.number_of(c.id)}. {c.text} - {c.feedback}")
-    if fb.outcome != "correct":
-        for c in fb.correct:
-            out(f"  Correct answer: {fb.question.number_of(c.id)}. {c.text}")
-    out(f"  Why: {fb.explanation}")
-    for src in fb.sources:
-        out(f"  Source: {src.citation()}")
-    out(f"  (next: {fb.next_step_id or 'end of scenario'})")
-
-
-def _show_result(out: _Out, session: Session, answered_automatically: int) -> None:
-    r = session.result()
-    out("")
-    out(f"End of the preview: {r.score:g} of {r.max_score:g} points, {r.percent}% "
-        f"(pass mark {r.pass_mark}%): {'passed' if r.passed else 'not passed'}.")
-    if answered_automatically:
-        verb = "was" if answered_automatically == 1 else "were"
-        out(f"({_decisions(answered_automatically)} before the jump {verb} answered "
-            "automatically; the score includes them.)")
-    for m in r.weak_tags():
-        out(f"  Still to work on: {m.tag} ({m.points:g} of {m.max_points} points)")
-    out("Nothing was recorded. Type 'reload', 'restart', 'jump STEP' or 'quit'.")
+    def show_help(self, help_lines: Sequence[str]) -> None:
+        super().show_help(help_lines)
+        self.say(PREVIEW_HELP)
 
 
 def _decisions(n: int) -> str:
     return f"{n} decision{'s' * (n != 1)}"
 
 
-def _say_jump(out: _Out, jump: Jump) -> None:
+def _say_jump(ui: Console, jump: Jump) -> None:
     if jump.answered:
         verb = "was" if jump.answered == 1 else "were"
-        out(f"Jumped to {jump.scenario_id}/{jump.step_id}; {_decisions(jump.answered)} before it "
-            f"{verb} answered automatically (correctly where the route allows).")
+        ui.say(f"Jumped to {jump.scenario_id}/{jump.step_id}; {_decisions(jump.answered)} "
+               f"before it {verb} answered automatically (correctly where the route allows).")
 
 
-_NUMBERS = re.compile(r"^[\d\s,]+$")
-
-
-def run_plain_preview(
+def run_preview(
     path: Path,
     role: Role | None,
-    stdin: TextIO,
-    stdout: TextIO,
+    stdin: IO[str],
+    stdout: IO[str],
     start_step: str | None = None,
     *,
     seed: int = 0,
+    width: int | None = None,
     load: Callable[[Path], tuple[Module | None, list[Problem]]] = load_module,
 ) -> int:
-    """Preview the module file at ``path`` line by line. Returns an exit status."""
-    out = _Out(stdout)
+    """Preview the module file at ``path`` in plain mode, recording nothing.
+
+    Questions, feedback and results look exactly as in plain mode (trainer.plain). At any
+    prompt, ``reload`` re-reads the file and restarts at the current step (when the edit broke
+    the file, its problems are shown and the previous version carries on), ``restart`` starts
+    over and ``jump STEP`` moves to a step. Returns 0 when the trainer quits or input ends,
+    1 when the file has problems at the start, 2 for an unknown role or step.
+    """
+    ui = PreviewConsole(stdin, stdout, width=width)
     module, problems = load(path)
     if module is None:
-        out(f"{path} has problems; fix them and try again:")
-        for p in problems:
-            out(f"  {p}")
+        ui.say(f"{path} has {len(problems)} problem{'s' * (len(problems) != 1)}; fix "
+               "and try again:")
+        ui.say(*(f"  {p}" for p in problems))
         return 1
     role = role or module.roles[0]
     if role not in module.roles:
-        out(f"module {module.id!r} is not for role {role!r} (it is for "
-            f"{', '.join(module.roles)})")
+        ui.say(f"Module {module.id} is not for role {role} (it is for "
+               f"{', '.join(module.roles)}). Use --role.")
         return 2
     try:
         jump = session_at(module, role, start_step, seed=seed)
     except JumpError as exc:
-        out(f"cannot start at {start_step!r}: {exc}")
+        ui.say(f"Cannot start at {start_step}: {exc}.")
         return 2
-    _banner(out, module, role, path)
-    _say_jump(out, jump)
-    session, auto = jump.session, jump.answered
-    shown: str | None = None
+    ui.say(f"PREVIEW — nothing is recorded. Module {module.id}, version {module.version}, "
+           f"file {path}, as role {role}.")
+    ui.say(PREVIEW_HELP)
+    if start_step is None:
+        show_module_intro(ui, module, role)
+    _say_jump(ui, jump)
+    session = jump.session
     while True:
-        q = session.current
-        if q is None:
-            _show_result(out, session, auto)
-            shown = None
-        else:
-            _show_question(out, q, shown)
-            shown = q.scenario.id
-        stdout.write("> ")
-        stdout.flush()
-        line = stdin.readline()
-        if not line:
-            out("")
+        try:
+            if session.current is not None:
+                result = ModuleRunner(ui, session, preview=True).run()
+                show_result(ui, module, result,
+                            heading=f"Preview finished: {sentence(module.title)}")
+                ui.say("PREVIEW ended — nothing was recorded.")
+            ui.ask("Type reload, restart, jump STEP or quit.", help_lines=[PREVIEW_HELP])
+            ui.say("The preview is finished. " + PREVIEW_HELP)
+        except Paused:
+            ui.say("PREVIEW stopped — nothing was recorded.")
             return 0
-        command = line.strip()
-        word, _, rest = command.partition(" ")
-        word = word.lower()
-        if word in ("quit", "q", "exit"):
-            return 0
-        if word in ("help", "?", ""):
-            out(HELP)
-            continue
-        if word == "restart":
-            session, auto, shown = Session.preview(module, role, seed), 0, None
-            continue
-        if word in ("reload", "jump", "goto"):
-            target = rest.strip() if word != "reload" else (
-                f"{q.scenario.id}/{q.step.id}" if q is not None else None)
+        except _Control as cmd:
+            question = session.current
+            target: str | None = None
             source = module
-            if word == "reload":
+            if cmd.word == "jump":
+                target = cmd.arg or None
+            elif cmd.word == "reload":
+                if question is not None:
+                    target = f"{question.scenario.id}/{question.step.id}"
                 fresh, problems = load(path)
                 if fresh is None:
-                    out(f"The edited file has {len(problems)} problem"
-                        f"{'s' * (len(problems) != 1)}; still previewing the previous version:")
-                    for p in problems:
-                        out(f"  {p}")
-                    shown = None
+                    ui.say(f"The edited file has {len(problems)} problem"
+                           f"{'s' * (len(problems) != 1)}; still previewing the previous "
+                           "version. Fix it and type reload again.")
+                    ui.say(*(f"  {p}" for p in problems))
                     continue
                 if role not in fresh.roles:
-                    out(f"The edited module is no longer for role {role!r}; still previewing "
-                        "the previous version.")
+                    ui.say(f"The edited module is no longer for role {role}; still previewing "
+                           "the previous version.")
                     continue
                 source = fresh
-                out(f"Reloaded {path} (version {fresh.version}).")
+                ui.say(f"Reloaded {path} (version {fresh.version}).")
             try:
                 jump = session_at(source, role, target, seed=seed)
             except JumpError as exc:
-                if word != "reload":
-                    out(str(exc))
+                if cmd.word == "jump":
+                    ui.say(f"{exc}.")
                     continue
-                out(f"{exc}; starting at the beginning of the module.")
+                ui.say(f"{exc}; starting at the beginning of the module.")
                 jump = session_at(source, role, None, seed=seed)
-            _say_jump(out, jump)
-            module, session, auto, shown = source, jump.session, jump.answered, None
-            continue
-        if q is None:
-            out("The preview is finished. " + HELP)
-            continue
-        if not _NUMBERS.match(command):
-            out(f"Not understood: {command!r}. " + HELP)
-            continue
-        numbers = [int(n) for n in re.split(r"[\s,]+", command) if n]
-        try:
-            fb = session.answer_numbers(numbers)
-        except AnswerError as exc:
-            out(f"{exc}")
-            continue
-        _show_feedback(out, fb, module)
+            _say_jump(ui, jump)
+            module, session = source, jump.session

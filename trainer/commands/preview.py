@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from trainer.authoring.preview import run_plain_preview
+from trainer.authoring.preview import run_preview
 from trainer.bank.model import ROLES, Role
 
 TUI_PREVIEW_MODULE = "trainer.tui.preview"
@@ -66,4 +66,4 @@ def run(args: argparse.Namespace) -> int:
             return int(entry(path, **kwargs))
         print("trainer preview: the TUI preview is coming; using the plain preview for now",
               file=sys.stderr)
-    return run_plain_preview(path, role, sys.stdin, sys.stdout, args.step, seed=args.seed)
+    return run_preview(path, role, sys.stdin, sys.stdout, args.step, seed=args.seed)
