@@ -338,3 +338,35 @@ def test_cli_course_id_must_match(
     assert main([*args, "--course-id", "other-course"]) == 2
     assert "not 'other-course'" in capsys.readouterr().err
     assert main([*args, "--course-id", "test-course"]) == 0
+
+
+@pytest.mark.parametrize("name", ["张伟 Wei Zhang", "محمد علي"])
+def test_name_the_font_cannot_show_is_refused(
+    course: Course, data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    key_path = default_issuer_key_path(data_dir)
+    with RecordsStore.in_dir(data_dir) as store:
+        learner = store.add_learner(name, "employee")
+        take(store, course, learner, "mod-a", ok=True)
+        with pytest.raises(CertificateRefused, match="cannot show some characters") as err:
+            issue_certificate(store, course, learner, tmp_path / "x.pdf", issuer_key_path=key_path)
+        assert store.certificates() == []
+    assert "learner name" in str(err.value) and "U+" in str(err.value)
+    assert not (tmp_path / "x.pdf").exists()
+    assert not key_path.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Ἀριστοτέλης Παππάς", "Nguyễn Thị Ánh", "Şükrü Çağlar", "Иван Петров"]
+)
+def test_names_in_other_scripts_round_trip(
+    course: Course, data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    key_path = default_issuer_key_path(data_dir)
+    out = tmp_path / "n.pdf"
+    with RecordsStore.in_dir(data_dir) as store:
+        learner = store.add_learner(name, "employee")
+        take(store, course, learner, "mod-a", ok=True)
+        issue_certificate(store, course, learner, out, issuer_key_path=key_path)
+    assert name in PdfReader(out).pages[0].extract_text()
+    assert verify_input(read_input(str(out)), _public(key_path)).valid

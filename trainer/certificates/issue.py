@@ -19,7 +19,7 @@ from trainer.records.store import CertificateRow, LearnerRow, RecordsStore, utc_
 
 from .keys import fingerprint, load_or_create_issuer_key
 from .payload import CertificatePayload, ModuleResult
-from .pdf import PAPER_SIZES, render_certificate
+from .pdf import PAPER_SIZES, render_certificate, unsupported_characters
 from .verify import sign_payload
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -122,6 +122,32 @@ def completed_payload(
     )
 
 
+def _check_printable(payload: CertificatePayload) -> None:
+    """Refuse rather than print a certificate with missing or garbled characters."""
+    fields = [
+        ("learner name", payload.learner),
+        ("organisation", payload.organisation),
+        ("course title", payload.course_title),
+        ("certificate title", payload.certificate_title),
+        ("issuer", payload.issuer),
+        *((f"module title {m.id}", m.title) for m in payload.modules),
+    ]
+    problems = []
+    for label, text in fields:
+        bad = unsupported_characters(text)
+        if bad:
+            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad[:8])
+            problems.append(f"  - {label} {text!r}: {shown}")
+    if problems:
+        raise CertificateRefused(
+            "No certificate: the certificate font (DejaVu Sans, left-to-right only) cannot "
+            "show some characters, so the certificate would not match its signed text:\n"
+            + "\n".join(problems)
+            + "\nRecord the name as it should appear in a supported script (for example a "
+            "Latin transliteration), or ask for a font with these characters to be added."
+        )
+
+
 def issue_certificate(
     store: RecordsStore,
     course: Course,
@@ -150,8 +176,10 @@ def issue_certificate(
         learner = row
     progress = course_progress(store, course, learner)
     issued = today or _today_utc()
-    # Check completion before touching the key, so a refusal never creates one.
-    completed_payload(progress, certificate_id="CHECK", issued=issued, key_fingerprint="-")
+    # Check everything before touching the key, so a refusal never creates one.
+    _check_printable(
+        completed_payload(progress, certificate_id="CHECK", issued=issued, key_fingerprint="-")
+    )
 
     key, created = load_or_create_issuer_key(issuer_key_path, create=create_key is not False)
     payload = completed_payload(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -60,6 +61,21 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT_BOLD, io.BytesIO(_font_bytes("DejaVuSans-Bold.ttf"))))
         pdfmetrics.registerFont(TTFont(MONO, io.BytesIO(_font_bytes("DejaVuSansMono.ttf"))))
         _fonts_ready = True
+
+
+def unsupported_characters(text: str) -> list[str]:
+    """Characters the certificate cannot show faithfully: not in DejaVu Sans (regular and
+    bold), or written right to left (reportlab draws without bidi reordering or shaping)."""
+    register_fonts()
+    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (FONT, FONT_BOLD)]
+    bad: list[str] = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isspace() or ch in bad:
+            continue
+        rtl = unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI")
+        if rtl or any(ord(ch) not in glyphs for glyphs in faces):
+            bad.append(ch)
+    return bad
 
 
 @dataclass(frozen=True)
