@@ -49,7 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "misconception tags learners hold",
     )
     tags = kinds.add_parser("tags", help="per misconception tag: share of learners holding it")
+    from trainer.cli import add_common  # nested subcommands need --data-dir/--course too
+
     for q in (items, tags):
+        add_common(q)
         q.add_argument("--module", metavar="ID", help="only this module")
         q.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                        help="attempts started on or after")
