@@ -1,0 +1,433 @@
+"""The terminal app driven by keys, as a learner would, checked against the records written.
+
+Every test pins the terminal size (80×24), the theme and NO_COLOR, and uses a throwaway
+records store and the small fixture course in tests/fixtures/tui_course/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static
+
+from trainer.bank import load_course
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.session import Session
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.certificate import CertificateScreen
+from trainer.tui.screens.dashboard import DashboardScreen
+from trainer.tui.screens.help import HelpScreen
+from trainer.tui.screens.history import HistoryScreen
+from trainer.tui.screens.intro import ModuleIntroScreen
+from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+from trainer.tui.screens.player import PlayerScreen
+from trainer.tui.screens.resources import ResourcesScreen
+from trainer.tui.screens.results import ResultsScreen
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    loaded = load_course(FIXTURE)
+    assert loaded.course is not None, loaded.problems
+    return loaded.course
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> RecordsStore:
+    with RecordsStore.in_dir(data_dir) as s:
+        yield s
+
+
+def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerApp:
+    app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
+    app.theme = "textual-dark"
+    return app
+
+
+def screen_text(app: TrainerApp) -> str:
+    """The words on the current screen: every Static, option prompt and table cell."""
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Static) and widget.display:
+            parts.append(str(getattr(widget.visual, "plain", widget.content)))
+        elif isinstance(widget, OptionList):
+            parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
+        elif isinstance(widget, DataTable):
+            for row in range(widget.row_count):
+                parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
+    return "\n".join(parts)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+def attempts_of(store: RecordsStore, name: str):  # type: ignore[no-untyped-def]
+    learner = store.find_learner(name)
+    assert learner is not None
+    return store.attempts(learner_id=learner.id)
+
+
+# --------------------------------------------------------------------------- who am I
+async def test_first_start_asks_who_the_learner_is(course: Course, store: RecordsStore) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        await type_text(pilot, "Ana Smith")
+        await pilot.press("enter")  # next field: ID
+        await type_text(pilot, "E-42")
+        await pilot.press("enter")  # organisation
+        await type_text(pilot, "Acme Hotels")
+        await pilot.press("enter")  # role
+        await pilot.press("enter", "down", "enter")  # open the role list, pick Contractor
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Ana Smith (Contractor)" in screen_text(app)
+    (learner,) = store.learners()
+    assert (learner.name, learner.external_id, learner.organisation, learner.role) == (
+        "Ana Smith", "E-42", "Acme Hotels", "contractor")
+
+
+async def test_a_learner_without_a_name_is_refused(course: Course, store: RecordsStore) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        assert "needs a name" in screen_text(app)
+    assert store.learners() == []
+
+
+async def test_kiosk_pick_between_learners(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    store.add_learner("Bo Lee", "uniformed", organisation="Navy")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerPickScreen)
+        text = screen_text(app)
+        assert "▶ Ana Smith" in text and "Bo Lee  (Uniformed service member, Navy)" in text
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.learner is not None and app.learner.name == "Bo Lee"
+        await pilot.press("l")  # change learner
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerPickScreen)
+
+
+async def test_learner_flag_skips_the_pick(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="ana smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_unknown_learner_flag_fills_in_the_add_form(
+    course: Course, store: RecordsStore
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Cy New")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+    assert store.find_learner("Cy New") is not None
+
+
+# --------------------------------------------------------------------------- the main story
+async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
+    course: Course, data_dir: Path
+) -> None:
+    with RecordsStore.in_dir(data_dir) as store:
+        store.add_learner("Ana Smith", "uniformed")
+        app = make_app(course, store, learner_name="Ana Smith")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "1. Reading the signs" in text
+            assert "○ Not started · Required · about 5 min" in text
+            assert "○ Not started · Optional · about 3 min" in text
+            await pilot.press("enter")
+            assert isinstance(app.screen, ModuleIntroScreen)
+            text = screen_text(app)
+            assert "Notice signs of control." in text and "Content note" in text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PlayerScreen)
+            text = screen_text(app)
+            assert "Scenario 1 of 2 · Step 1 · Question 1" in text
+            assert "In a hotel lobby" in text and "What matters most here?" in text
+            await pilot.press("2", "enter")  # the right answer, which branches to s2
+            await pilot.pause()
+            text = screen_text(app)
+            assert "✔ Correct · 2 of 2 points" in text
+            assert "Yes, that is the question." in text
+            assert "Why: Agreeing at first" in text
+            assert "Source: Fixture law, Fixture Code, 2020. https://example.org/law" in text
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Step 2 · Question 2" in screen_text(app)
+            assert "Select every sign of control." in screen_text(app)
+            await pilot.press("1")  # tick one, then quit before submitting
+            await pilot.press("q")
+        (attempt,) = attempts_of(store, "Ana Smith")
+        assert attempt.status == "in-progress" and attempt.role == "uniformed"
+        answers = store.answers(attempt.id)
+        assert [(a.step_id, a.choice_ids, a.outcome) for a in answers] == [
+            ("s1", ("b",), "correct")
+        ]
+
+    # Next start, a new process: the same step, with the earlier answer kept.
+    with RecordsStore.in_dir(data_dir) as store:
+        app = make_app(course, store, learner_name="Ana Smith")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert "◐ In progress · Required" in screen_text(app)
+            await pilot.press("enter")
+            assert "1 answer(s) saved" in screen_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Resumed where you left off" in text
+            assert "Scenario 1 of 2 · Step 2 · Question 2" in text
+            await pilot.press("1", "3", "enter")  # the multi-select, both signs ticked
+            await pilot.pause()
+            assert "✔ Correct · 3 of 3 points" in screen_text(app)
+            assert "go on to scenario 2 of 2" in screen_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Scenario 2 of 2 · Step 1 · Question 3" in screen_text(app)
+            await pilot.press("enter")  # "True" is highlighted first: the myth
+            await pilot.pause()
+            assert "✘ Incorrect · 0 of 1 points" in screen_text(app)
+            assert "The correct answer:" in screen_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ResultsScreen)
+            text = screen_text(app)
+            assert "✔ PASSED · 5 of 6 points = 83% · pass mark 60%" in text
+            assert "Free to leave — ✘ Still to work on" in text
+            assert "“She wasn't locked up; she could have left.”" in text
+            assert "Initial consent — ✔ Understood" in text
+            assert "Decisions to review (1)" in text
+            (attempt,) = attempts_of(store, "Ana Smith")
+            assert (attempt.status, attempt.percent, attempt.score) == ("passed", 83, 5.0)
+            assert [(a.seq, a.step_id, a.choice_ids) for a in store.answers(attempt.id)] == [
+                (1, "s1", ("b",)), (2, "s2", ("a", "c")), (3, "p1", ("true",))]
+
+            # Retake, taking the other branch this time.
+            await pilot.press("t")
+            await pilot.pause()
+            assert isinstance(app.screen, PlayerScreen)
+            assert not app.screen.session.resumed
+            assert "Resumed" not in screen_text(app)
+            await pilot.press("1", "enter")  # wrong: branches to s3
+            await pilot.pause()
+            assert "✘ Incorrect" in screen_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Step 2 · Question 2" in text and "agreeing at the start" in text
+            await pilot.press("down", "enter", "enter")  # False: right
+            await pilot.pause()
+            await pilot.press("2", "enter", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ResultsScreen)
+            assert "✘ NOT PASSED YET · 2 of 6 points = 33%" in screen_text(app)
+
+            await pilot.press("h")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
+            text = screen_text(app)
+            assert "Reading the signs | ✘ Not passed yet | 33% (2/6)" in text
+            assert "Reading the signs | ✔ Passed | 83% (5/6)" in text
+            await pilot.press("escape", "escape")
+            await pilot.pause()
+            assert isinstance(app.screen, DashboardScreen)
+            text = screen_text(app)
+            assert "✔ Passed (best 83%) · Required" in text
+            assert "Course complete on" in text and "valid until" in text
+
+    with RecordsStore.in_dir(data_dir) as store:
+        first, second = attempts_of(store, "Ana Smith")
+        assert (first.status, second.status) == ("passed", "failed")
+        assert [(a.step_id, a.choice_ids) for a in store.answers(second.id)] == [
+            ("s1", ("a",)), ("s3", ("false",)), ("p1", ("false",))]
+
+
+async def test_escape_pauses_and_reopening_continues(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "◐ In progress" in screen_text(app)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert "Resumed where you left off" in screen_text(app)
+        assert app.screen.session.current.step.id == "s2"
+    (attempt,) = attempts_of(store, "Ana Smith")
+    assert len(store.answers(attempt.id)) == 1
+
+
+async def test_empty_multi_select_is_not_recorded(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter", "enter")
+        await pilot.pause()
+        await pilot.press("space", "space", "enter")  # tick and untick: nothing chosen
+        await pilot.pause()
+        assert "Choose at least one answer" in screen_text(app)
+        assert app.screen.session.current.step.id == "s2"
+    (attempt,) = attempts_of(store, "Ana Smith")
+    assert len(store.answers(attempt.id)) == 1
+
+
+async def test_ctrl_c_quits_with_answers_kept(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    (attempt,) = attempts_of(store, "Ana Smith")
+    assert attempt.status == "in-progress" and len(store.answers(attempt.id)) == 1
+
+
+# --------------------------------------------------------------------------- help, resources
+async def test_help_and_reporting_resources_on_every_screen(
+    course: Course, store: RecordsStore
+) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        await pilot.press("f2")  # works while typing in a form
+        await pilot.pause()
+        assert isinstance(app.screen, ResourcesScreen)
+        text = screen_text(app)
+        assert "Fixture Tip Line" in text and "Phone: 000-000-0000" in text
+        assert "If someone is in immediate danger" in text
+        await pilot.press("escape")
+        await type_text(pilot, "Ana Smith")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        for keys in ((), ("enter",), ("enter",)):  # dashboard, intro, question
+            await pilot.press(*keys)
+            await pilot.pause()
+            back_to = type(app.screen)
+            await pilot.press("f2")
+            assert isinstance(app.screen, ResourcesScreen)
+            await pilot.press("f2")  # F2 again closes
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            assert "Space" in screen_text(app) and "F2" in screen_text(app)
+            await pilot.press("escape")
+            assert type(app.screen) is back_to
+        assert isinstance(app.screen, PlayerScreen)
+
+
+# --------------------------------------------------------------------------- certificate
+def pass_module(store: RecordsStore, course: Course, name: str) -> None:
+    learner = store.find_learner(name)
+    assert learner is not None
+    session = Session.start_or_resume(store, course, course.module("signs"), learner)
+    while (question := session.current) is not None:
+        session.answer(question.step.correct_ids)
+    assert session.result().passed
+
+
+async def test_certificate_waits_for_a_complete_course(
+    course: Course, store: RecordsStore
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CertificateScreen)
+        text = screen_text(app)
+        assert "Not yet" in text and "○ Not started · Reading the signs" in text
+        assert not app.screen.query("#export")
+
+
+async def test_certificate_export_saves_a_pdf_and_records_it(
+    course: Course, store: RecordsStore, data_dir: Path
+) -> None:
+    store.add_learner("Ana Smith", "employee", organisation="Acme")
+    pass_module(store, course, "Ana Smith")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "✔ Course complete on" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "export"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "✔ Saved:" in text, text
+    (cert,) = store.certificates(learner_id=store.find_learner("Ana Smith").id)
+    assert cert.id in text
+    pdfs = list((data_dir / "certificates").glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+
+
+# --------------------------------------------------------------------------- qualities
+async def test_high_contrast_theme(course: Course, store: RecordsStore) -> None:
+    app = TrainerApp(course=course, store=store, high_contrast=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "trainer-high-contrast"
+        assert app.current_theme.background == "#000000"
+
+
+async def test_no_color_is_honoured_and_states_keep_their_words(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert "○ Not started" in screen_text(app)
+        assert "▶ 1. Reading the signs" in screen_text(app)  # the cursor, not a colour
+
+
+async def test_works_in_a_larger_terminal(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert app.screen.query_one("#choices").region.width > 100

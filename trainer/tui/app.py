@@ -1,0 +1,135 @@
+"""The trainer terminal app: a thin App that holds the course, the store and the learner,
+and moves between screens. Screens render engine state and send the learner's choices to
+:class:`trainer.session.Session`; nothing here decides anything about scoring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from trainer.bank.model import Course
+    from trainer.records.store import LearnerRow, RecordsStore
+
+DEFAULT_THEME = "textual-dark"
+HIGH_CONTRAST_THEME = Theme(
+    name="trainer-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    warning="#ffff00",
+    error="#ff6666",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "block-cursor-background": "#ffff00",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "block-cursor-blurred-background": "#ffffff",
+        "block-cursor-blurred-foreground": "#000000",
+        "border": "#ffffff",
+        "border-blurred": "#aaaaaa",
+        "footer-background": "#000000",
+        "footer-key-foreground": "#ffff00",
+        "footer-description-foreground": "#ffffff",
+        "input-selection-background": "#ffff00 40%",
+        "text-muted": "#ffffff",
+        "foreground-muted": "#ffffff",
+    },
+)
+
+
+class TrainerApp(App[int]):
+    """Who am I → dashboard → module intro → player → results; history, help, resources."""
+
+    CSS_PATH = "trainer.tcss"
+    TITLE = "trainer"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?/F1"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("f2", "resources", "Reporting", key_display="F2", priority=True),
+        Binding("q", "quit", "Quit"),
+        # Ctrl+C quits at once, as a learner expects; every answer is already saved.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        course: Course,
+        store: RecordsStore,
+        learner_name: str | None = None,
+        high_contrast: bool = False,
+    ) -> None:
+        super().__init__()
+        self.course = course
+        self.store = store
+        self.learner: LearnerRow | None = None
+        self.learner_name = learner_name
+        self.high_contrast = high_contrast
+        self.title = course.title
+
+    @property
+    def data_dir(self) -> Path:
+        return self.store.path.parent
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self.theme = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
+        from trainer.tui.screens.learners import LearnerPickScreen
+
+        if self.learner_name:
+            known = self.store.find_learner(self.learner_name)
+            if known is not None:
+                self.use_learner(known)
+                return
+            self.push_screen(LearnerPickScreen(add_name=self.learner_name))
+            return
+        self.push_screen(LearnerPickScreen())
+
+    # ------------------------------------------------------------------ navigation
+    def use_learner(self, learner: LearnerRow) -> None:
+        """Make ``learner`` the current learner and show their dashboard."""
+        from trainer.tui.screens.dashboard import DashboardScreen
+
+        self.learner = learner
+        self.sub_title = learner.name
+        if len(self.screen_stack) > 1:
+            self.switch_screen(DashboardScreen())
+        else:
+            self.push_screen(DashboardScreen())
+
+    def change_learner(self) -> None:
+        from trainer.tui.screens.learners import LearnerPickScreen
+
+        self.learner = None
+        self.switch_screen(LearnerPickScreen())
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        from trainer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_resources(self) -> None:
+        from trainer.tui.screens.resources import ResourcesScreen
+
+        if isinstance(self.screen, ResourcesScreen):
+            self.screen.dismiss(None)  # F2 again closes it
+        else:
+            self.push_screen(ResourcesScreen(self.course.resources))

@@ -1,0 +1,176 @@
+"""Certificate export: when the course is complete, write the PDF in a worker thread."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from trainer.progress import CourseProgress, course_progress
+from trainer.tui.words import day_text, status_text
+
+if TYPE_CHECKING:
+    from trainer.records.store import LearnerRow
+    from trainer.tui.app import TrainerApp
+
+
+def certificates_available() -> bool:
+    """Whether the certificate package is installed (without importing its heavy parts)."""
+    try:
+        return importlib.util.find_spec("trainer.certificates.issue") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def default_pdf_path(data_dir: Path, learner: LearnerRow, course_id: str) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", learner.name.lower()).strip("-") or "learner"
+    return data_dir / "certificates" / f"{course_id}-{slug}-{date.today().isoformat()}.pdf"
+
+
+def status_lines(progress: CourseProgress) -> str:
+    lines = []
+    for item in progress.modules:
+        if item.required:
+            lines.append(f"  {status_text(item.status)} · {item.module.title}")
+    return "\n".join(lines)
+
+
+class CertificateScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("f2", "app.resources", "Reporting", key_display="F2"),
+        Binding("f1", "app.help", "Help", key_display="F1"),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        learner = self.trainer.learner
+        assert learner is not None
+        progress = course_progress(self.trainer.store, self.trainer.course, learner)
+        self.ready = False
+        with VerticalScroll(classes="dialog", id="certificate"):
+            yield Static("Certificate", classes="heading")
+            if not certificates_available():
+                yield Static("Certificates are not available yet in this version.",
+                             id="cert-status", classes="para")
+            elif not progress.complete:
+                yield Static(
+                    Content(
+                        "Not yet: pass every required module to get your certificate.\n"
+                        + status_lines(progress)
+                    ),
+                    id="cert-status",
+                    classes="para",
+                )
+            elif progress.expired():
+                yield Static(
+                    Content(
+                        f"✘ Your completion expired on {day_text(progress.valid_until)}. "
+                        "Retake the required modules to recertify."
+                    ),
+                    id="cert-status",
+                    classes="para",
+                )
+            else:
+                self.ready = True
+                yield Static(
+                    Content(
+                        f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
+                        f"{day_text(progress.valid_until)}.\nSave a PDF certificate for "
+                        f"{learner.name}:"
+                    ),
+                    id="cert-status",
+                    classes="para",
+                )
+                with Horizontal(classes="field"):
+                    yield Label("Save as", classes="field-label-short")
+                    yield Input(
+                        str(default_pdf_path(self.trainer.data_dir, learner,
+                                             self.trainer.course.id)),
+                        id="cert-path",
+                    )
+                with Horizontal(classes="buttons"):
+                    yield Button("Export PDF", variant="primary", id="export")
+                    yield Button("Close", id="close")
+            yield Static("", id="cert-result", classes="para")
+            issued = self.trainer.store.certificates(learner_id=learner.id)
+            if issued:
+                yield Static(
+                    Content(
+                        "Issued before:\n"
+                        + "\n".join(
+                            f"  {c.id} · {day_text(c.issued_at)} · valid until {c.valid_until}"
+                            for c in issued
+                        )
+                    ),
+                    id="cert-issued",
+                    classes="help-text",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.ready:
+            self.query_one("#export", Button).focus()
+
+    @on(Input.Submitted, "#cert-path")
+    @on(Button.Pressed, "#export")
+    def start_export(self) -> None:
+        path = Path(self.query_one("#cert-path", Input).value.strip()).expanduser()
+        if not path.name:
+            self.show_result("✘ Type a file name for the PDF.")
+            return
+        self.query_one("#export", Button).disabled = True
+        self.show_result("… Writing the certificate…")
+        self.export(path)
+
+    @work(thread=True, exclusive=True, group="certificate")
+    def export(self, path: Path) -> None:
+        """Issue the certificate off the UI thread: it signs, renders a PDF and writes records."""
+        learner = self.trainer.learner
+        assert learner is not None
+        try:
+            from trainer.certificates.issue import CertificateRefused, issue_certificate
+            from trainer.certificates.keys import CertificateKeyError, default_issuer_key_path
+        except ImportError:
+            self.app.call_from_thread(
+                self.show_result, "Certificates are not available yet in this version."
+            )
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            issued = issue_certificate(
+                self.trainer.store,
+                self.trainer.course,
+                learner,
+                path,
+                issuer_key_path=default_issuer_key_path(self.trainer.data_dir),
+            )
+        except (CertificateRefused, CertificateKeyError, OSError) as exc:
+            self.app.call_from_thread(self.show_result, f"✘ Not saved: {exc}", failed=True)
+            return
+        self.app.call_from_thread(
+            self.show_result,
+            f"✔ Saved: {issued.path}\nCertificate ID {issued.certificate_id}",
+        )
+
+    def show_result(self, text: str, failed: bool = False) -> None:
+        self.query_one("#cert-result", Static).update(Content(text))
+        if failed:
+            self.query_one("#export", Button).disabled = False
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,120 @@
+"""The course dashboard: each module's status, whether it is required, time, and expiry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from trainer.progress import CourseProgress, ModuleProgress, course_progress
+from trainer.tui.widgets.marked_list import ModuleList
+from trainer.tui.words import day_text, role_text, status_text
+
+if TYPE_CHECKING:
+    from trainer.records.store import LearnerRow
+    from trainer.tui.app import TrainerApp
+
+
+def module_line(number: int, progress: ModuleProgress) -> Content:
+    status = status_text(progress.status)
+    if progress.status in ("passed", "failed") and progress.best_percent is not None:
+        status += f" (best {progress.best_percent}%)"
+    need = "Required" if progress.required else "Optional"
+    return Content.assemble(
+        (f"{number}. {progress.module.title}", "bold"),
+        f"\n     {status} · {need} · about {progress.module.estimated_minutes} min",
+    )
+
+
+def completion_line(progress: CourseProgress, today: date | None = None) -> str:
+    required = [p for p in progress.modules if p.required]
+    done = sum(1 for p in required if p.passed_attempt is not None)
+    if progress.complete and progress.valid_until is not None:
+        if progress.expired(today):
+            return (
+                f"✘ Course completion expired on {day_text(progress.valid_until)}. "
+                "Retake the required modules to recertify."
+            )
+        return (
+            f"✔ Course complete on {day_text(progress.completed_on)} · valid until "
+            f"{day_text(progress.valid_until)} · press c for your certificate"
+        )
+    return (
+        f"○ Course not complete yet: {done} of {len(required)} required modules passed. "
+        f"Completion is valid for {progress.course.validity_months} months."
+    )
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("h", "history", "History"),
+        Binding("c", "certificate", "Certificate"),
+        Binding("l", "change_learner", "Learner"),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    @property
+    def learner(self) -> LearnerRow:
+        assert self.trainer.learner is not None
+        return self.trainer.learner
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="dash-title", classes="title-bar")
+        with Vertical(classes="page"):
+            yield Static(id="completion")
+            yield ModuleList(id="modules")
+            yield Static(
+                "↑↓ choose a module, Enter to open it. Answers are saved as you go.",
+                classes="help-text",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_progress()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        learner = self.learner
+        self.query_one("#dash-title", Static).update(
+            Content(f"{self.trainer.course.title} · {learner.name} ({role_text(learner.role)})")
+        )
+        progress = course_progress(self.trainer.store, self.trainer.course, learner)
+        self.progress = progress
+        self.query_one("#completion", Static).update(Content(completion_line(progress)))
+        modules = self.query_one("#modules", ModuleList)
+        modules.set_items(
+            [(item.module.id, module_line(n, item)) for n, item in enumerate(progress.modules, 1)],
+            highlighted=modules.highlighted,
+        )
+
+    @on(OptionList.OptionSelected, "#modules")
+    def open_module(self, event: OptionList.OptionSelected) -> None:
+        from trainer.tui.screens.intro import ModuleIntroScreen
+
+        item = next(p for p in self.progress.modules if p.module.id == event.option_id)
+        self.app.push_screen(ModuleIntroScreen(item))
+
+    def action_history(self) -> None:
+        from trainer.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_certificate(self) -> None:
+        from trainer.tui.screens.certificate import CertificateScreen
+
+        self.app.push_screen(CertificateScreen())
+
+    def action_change_learner(self) -> None:
+        self.trainer.change_learner()

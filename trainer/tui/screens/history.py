@@ -1,0 +1,69 @@
+"""History: every attempt by the current learner, with dates, result and score."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trainer.tui.words import day_text, points_text, status_text
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        learner = self.trainer.learner
+        assert learner is not None
+        yield Static(Content(f"History · {learner.name}"), classes="title-bar")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static(id="history-note", classes="help-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        learner = self.trainer.learner
+        assert learner is not None
+        course = self.trainer.course
+        titles = {m.id: m.title for m in course.module_map.values()}
+        table = self.query_one("#history", DataTable)
+        table.add_columns("Started", "Module", "Result", "Score")
+        attempts = self.trainer.store.attempts(learner_id=learner.id)
+        for attempt in reversed(attempts):  # newest first
+            if attempt.percent is not None and attempt.status in ("passed", "failed"):
+                score = f"{attempt.percent}%"
+                if attempt.score is not None and attempt.max_score is not None:
+                    score += f" ({points_text(attempt.score)}/{points_text(attempt.max_score)})"
+            else:
+                answered = len(self.trainer.store.answers(attempt.id))
+                score = f"{answered} answered"
+            title = titles.get(attempt.module_id, attempt.module_id)
+            if attempt.course_id != course.id:
+                title += f" ({attempt.course_id})"
+            table.add_row(
+                day_text(attempt.started_at),
+                title,
+                status_text(attempt.status),
+                score,
+                key=str(attempt.id),
+            )
+        note = (
+            f"{len(attempts)} attempt(s), newest first. ↑↓ to scroll, Esc to go back."
+            if attempts
+            else "No attempts yet. Open a module from the dashboard to begin."
+        )
+        self.query_one("#history-note", Static).update(note)
+        table.focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,101 @@
+"""Before a module: objectives, time, content note; Enter starts (or resumes), Esc goes back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.tui.words import status_text
+
+if TYPE_CHECKING:
+    from trainer.progress import ModuleProgress
+    from trainer.tui.app import TrainerApp
+
+
+class ModuleIntroScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "start", "Start/continue"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, progress: ModuleProgress) -> None:
+        super().__init__()
+        self.progress = progress
+        self.module = progress.module
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        module = self.module
+        learner = self.trainer.learner
+        assert learner is not None
+        open_row = self.trainer.store.open_attempt(learner.id, self.trainer.course.id, module.id)
+        answered = len(self.trainer.store.answers(open_row.id)) if open_row else 0
+        yield Static(Content(module.title), classes="title-bar")
+        with VerticalScroll(id="intro", classes="page"):
+            need = "Required" if self.progress.required else "Optional"
+            yield Static(
+                Content(
+                    f"About {module.estimated_minutes} minutes · {need} for your role · "
+                    f"pass mark {module.pass_mark}% · {status_text(self.progress.status)}"
+                ),
+                classes="meta",
+            )
+            yield Static(Content(module.summary), classes="para")
+            yield Static(Content("What you will be able to do"), classes="heading")
+            yield Static(
+                Content("\n".join(f"• {o}" for o in module.objectives)), classes="para"
+            )
+            note = module.content_note or ""
+            yield Static(
+                Content.assemble(
+                    ("⚠ Content note: ", "bold"),
+                    f"{note} " if note else "",
+                    "You can go back at any time with Esc without penalty; "
+                    "every answer you give is saved, and you continue where you left off.",
+                ),
+                classes="note",
+            )
+            if answered:
+                self.start_label = "Continue"
+                yield Static(
+                    Content(
+                        f"◐ In progress: {answered} answer(s) saved. "
+                        "Press Enter to continue where you left off."
+                    ),
+                    id="open-attempt",
+                    classes="para",
+                )
+            else:
+                self.start_label = "Start"
+            yield Static(
+                Content(f"Press Enter to {self.start_label.lower()} · Esc to go back"),
+                classes="help-text",
+            )
+        yield Footer()
+
+    def action_start(self) -> None:
+        from trainer.session import Session
+        from trainer.tui.screens.player import PlayerScreen
+
+        learner = self.trainer.learner
+        assert learner is not None
+        try:
+            session = Session.start_or_resume(
+                self.trainer.store, self.trainer.course, self.module, learner
+            )
+        except ValueError as exc:  # e.g. no scenario for this role
+            self.notify(str(exc), severity="error")
+            return
+        self.app.switch_screen(PlayerScreen(session))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

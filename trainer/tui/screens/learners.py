@@ -1,0 +1,157 @@
+"""Who am I: pick a learner on a shared machine, or add one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+
+from trainer.bank.model import ROLES
+from trainer.records.store import LearnerRow, StoreError
+from trainer.tui.widgets.marked_list import LearnerList
+from trainer.tui.words import role_text
+
+if TYPE_CHECKING:
+    from trainer.tui.app import TrainerApp
+
+ADD = "__add__"
+
+
+class LearnerPickScreen(Screen[None]):
+    """Pick a learner, or add one. With no learners yet, the add form opens at once."""
+
+    BINDINGS = [Binding("a", "add", "Add learner")]
+
+    def __init__(self, add_name: str | None = None) -> None:
+        super().__init__()
+        self.add_name = add_name
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.trainer.course.title), classes="title-bar")
+        with Vertical(classes="page"):
+            yield Label("Who is taking the training?", classes="heading")
+            yield Static(
+                "Pick your name and press Enter, or add yourself. Several people can use "
+                "this computer; each has their own records.",
+                classes="help-text",
+            )
+            yield LearnerList(id="learners")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_learners()
+        learners = self.trainer.store.learners()
+        if self.add_name is not None or not learners:
+            self.call_after_refresh(self.action_add, self.add_name or "")
+            self.add_name = None
+
+    def refresh_learners(self) -> None:
+        items = []
+        for learner in self.trainer.store.learners():
+            details = ", ".join(x for x in (role_text(learner.role), learner.organisation) if x)
+            items.append((str(learner.id), Content(f"{learner.name}  ({details})")))
+        items.append((ADD, Content("+ Add a new learner")))
+        self.query_one("#learners", LearnerList).set_items(items)
+
+    @on(OptionList.OptionSelected, "#learners")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id == ADD:
+            self.action_add()
+            return
+        learner = self.trainer.store.get_learner(int(event.option_id or 0))
+        if learner is not None:
+            self.trainer.use_learner(learner)
+
+    def action_add(self, name: str = "") -> None:
+        def added(learner: LearnerRow | None) -> None:
+            if learner is not None:
+                self.trainer.use_learner(learner)
+            else:
+                self.refresh_learners()
+
+        self.app.push_screen(LearnerFormScreen(name=name), added)
+
+
+class LearnerFormScreen(ModalScreen[LearnerRow | None]):
+    """Add a learner: name as on the certificate, optional ID, organisation and role."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("f2", "app.resources", "Reporting", key_display="F2"),
+        Binding("f1", "app.help", "Help", key_display="F1"),
+    ]
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        self.initial_name = name
+
+    @property
+    def trainer(self) -> TrainerApp:
+        return cast("TrainerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="learner-form"):
+            yield Label("Add a learner", classes="heading")
+            with Horizontal(classes="field"):
+                yield Label("Name for certificate", classes="field-label")
+                yield Input(self.initial_name, placeholder="Full name", id="name")
+            with Horizontal(classes="field"):
+                yield Label("Employee/contr. ID", classes="field-label")
+                yield Input(placeholder="optional", id="external-id")
+            with Horizontal(classes="field"):
+                yield Label("Organisation", classes="field-label")
+                yield Input(placeholder="optional", id="organisation")
+            with Horizontal(classes="field"):
+                yield Label("Role", classes="field-label")
+                yield Select(
+                    [(role_text(role), role) for role in ROLES],
+                    value=ROLES[0],
+                    allow_blank=False,
+                    id="role",
+                )
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save and continue", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def next_field(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        name = self.query_one("#name", Input).value
+        role = self.query_one("#role", Select).value
+        if role not in ROLES:
+            role = ROLES[0]
+        try:
+            learner = self.trainer.store.add_learner(
+                name,
+                role,
+                organisation=self.query_one("#organisation", Input).value,
+                external_id=self.query_one("#external-id", Input).value,
+            )
+        except StoreError as exc:
+            self.query_one("#form-error", Static).update(Content(f"✘ {exc}"))
+            self.query_one("#name", Input).focus()
+            return
+        self.dismiss(learner)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

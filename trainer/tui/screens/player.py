@@ -1,0 +1,178 @@
+"""The scenario player: narrative and question together, then feedback, step by step.
+
+The one path an answer takes: ChoiceList.Submitted → Session.answer (engine scores and
+branches; the store commits) → feedback shown here. This screen decides nothing about
+scoring or branching.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.engine import AnswerError
+from trainer.records.store import StoreError
+from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
+from trainer.tui.widgets.feedback_view import feedback_body, outcome_banner
+
+if TYPE_CHECKING:
+    from trainer.engine import Feedback, Question
+    from trainer.session import Session
+
+HOW_TO = {
+    "single": "Choose one answer: ↑↓ or {first}–{last}, then Enter to submit.",
+    "truefalse": "Myth or fact? ↑↓ or {first}–{last}, then Enter to submit.",
+    "multi": "Select every answer that applies: Space or {first}–{last} to tick, "
+    "Enter to submit.",
+}
+
+
+def progress_text(question: Question) -> str:
+    return (
+        f"Scenario {question.scenario_number} of {question.scenario_count} · "
+        f"Step {question.step_number} · Question {question.question_number}"
+    )
+
+
+class PlayerScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "pause", "Pause"),
+        Binding("enter", "continue", "Continue"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.feedback: Feedback | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress", classes="title-bar")
+        if self.session.resumed:
+            yield Static("↻ Resumed where you left off. Your earlier answers are kept.",
+                         id="resumed", classes="notice")
+        with Vertical(id="question-pane"):
+            with VerticalScroll(id="story"):
+                yield Static(id="scenario-title", classes="heading")
+                yield Static(id="narrative", classes="para")
+            yield Static(id="prompt", classes="prompt")
+            yield Static(id="hint", classes="help-text")
+        with Vertical(id="feedback-pane"):
+            yield Static(id="outcome", classes="outcome")
+            with VerticalScroll(id="feedback-scroll"):
+                yield Static(id="feedback-body")
+            yield Static(id="continue-hint", classes="help-text")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        if self.session.finished:  # resumed an attempt whose last answer was already given
+            self.show_results()
+            return
+        await self.show_question()
+
+    # ------------------------------------------------------------------ question
+    async def show_question(self) -> None:
+        question = self.session.current
+        assert question is not None
+        self.feedback = None
+        self.query_one("#feedback-pane").display = False
+        self.query_one("#question-pane").display = True
+        self.query_one("#progress", Static).update(
+            Content(f"{self.session.module.title} · {progress_text(question)}")
+        )
+        self.query_one("#scenario-title", Static).update(Content(question.scenario.title))
+        self.query_one("#narrative", Static).update(Content(question.scenario.narrative))
+        self.query_one("#story", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#prompt", Static).update(Content(question.step.prompt))
+        numbers = [pc.number for pc in question.choices]
+        self.query_one("#hint", Static).update(
+            HOW_TO[question.step.type].format(first=min(numbers), last=max(numbers))
+        )
+        for old in self.query(ChoiceList):
+            await old.remove()
+        choices = ChoiceList(
+            [ChoiceItem(pc.number, pc.choice.id, pc.choice.text) for pc in question.choices],
+            multi=question.step.type == "multi",
+            id="choices",
+        )
+        await self.query_one("#question-pane", Vertical).mount(
+            choices, before=self.query_one("#hint")
+        )
+        choices.focus()
+        self.refresh_bindings()
+
+    @on(ChoiceList.Submitted)
+    def submit(self, event: ChoiceList.Submitted) -> None:
+        try:
+            # Session.answer commits one small SQLite transaction (about a millisecond), so
+            # it runs here on the UI thread; a worker would only add ordering problems.
+            feedback = self.session.answer(event.choice_ids)
+        except AnswerError as exc:
+            self.app.bell()
+            message = str(exc)
+            if self.session.current and self.session.current.step.type == "multi":
+                message += " (Space or a number ticks a choice)"
+            self.query_one("#hint", Static).update(Content(f"✘ {message[:1].upper()}{message[1:]}."))
+            return
+        except StoreError as exc:
+            self.notify(str(exc), title="Answer not saved", severity="error", timeout=15)
+            return
+        self.show_feedback(feedback)
+
+    # ------------------------------------------------------------------ feedback
+    def show_feedback(self, feedback: Feedback) -> None:
+        self.feedback = feedback
+        self.query_one("#question-pane").display = False
+        self.query_one("#feedback-pane").display = True
+        self.query_one("#outcome", Static).update(outcome_banner(feedback))
+        self.query_one("#feedback-body", Static).update(feedback_body(feedback))
+        if self.session.finished:
+            then = "see your results"
+        elif feedback.scenario_finished:
+            nxt = feedback.question.scenario_number + 1
+            then = f"go on to scenario {nxt} of {feedback.question.scenario_count}"
+        else:
+            then = "go on to the next step"
+        self.query_one("#continue-hint", Static).update(
+            Content(f"Press Enter to {then} · ↑↓ scroll")
+        )
+        scroll = self.query_one("#feedback-scroll", VerticalScroll)
+        scroll.scroll_home(animate=False)
+        scroll.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return self.feedback is not None
+        return True
+
+    async def action_continue(self) -> None:
+        if self.feedback is None:
+            return
+        if self.session.finished:
+            self.show_results()
+        else:
+            await self.show_question()
+
+    def show_results(self) -> None:
+        from trainer.tui.screens.results import ResultsScreen
+
+        self.app.switch_screen(ResultsScreen(self.session))
+
+    # ------------------------------------------------------------------ other keys
+    def action_scroll_story(self, direction: int) -> None:
+        story = self.query_one("#story", VerticalScroll)
+        if direction < 0:
+            story.scroll_page_up()
+        else:
+            story.scroll_page_down()
+
+    def action_pause(self) -> None:
+        self.app.pop_screen()
+        self.app.notify("Paused. Your answers are saved; open the module to continue.")

@@ -1,0 +1,96 @@
+"""The list of answer choices: arrows + Enter, number keys, Space to toggle (multi-select).
+
+The widget knows nothing about scoring. It shows choices, keeps the learner's selection and
+posts :class:`ChoiceList.Submitted` with the chosen ids; its screen sends them to the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+
+from trainer.tui.widgets.marked_list import MarkedOptionList
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceItem:
+    number: int  # as shown, 1-based
+    choice_id: str
+    text: str
+
+
+class ChoiceList(MarkedOptionList):
+    """Choices for one question. ``multi`` lets the learner tick several before submitting."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Submit answer"),
+        Binding("space", "toggle", "Tick", show=False),
+        # Page keys scroll the story above, which may be longer than the screen.
+        Binding("pageup", "screen.scroll_story(-1)", "Scroll story", show=False),
+        Binding("pagedown", "screen.scroll_story(1)", "Scroll story", show=False),
+        *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)),
+    ]
+
+    class Submitted(Message):
+        """The learner submitted these choice ids (none, for an empty multi-select)."""
+
+        def __init__(self, choice_list: ChoiceList, choice_ids: tuple[str, ...]) -> None:
+            super().__init__()
+            self.choice_list = choice_list
+            self.choice_ids = choice_ids
+
+        @property
+        def control(self) -> ChoiceList:
+            return self.choice_list
+
+    def __init__(self, items: list[ChoiceItem], *, multi: bool, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items = items
+        self.multi = multi
+        self.selected: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.set_items([(item.choice_id, self._prompt(item)) for item in self.items])
+
+    def _prompt(self, item: ChoiceItem) -> Content:
+        if self.multi:
+            mark = "[x]" if item.choice_id in self.selected else "[ ]"
+            return Content(f"{item.number}. {mark} {item.text}")
+        return Content(f"{item.number}. {item.text}")
+
+    @property
+    def chosen_ids(self) -> tuple[str, ...]:
+        if self.multi:
+            return tuple(i.choice_id for i in self.items if i.choice_id in self.selected)
+        if self.highlighted is None:
+            return ()
+        return (self.items[self.highlighted].choice_id,)
+
+    def action_pick(self, number: int) -> None:
+        """Number keys: move to that choice; in a multi-select also tick or untick it."""
+        for index, item in enumerate(self.items):
+            if item.number == number:
+                self.highlighted = index
+                if self.multi:
+                    self.action_toggle()
+                return
+        self.app.bell()
+
+    def action_toggle(self) -> None:
+        if not self.multi or self.highlighted is None:
+            return
+        item = self.items[self.highlighted]
+        self.selected.symmetric_difference_update({item.choice_id})
+        self.set_prompt(self.highlighted, self._prompt(item))
+
+    def action_select(self) -> None:  # a mouse click on an option
+        if self.multi:
+            self.action_toggle()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self, self.chosen_ids))

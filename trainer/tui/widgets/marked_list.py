@@ -1,0 +1,59 @@
+"""An OptionList whose current option carries a ▶ mark, so focus never rests on colour."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+CURSOR = "▶ "
+NO_CURSOR = "  "
+
+
+class MarkedOptionList(OptionList):
+    """Options are given as ``(id, Content)``; the highlighted one is shown with ``▶``."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        self._prompts: list[Content] = []
+        self._shown_cursor: int | None = None
+        super().__init__(id=id)
+
+    def set_items(self, items: list[tuple[str, Content]], highlighted: int | None = 0) -> None:
+        """Replace the options; keep ``highlighted`` (clamped) when given."""
+        self._prompts = [prompt for _, prompt in items]
+        self._shown_cursor = None
+        self.clear_options()
+        self.add_options(
+            Option(self._marked(prompt, False), id=option_id) for option_id, prompt in items
+        )
+        if items:
+            self.highlighted = min(highlighted or 0, len(items) - 1)
+
+    def set_prompt(self, index: int, prompt: Content) -> None:
+        self._prompts[index] = prompt
+        self._redraw(index)
+
+    def _marked(self, prompt: Content, highlighted: bool) -> Content:
+        return Content.assemble(CURSOR if highlighted else NO_CURSOR, prompt)
+
+    def _redraw(self, index: int | None) -> None:
+        if index is not None and 0 <= index < min(len(self._prompts), self.option_count):
+            self.replace_option_prompt_at_index(
+                index, self._marked(self._prompts[index], index == self.highlighted)
+            )
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        previous, self._shown_cursor = self._shown_cursor, highlighted
+        if previous != highlighted:
+            self._redraw(previous)
+        self._redraw(highlighted)
+
+
+class ModuleList(MarkedOptionList):
+    BINDINGS = [Binding("enter", "select", "Open")]
+
+
+class LearnerList(MarkedOptionList):
+    BINDINGS = [Binding("enter", "select", "Choose")]
