@@ -43,8 +43,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from fixtures.authoring.play import Clock, play
+
 from trainer.authoring.items import _flags, item_report, pearson
 from trainer.bank.loader import load_course, load_module
 from trainer.cli import main

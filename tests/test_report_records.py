@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from fixtures.authoring.play import Clock, play
+
 from trainer.bank.loader import load_course
 from trainer.cli import main
 from trainer.export import COLUMNS
