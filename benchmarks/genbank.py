@@ -12,11 +12,12 @@ from pathlib import Path
 
 STEPS_PER_SCENARIO = 5
 STEPS_PER_MODULE = 250
-_WORDS = (
+_TEXT = (
     "the person worker manager debt phone travel hotel shift money documents message "
     "contract fee promise threat room night schedule passport agency driver client report "
     "signal control pressure choice help safety colleague supervisor policy record"
-).split()
+)
+_WORDS = tuple(_TEXT.split())
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -41,8 +42,14 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _step(rng: random.Random, n: int, sid: str, next_id: str | None, branch_to: str | None,
-          keys: list[str]) -> list[str]:
+def _step(
+    rng: random.Random,
+    n: int,
+    sid: str,
+    next_id: str | None,
+    branch_to: str | None,
+    keys: list[str],
+) -> list[str]:
     kind = ("single", "multi", "truefalse")[n % 3]
     ind = "      "
     out = [
@@ -150,7 +157,7 @@ def write_course(folder: Path, questions: int = 2000, seed: int = 0) -> Path:
         entries.append(f"  - file: {name}\n    id: bench-{i:02d}\n")
     (folder / "resources.yaml").write_text(RESOURCES, encoding="utf-8")
     course = (
-        "kind: course\nformat: 1\nid: bench-course\ntitle: \"Benchmark course\"\n"
+        'kind: course\nformat: 1\nid: bench-course\ntitle: "Benchmark course"\n'
         'version: "1.0.0"\ncertificate_title: "Benchmark certificate"\n'
         'issuer: "Benchmark issuer"\nvalidity_months: 12\nresources: resources.yaml\n'
         "modules:\n" + "".join(entries)

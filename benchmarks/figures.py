@@ -1,0 +1,717 @@
+"""The benchmarks. Each function measures one figure and its floor in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import io
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.genbank import course_files, write_course
+from benchmarks.harness import (
+    Row,
+    absolute_target,
+    interleaved,
+    median,
+    percentile,
+    ratio_target,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCHER = Path(__file__).resolve().parent / "launch.py"
+SHIPPED = ROOT / "question_banks" / "course.yaml"
+
+
+@dataclass
+class Config:
+    quick: bool
+    tmp: Path
+    repeat: int  # repeats for in-process timings
+    questions: int  # size of the generated bank
+    startup_runs: int
+    commits: int
+    feedback_answers: int
+    cert_runs: int
+    learners: int
+    attempts_per_learner: int
+    answers_per_attempt: int
+    query_samples: int
+
+    @classmethod
+    def make(cls, tmp: Path, quick: bool) -> Config:
+        if quick:
+            return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5)
+        return cls(quick, tmp, 9, 2000, 9, 2000, 40, 15, 1000, 20, 15, 60)
+
+    def course(self) -> tuple[Path, str]:
+        """The shipped course, or a generated stand-in while it does not exist yet."""
+        if SHIPPED.is_file():
+            return SHIPPED, "shipped course"
+        path = write_course(self.tmp / "stand-in", questions=60)
+        return path, "generated 60-question stand-in (question_banks/course.yaml missing)"
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    for key in list(env):
+        if key.startswith("TEXTUAL") or key.startswith("TRAINER_"):
+            del env[key]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def spawn(argv: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Run a child; return (wall seconds from spawn to exit, its ru_maxrss in KB, stdout)."""
+    out = cwd / ".child-stdout"
+    err = cwd / ".child-stderr"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, env=_env()
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    text = out.read_text(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(argv)} exited {proc.returncode}:\n{text}\n{err.read_text(errors='replace')}"
+        )
+    return wall, usage.ru_maxrss, text
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def bench_startup(cfg: Config) -> list[Row]:
+    course, what = cfg.course()
+    work = cfg.tmp / "startup"
+    work.mkdir(parents=True, exist_ok=True)
+    data = work / "data"
+    py = sys.executable
+    hello = [py, str(LAUNCHER), "hello"]
+    trainer = [py, str(LAUNCHER), "trainer", "--course", str(course), "--data-dir", str(data)]
+
+    def run_trainer_cold_cache() -> tuple[float, int, str]:
+        shutil.rmtree(data / "cache", ignore_errors=True)
+        return spawn(trainer, work)
+
+    # Untimed warm-up: byte-code caches, the OS file cache, the records database and the
+    # course cache all exist afterwards, as on a kiosk that has started once before.
+    spawn(hello, work)
+    spawn(trainer, work)
+    results: dict[str, list[tuple[float, int, str]]] = {"hello": [], "trainer": [], "cold": []}
+    for _ in range(cfg.startup_runs):
+        results["hello"].append(spawn(hello, work))
+        results["trainer"].append(spawn(trainer, work))
+        results["cold"].append(run_trainer_cold_cache())
+    shown = {json.loads(r[2].strip().splitlines()[-1])["screen"] for r in results["trainer"]}
+    if shown & {"Screen", ""}:
+        raise RuntimeError(f"trainer did not reach an interactive screen: {shown}")
+
+    def phases(key: str) -> str:
+        rows = [json.loads(r[2].strip().splitlines()[-1])["ms"] for r in results[key]]
+        names = [k for k in rows[0] if k != "launcher"]
+        return ", ".join(f"{n} {median([r[n] for r in rows]):.0f} ms" for n in names)
+
+    wall = {k: ms(median([r[0] for r in v])) for k, v in results.items()}
+    rss = {
+        k: median([json.loads(r[2].strip().splitlines()[-1])["kb"] for r in v]) / 1024
+        for k, v in results.items()
+    }
+    note = (
+        f"{what}; first screen: {', '.join(sorted(shown))}; headless, size 100×36; "
+        f"phases since launcher start — trainer: {phases('trainer')}; "
+        f"hello: {phases('hello')}"
+    )
+    return [
+        ratio_target(
+            "Cold start to first screen",
+            wall["trainer"],
+            wall["hello"],
+            "ms",
+            "Textual hello-world, same launcher",
+            1.2,
+            note,
+        ),
+        Row(
+            "Cold start, empty course cache",
+            wall["cold"],
+            wall["hello"],
+            "ms",
+            "Textual hello-world, same launcher",
+            "info",
+            None,
+            "first start after a course change: YAML parsed and validated, cache rewritten",
+        ),
+        ratio_target(
+            "Peak memory after start-up (VmHWM)",
+            rss["trainer"],
+            rss["hello"],
+            "MB",
+            "Textual hello-world, same launcher",
+            1.3,
+            "VmHWM of each child from /proc/self/status once its first screen is ready "
+            "(a child's ru_maxrss on Linux includes the forked harness, so it is not used)",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _compose_files(files: list[Path]) -> None:
+    for f in files:
+        yaml.compose(f.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def bench_validation(cfg: Config) -> list[Row]:
+    from trainer.bank.loader import validate_paths
+
+    bank = cfg.tmp / "bank"
+    course = write_course(bank, questions=cfg.questions)
+    files = course_files(course)
+    size = sum(f.stat().st_size for f in files)
+    result = validate_paths([bank])
+    steps = sum(m.step_count for m in result.modules)
+    if result.problems or steps != cfg.questions:
+        raise RuntimeError(f"generated bank is not valid: {result.problems[:3]}")
+    times = interleaved(
+        {"validate": lambda: validate_paths([bank]), "compose": lambda: _compose_files(files)},
+        cfg.repeat,
+    )
+    py = sys.executable
+    compose_cmd = [
+        py,
+        "-c",
+        "import sys, yaml\n"
+        "for f in sys.argv[1:]:\n"
+        "    yaml.compose(open(f, encoding='utf-8').read(), Loader=yaml.CSafeLoader)\n",
+        *map(str, files),
+    ]
+    validate_cmd = [py, "-m", "trainer", "validate", str(bank)]
+    sub: dict[str, list[float]] = {"validate": [], "compose": []}
+    for _ in range(max(1, cfg.repeat // 2)):
+        sub["validate"].append(spawn(validate_cmd, cfg.tmp)[0])
+        sub["compose"].append(spawn(compose_cmd, cfg.tmp)[0])
+    what = f"{cfg.questions:,} questions, {len(files)} files, {size / 1e6:.2f} MB"
+    return [
+        ratio_target(
+            "Bank validation (validate_paths, in-process)",
+            ms(median(times["validate"])),
+            ms(median(times["compose"])),
+            "ms",
+            "yaml.compose, CSafeLoader, same files",
+            1.5,
+            what,
+        ),
+        Row(
+            "Bank validation (`trainer validate`, subprocess)",
+            ms(median(sub["validate"])),
+            ms(median(sub["compose"])),
+            "ms",
+            "python -c yaml.compose (CSafeLoader)",
+            "info",
+            None,
+            f"{what}; includes interpreter start and imports",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- warm load
+
+
+def _hash_files(files: list[Path]) -> None:
+    import hashlib
+
+    for f in files:
+        hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def bench_warm_load(cfg: Config) -> list[Row]:
+    from trainer.bank.cache import load_course_cached
+
+    rows = []
+    course, what = cfg.course()
+    for label, path, note in (
+        ("Warm load, unchanged course (cache hit)", course, what),
+        (
+            f"Warm load, generated {cfg.questions:,}-question bank",
+            cfg.tmp / "bank" / "course.yaml",
+            "the validation bank",
+        ),
+    ):
+        if not path.is_file():
+            write_course(path.parent, questions=cfg.questions)
+        cache_dir = cfg.tmp / "cache" / label[:10].replace(" ", "-")
+        first = load_course_cached(path, cache_dir)
+        if first.course is None:
+            raise RuntimeError(f"{path} has problems: {first.problems[:3]}")
+        files = [Path(f) for f in first.files]
+        times = interleaved(
+            {
+                "hit": lambda p=path, c=cache_dir: load_course_cached(p, c),  # type: ignore[misc]
+                "hash": lambda fs=files: _hash_files(fs),
+            },  # type: ignore[misc]
+            cfg.repeat * 3,
+        )
+        hit = ms(median(times["hit"]))
+        floor = ms(median(times["hash"]))
+        if path == course:
+            rows.append(
+                absolute_target(label, hit, floor, "ms", "read + SHA-256 of its files", 20, note)
+            )
+        else:
+            rows.append(
+                Row(label, hit, floor, "ms", "read + SHA-256 of its files", "info", None, note)
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------- answer commit
+
+
+def bench_answer_commit(cfg: Config) -> list[Row]:
+    from trainer.records.store import RecordsStore
+
+    folder = cfg.tmp / "commit"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = RecordsStore.in_dir(folder / "data")
+    learner = store.add_learner("Bench Learner", "employee")
+    attempt = store.start_attempt(
+        learner.id, "bench-course", "bench-01", "1.0.0", "0" * 64, "employee", 1
+    )
+    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = NORMAL")
+    bare.execute(
+        "CREATE TABLE IF NOT EXISTS answers (attempt_id INTEGER, seq INTEGER, scenario_id TEXT, "
+        "step_id TEXT, choice_ids TEXT, points REAL, max_points INTEGER, outcome TEXT, "
+        "answered_at TEXT, PRIMARY KEY (attempt_id, seq))"
+    )
+    store_times, bare_times = [], []
+    gc.collect()
+    for seq in range(1, cfg.commits + 1):
+        start = time.perf_counter()
+        store.record_answer(
+            attempt.id, seq, "sc-0001", f"s{seq % 5 + 1}", ("a", "c"), 1.5, 2, "partial"
+        )
+        store_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        bare.execute("BEGIN")
+        bare.execute(
+            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                1,
+                seq,
+                "sc-0001",
+                f"s{seq % 5 + 1}",
+                '["a", "c"]',
+                1.5,
+                2,
+                "partial",
+                "2026-01-01T00:00:00Z",
+            ),
+        )
+        bare.execute("COMMIT")
+        bare_times.append(time.perf_counter() - start)
+    store.close()
+    bare.close()
+    note = (
+        f"{cfg.commits:,} answers, one transaction each (BEGIN IMMEDIATE … COMMIT, WAL, "
+        "synchronous=NORMAL), file DB in the temp dir"
+    )
+    return [
+        absolute_target(
+            "Answer commit (RecordsStore.record_answer), median",
+            ms(median(store_times)),
+            ms(median(bare_times)),
+            "ms",
+            "bare sqlite3 INSERT+COMMIT, WAL, sync=NORMAL",
+            1,
+            note,
+        ),
+        Row(
+            "Answer commit, p99",
+            ms(percentile(store_times, 99)),
+            ms(percentile(bare_times, 99)),
+            "ms",
+            "bare INSERT+COMMIT p99",
+            "info",
+            None,
+            "tail: WAL checkpoints (every ~1,000 pages) land on some commits",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+async def key_to_render(app: Any, key: str, done: Any) -> float:
+    """Seconds from posting ``key`` to the app until ``done()`` holds and the screen showing it
+    has been refreshed (laid out and composited). No Pilot idle-polling inside the timing."""
+    gc.collect()
+    start = time.perf_counter()
+    app.simulate_key(key)
+    while not done():
+        await asyncio.sleep(0)
+    refreshed = asyncio.Event()
+    app.screen.call_after_refresh(refreshed.set)
+    await refreshed.wait()
+    return time.perf_counter() - start
+
+
+async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
+    from trainer.bank.loader import load_course
+    from trainer.records.store import RecordsStore
+    from trainer.session import Session
+    from trainer.tui.app import TrainerApp
+    from trainer.tui.screens.player import PlayerScreen
+
+    course = load_course(course_path).course
+    assert course is not None
+    store = RecordsStore.in_dir(cfg.tmp / "feedback")
+    learner = store.add_learner("Pilot Learner", "employee")
+    app = TrainerApp(course=course, store=store, learner_name=learner.name)
+    times: list[float] = []
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        for _entry, module in course.modules_for("employee"):
+            session = Session.start_new(store, course, module, learner, seed=7)
+            screen = PlayerScreen(session)
+            await app.push_screen(screen)
+            await pilot.pause()
+            while session.current is not None and len(times) < cfg.feedback_answers:
+                question = session.current
+                await pilot.press(str(question.choices[0].number))  # highlight (or tick) one
+                pane = screen.query_one("#feedback-pane")
+                assert not pane.display
+                # Enter submits: ChoiceList → Session.answer (engine + commit) → feedback pane.
+                times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
+                await pilot.press("enter")  # continue (untimed)
+                await pilot.pause()
+                if app.screen is not screen:
+                    break
+            while len(app.screen_stack) > 2:
+                app.pop_screen()
+                await pilot.pause()
+            if len(times) >= cfg.feedback_answers:
+                break
+    store.close()
+    return times
+
+
+async def _floor_times(n: int) -> list[float]:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer, Static
+
+    class Bare(App[None]):
+        BINDINGS = [Binding("enter", "show", "Show")]  # noqa: RUF012
+
+        def compose(self) -> ComposeResult:
+            yield Static("Question?", id="q")
+            yield Static("", id="fb")
+            yield Footer()
+
+        def action_show(self) -> None:
+            self.count = getattr(self, "count", 0) + 1
+            self.query_one("#fb", Static).update(f"Feedback {self.count}: correct.")
+
+    times = []
+    app = Bare()
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        for i in range(n):
+            times.append(
+                await key_to_render(app, "enter", lambda i=i: getattr(app, "count", 0) > i)
+            )
+            await pilot.pause()
+    return times
+
+
+def bench_feedback(cfg: Config) -> list[Row]:
+    course, what = cfg.course()
+    times = asyncio.run(_feedback_times(cfg, course))
+    floor = asyncio.run(_floor_times(len(times)))
+    return [
+        absolute_target(
+            "Answer to feedback (Pilot: Enter → feedback shown)",
+            ms(median(times)),
+            ms(median(floor)),
+            "ms",
+            "bare App: key → Static.update, same method",
+            50,
+            f"{len(times)} answers across the employee modules of the {what}; from posting the "
+            "Enter key to the first screen refresh after the feedback pane is shown "
+            "(Pilot/run_test, headless); includes Session.answer's commit",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- certificate
+
+
+def _passed_learner(store: Any, course: Any, name: str) -> Any:
+    learner = store.add_learner(name, "employee", organisation="Benchmark Office")
+    for module in course.required_for("employee"):
+        row = store.start_attempt(
+            learner.id, course.id, module.id, module.version, module.sha256, "employee", 1
+        )
+        store.finish_attempt(row.id, 9.0, 10.0, 90, True)
+    return learner
+
+
+def bench_certificate(cfg: Config) -> list[Row]:
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from trainer.bank.loader import load_course
+    from trainer.certificates.issue import issue_certificate
+    from trainer.certificates.keys import load_issuer_key
+    from trainer.certificates.verify import read_input, verify_input
+    from trainer.records.store import RecordsStore
+
+    course_path, what = cfg.course()
+    course = load_course(course_path).course
+    assert course is not None
+    folder = cfg.tmp / "certs"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = RecordsStore.in_dir(folder / "data")
+    learner = _passed_learner(store, course, "Certificate Learner")
+    key_path = folder / "data" / "issuer.key"
+    counter = iter(range(10**6))
+
+    def issue() -> Any:
+        return issue_certificate(
+            store, course, learner, folder / f"c{next(counter)}.pdf", issuer_key_path=key_path
+        )
+
+    first = issue()  # creates the issuer key and registers fonts (untimed)
+    public = load_issuer_key(key_path).public_key()
+    pdf = str(first.path)
+
+    def verify() -> None:
+        result = verify_input(read_input(pdf), public)
+        assert result.valid, result.failures
+
+    def bare_pdf() -> None:
+        buf = io.BytesIO()
+        c = Canvas(buf)
+        c.drawString(72, 720, "Hello, world")
+        c.showPage()
+        c.save()
+
+    data = Path(pdf).read_bytes()
+
+    def bare_read() -> None:
+        PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+    times = interleaved(
+        {"issue": issue, "bare": bare_pdf, "verify": verify, "read": bare_read}, cfg.cert_runs
+    )
+    store.close()
+    return [
+        absolute_target(
+            "Certificate: render + sign (issue_certificate)",
+            ms(median(times["issue"])),
+            ms(median(times["bare"])),
+            "ms",
+            "reportlab one-line page",
+            100,
+            f"end to end: progress query, sign, PDF with QR, write, record; {what}",
+        ),
+        absolute_target(
+            "Certificate: verify PDF (read_input + verify_input)",
+            ms(median(times["verify"])),
+            ms(median(times["read"])),
+            "ms",
+            "pypdf open + extract_text, same PDF",
+            30,
+            "metadata and page tokens, Ed25519 check, page text vs payload",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- records at scale
+
+
+def bench_records(cfg: Config) -> list[Row]:
+    from trainer.bank.loader import load_course
+    from trainer.progress import course_progress
+    from trainer.records.store import RecordsStore
+
+    course_path, _what = cfg.course()
+    course = load_course(course_path).course
+    assert course is not None
+    folder = cfg.tmp / "scale"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = RecordsStore.in_dir(folder)
+    rng = random.Random(11)
+    roles = ("employee", "contractor", "uniformed")
+    start = time.perf_counter()
+    learners = [store.add_learner(f"Learner {i:05d}", roles[i % 3]) for i in range(cfg.learners)]
+    api_s = time.perf_counter() - start
+    # Attempts and answers: executemany on the store's own schema, one transaction.
+    db = sqlite3.connect(store.path, isolation_level=None)
+    db.execute("PRAGMA synchronous = NORMAL")
+    attempts, answers = [], []
+    attempt_id = 0
+    for learner in learners:
+        mods = [m for _e, m in course.modules_for(learner.role)]  # type: ignore[arg-type]
+        for k in range(cfg.attempts_per_learner):
+            attempt_id += 1
+            m = mods[k % len(mods)]
+            day = 1 + (k * 17) % 28
+            started = f"2025-{1 + k % 12:02d}-{day:02d}T10:{k % 60:02d}:00Z"
+            done = rng.random() < 0.9
+            percent = rng.randint(40, 100)
+            attempts.append(
+                (
+                    attempt_id,
+                    learner.id,
+                    course.id,
+                    m.id,
+                    m.version,
+                    m.sha256,
+                    learner.role,
+                    rng.randrange(2**31),
+                    started,
+                    started.replace("T10", "T11") if done else None,
+                    percent / 10 if done else None,
+                    10.0 if done else None,
+                    percent if done else None,
+                    int(percent >= m.pass_mark) if done else None,
+                )
+            )
+            for seq in range(1, cfg.answers_per_attempt + 1):
+                ok = rng.random() < 0.7
+                answers.append(
+                    (
+                        attempt_id,
+                        seq,
+                        f"sc-{seq // 5:02d}",
+                        f"s{seq % 5 + 1}",
+                        '["a"]',
+                        1.0 if ok else 0.0,
+                        1,
+                        "correct" if ok else "incorrect",
+                        started,
+                    )
+                )
+    start = time.perf_counter()
+    db.execute("BEGIN")
+    db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 14)})", attempts)
+    db.executemany(f"INSERT INTO answers VALUES ({', '.join('?' * 9)})", answers)
+    db.execute("COMMIT")
+    bulk_s = time.perf_counter() - start
+    plan = " / ".join(
+        r[3]
+        for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE learner_id = ? AND course_id = ? "
+            "ORDER BY started_at, id",
+            (1, course.id),
+        )
+    )
+    db.close()
+    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
+    bare.execute("PRAGMA journal_mode = WAL")
+    bare.execute("PRAGMA synchronous = NORMAL")
+    bare.execute("CREATE TABLE a (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)")
+    bare.execute("CREATE TABLE b (c1, c2, c3, c4, c5, c6, c7, c8, c9)")
+    start = time.perf_counter()
+    bare.execute("BEGIN")
+    bare.executemany(f"INSERT INTO a VALUES ({', '.join('?' * 14)})", attempts)
+    bare.executemany(f"INSERT INTO b VALUES ({', '.join('?' * 9)})", answers)
+    bare.execute("COMMIT")
+    bare_s = time.perf_counter() - start
+    bare.close()
+    sample = rng.sample(learners, min(cfg.query_samples, len(learners)))
+    raw = sqlite3.connect(store.path)
+    cols = store._ATTEMPT_COLS
+
+    def timed(fn: Any) -> list[float]:
+        out = []
+        for learner in sample:
+            t0 = time.perf_counter()
+            fn(learner)
+            out.append(time.perf_counter() - t0)
+        return out
+
+    for learner in sample[:3]:  # warm the page cache
+        course_progress(store, course, learner)
+    dash = timed(lambda lr: course_progress(store, course, lr))
+    hist = timed(lambda lr: store.attempts(learner_id=lr.id))
+    floor = timed(
+        lambda lr: raw.execute(
+            f"SELECT {cols} FROM attempts WHERE learner_id = ? ORDER BY started_at, id", (lr.id,)
+        ).fetchall()
+    )
+    raw.close()
+    store.close()
+    size = (folder / "records.sqlite3").stat().st_size
+    n_att, n_ans = len(attempts), len(answers)
+    what = (
+        f"{cfg.learners:,} learners × {cfg.attempts_per_learner} attempts × "
+        f"{cfg.answers_per_attempt} answers = {n_ans:,} answers, DB {size / 1e6:.1f} MB; "
+        f"query plan: {plan}"
+    )
+    return [
+        Row(
+            "Records at scale: bulk write (attempts + answers)",
+            bulk_s,
+            bare_s,
+            "s",
+            "same rows into keyless tables, no indexes",
+            "info",
+            None,
+            f"learners via RecordsStore.add_learner ({api_s:.2f} s, one commit each); "
+            f"{n_att:,} attempts + {n_ans:,} answers via executemany on the store's schema in "
+            f"one transaction ({bulk_s:.2f} s)",
+        ),
+        absolute_target(
+            "Dashboard query (course_progress, one learner)",
+            ms(median(dash)),
+            ms(median(floor)),
+            "ms",
+            "raw SELECT of the learner's attempts",
+            50,
+            what,
+        ),
+        absolute_target(
+            "History query (store.attempts(learner_id=…))",
+            ms(median(hist)),
+            ms(median(floor)),
+            "ms",
+            "raw SELECT of the learner's attempts",
+            50,
+            f"p99 {ms(percentile(hist, 99)):.2f} ms over {len(sample)} learners",
+        ),
+    ]
+
+
+ALL = {
+    "validation": bench_validation,
+    "warm": bench_warm_load,
+    "commit": bench_answer_commit,
+    "records": bench_records,
+    "certificate": bench_certificate,
+    "feedback": bench_feedback,
+    "startup": bench_startup,
+}

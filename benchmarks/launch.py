@@ -1,0 +1,98 @@
+"""Start an app headless, wait until its first screen is mounted and idle, then exit.
+
+Run as a script (not ``-m``), so both apps pay exactly the same launcher cost:
+
+    python benchmarks/launch.py hello
+    python benchmarks/launch.py trainer [trainer arguments...]
+
+``trainer`` goes through the real entry point (``trainer.cli.main``): argument parsing,
+``open_course`` (with its cache), ``open_store``, ``TrainerApp``. Only two things are changed
+from outside: ``App.run`` is made headless with an autopilot that exits once the first screen
+is ready, and plain mode is switched off (stdout is not a terminal here). One JSON line is
+printed: the screen shown (so the harness can check it reached an interactive screen) and
+milliseconds since the launcher started at each phase.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+MARKS: dict[str, float] = {"launcher": time.perf_counter()}
+
+
+def peak_kb() -> int:
+    """Peak resident memory of this process image (VmHWM), in KiB.
+
+    ``ru_maxrss`` of a child is no good here: Linux carries the forked parent's peak across
+    ``exec``, so every child would report at least the harness's own size.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _patch_run() -> None:
+    from textual.app import App
+
+    original = App.run
+
+    async def first_screen_then_exit(pilot: Any) -> None:
+        await pilot.pause()  # the pushed screen mounts and composes
+        await pilot.pause()  # ...and every widget on it has processed its messages
+        MARKS["ready"] = time.perf_counter()
+        base = MARKS["launcher"]
+        phases = {k: round((v - base) * 1000, 2) for k, v in MARKS.items()}
+        report = {"screen": type(pilot.app.screen).__name__, "ms": phases, "kb": peak_kb()}
+        print(json.dumps(report), flush=True)
+        pilot.app.exit(0)
+
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        MARKS["app.run"] = time.perf_counter()
+        kwargs["headless"] = True
+        kwargs["auto_pilot"] = first_screen_then_exit
+        kwargs.setdefault("size", (100, 36))
+        return original(self, *args, **kwargs)
+
+    App.run = run  # type: ignore[method-assign]
+    MARKS["textual imported"] = time.perf_counter()
+
+
+def hello() -> int:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class HelloApp(App[int]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("Hello, world")
+            yield Footer()
+
+    app = HelloApp()
+    app.run()
+    return app.return_code or 0
+
+
+def trainer(argv: list[str]) -> int:
+    import trainer.commands.app as app_command
+
+    app_command.use_plain = lambda args: False
+    from trainer.cli import main
+
+    return main(argv)
+
+
+if __name__ == "__main__":
+    _patch_run()
+    if sys.argv[1] == "hello":
+        sys.exit(hello())
+    sys.exit(trainer(sys.argv[2:]))

@@ -1,0 +1,62 @@
+"""Smoke test of the benchmark harness on tiny inputs: every row is present, ratios are numbers.
+
+No timing is asserted here; ``make bench`` measures, this only checks the harness still runs.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ROWS = (
+    "Cold start to first screen",
+    "Cold start, empty course cache",
+    "Peak memory after start-up",
+    "Bank validation (validate_paths, in-process)",
+    "Bank validation (`trainer validate`, subprocess)",
+    "Warm load, unchanged course (cache hit)",
+    "Warm load, generated",
+    "Answer commit (RecordsStore.record_answer), median",
+    "Answer commit, p99",
+    "Answer to feedback",
+    "Certificate: render + sign",
+    "Certificate: verify PDF",
+    "Records at scale: bulk write",
+    "Dashboard query",
+    "History query",
+)
+
+
+def test_quick_run_writes_every_row_with_numeric_ratios(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert "| CPU |" in text and "| SQLite |" in text and "| Python |" in text
+    assert "| Date |" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and " | " in line]
+    table = {line.split(" | ")[0][2:]: line.split(" | ") for line in rows}
+    for name in ROWS:
+        matches = [cells for key, cells in table.items() if key.startswith(name)]
+        assert len(matches) == 1, f"row {name!r} missing or repeated in:\n{text}"
+        cells = matches[0]
+        assert len(cells) == 7, cells
+        median, ratio, met = cells[1], cells[4], cells[6].rstrip(" |")
+        assert re.fullmatch(r"\d+(\.\d+)? (ms|MB|s)", median), median
+        assert re.fullmatch(r"\d+(\.\d+)?×", ratio), (name, ratio)
+        assert float(ratio.rstrip("×")) > 0
+        assert met in ("yes", "**no**", "info"), met
+    assert "failed to run" not in text
+    # The console gets the same table.
+    for name in ROWS:
+        assert name.split(" (")[0].split(",")[0] in proc.stdout
