@@ -21,6 +21,8 @@ def test_validate_exit_codes(
 ) -> None:
     assert main(["validate", str(course_file.parent)]) == 0
     assert "ok: 3 files valid" in capsys.readouterr().err
+    assert main(["validate", str(course_file)]) == 0
+    assert "ok: 3 files valid" in capsys.readouterr().err  # its modules and resources too
     bad = tmp_path / "bad.yaml"
     bad.write_text(MODULE_YAML.replace("pass_mark: 70", "pass_mark: x"), encoding="utf-8")
     assert main(["validate", str(bad)]) == 1

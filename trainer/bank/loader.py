@@ -566,4 +566,5 @@ def validate_paths(paths: list[Path]) -> Validation:
                 )
             )
         problems += loaded.problems
-    return Validation(sorted(set(problems)), courses, modules, len(files))
+    checked = covered | {f.resolve() for f in files}
+    return Validation(sorted(set(problems)), courses, modules, len(checked))
