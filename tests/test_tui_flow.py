@@ -105,7 +105,11 @@ async def test_first_start_asks_who_the_learner_is(course: Course, store: Record
         assert "Ana Smith (Contractor)" in screen_text(app)
     (learner,) = store.learners()
     assert (learner.name, learner.external_id, learner.organisation, learner.role) == (
-        "Ana Smith", "E-42", "Acme Hotels", "contractor")
+        "Ana Smith",
+        "E-42",
+        "Acme Hotels",
+        "contractor",
+    )
 
 
 async def test_a_learner_without_a_name_is_refused(course: Course, store: RecordsStore) -> None:
@@ -231,14 +235,17 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             assert isinstance(app.screen, ResultsScreen)
             text = screen_text(app)
             assert "✔ PASSED · 5 of 6 points = 83% · pass mark 60%" in text
-            assert "Free to leave — ✘ Still to work on" in text
+            assert "Free to leave: still to work on · 0% of the points" in text
             assert "“She wasn't locked up; she could have left.”" in text
-            assert "Initial consent — ✔ Understood" in text
+            assert "Initial consent: understood · 100% of the points" in text
             assert "Decisions to review (1)" in text
             (attempt,) = attempts_of(store, "Ana Smith")
             assert (attempt.status, attempt.percent, attempt.score) == ("passed", 83, 5.0)
             assert [(a.seq, a.step_id, a.choice_ids) for a in store.answers(attempt.id)] == [
-                (1, "s1", ("b",)), (2, "s2", ("a", "c")), (3, "p1", ("true",))]
+                (1, "s1", ("b",)),
+                (2, "s2", ("a", "c")),
+                (3, "p1", ("true",)),
+            ]
 
             # Retake, taking the other branch this time.
             await pilot.press("t")
@@ -277,7 +284,10 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
         first, second = attempts_of(store, "Ana Smith")
         assert (first.status, second.status) == ("passed", "failed")
         assert [(a.step_id, a.choice_ids) for a in store.answers(second.id)] == [
-            ("s1", ("a",)), ("s3", ("false",)), ("p1", ("false",))]
+            ("s1", ("a",)),
+            ("s3", ("false",)),
+            ("p1", ("false",)),
+        ]
 
 
 async def test_escape_pauses_and_reopening_continues(course: Course, store: RecordsStore) -> None:
@@ -365,9 +375,7 @@ def pass_module(store: RecordsStore, course: Course, name: str) -> None:
     assert session.result().passed
 
 
-async def test_certificate_waits_for_a_complete_course(
-    course: Course, store: RecordsStore
-) -> None:
+async def test_certificate_waits_for_a_complete_course(course: Course, store: RecordsStore) -> None:
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
@@ -431,3 +439,18 @@ async def test_works_in_a_larger_terminal(course: Course, store: RecordsStore) -
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
         assert app.screen.query_one("#choices").region.width > 100
+
+
+async def test_footer_keys_fit_in_80_columns(course: Course, store: RecordsStore) -> None:
+    from textual.widgets import Footer
+
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in ((), ("enter",), ("enter",), ("2", "enter")):  # dashboard … feedback
+            await pilot.press(*keys)
+            await pilot.pause()
+            footer = app.screen.query_one(Footer)
+            shown = [key for key in footer.children if key.region.width]
+            assert shown and all(key.region.right <= SIZE[0] for key in shown)
+            assert any("Reporting" in str(key.render()) for key in shown), type(app.screen)

@@ -6,10 +6,10 @@ and moves between screens. Screens render engine state and send the learner's ch
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class TrainerApp(App[int]):
     CSS_PATH = "trainer.tcss"
     TITLE = "trainer"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?/F1"),
         Binding("f1", "help", "Help", show=False),
         Binding("f2", "resources", "Reporting", key_display="F2", priority=True),

@@ -6,11 +6,11 @@ import importlib.util
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -46,7 +46,7 @@ def status_lines(progress: CourseProgress) -> str:
 
 
 class CertificateScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("f2", "app.resources", "Reporting", key_display="F2"),
         Binding("f1", "app.help", "Help", key_display="F1"),
@@ -64,8 +64,11 @@ class CertificateScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="certificate"):
             yield Static("Certificate", classes="heading")
             if not certificates_available():
-                yield Static("Certificates are not available yet in this version.",
-                             id="cert-status", classes="para")
+                yield Static(
+                    "Certificates are not available yet in this version.",
+                    id="cert-status",
+                    classes="para",
+                )
             elif not progress.complete:
                 yield Static(
                     Content(
@@ -98,8 +101,9 @@ class CertificateScreen(ModalScreen[None]):
                 with Horizontal(classes="field"):
                     yield Label("Save as", classes="field-label-short")
                     yield Input(
-                        str(default_pdf_path(self.trainer.data_dir, learner,
-                                             self.trainer.course.id)),
+                        str(
+                            default_pdf_path(self.trainer.data_dir, learner, self.trainer.course.id)
+                        ),
                         id="cert-path",
                     )
                 with Horizontal(classes="buttons"):

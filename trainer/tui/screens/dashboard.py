@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -29,7 +29,7 @@ def module_line(number: int, progress: ModuleProgress) -> Content:
     need = "Required" if progress.required else "Optional"
     return Content.assemble(
         (f"{number}. {progress.module.title}", "bold"),
-        f"\n     {status} · {need} · about {progress.module.estimated_minutes} min",
+        f"\n   {status} · {need} · about {progress.module.estimated_minutes} min",
     )
 
 
@@ -53,7 +53,7 @@ def completion_line(progress: CourseProgress, today: date | None = None) -> str:
 
 
 class DashboardScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", "History"),
         Binding("c", "certificate", "Certificate"),
         Binding("l", "change_learner", "Learner"),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Label, Static
 
 from trainer.tui.words import status_text
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class ModuleIntroScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start/continue"),
         Binding("escape", "back", "Back"),
     ]
@@ -49,23 +49,7 @@ class ModuleIntroScreen(Screen[None]):
                 ),
                 classes="meta",
             )
-            yield Static(Content(module.summary), classes="para")
-            yield Static(Content("What you will be able to do"), classes="heading")
-            yield Static(
-                Content("\n".join(f"• {o}" for o in module.objectives)), classes="para"
-            )
-            note = module.content_note or ""
-            yield Static(
-                Content.assemble(
-                    ("⚠ Content note: ", "bold"),
-                    f"{note} " if note else "",
-                    "You can go back at any time with Esc without penalty; "
-                    "every answer you give is saved, and you continue where you left off.",
-                ),
-                classes="note",
-            )
             if answered:
-                self.start_label = "Continue"
                 yield Static(
                     Content(
                         f"◐ In progress: {answered} answer(s) saved. "
@@ -74,12 +58,28 @@ class ModuleIntroScreen(Screen[None]):
                     id="open-attempt",
                     classes="para",
                 )
-            else:
-                self.start_label = "Start"
+            note = module.content_note or ""
             yield Static(
-                Content(f"Press Enter to {self.start_label.lower()} · Esc to go back"),
-                classes="help-text",
+                Content.assemble(
+                    ("⚠ Content note: ", "bold"),
+                    f"{note} " if note else "",
+                    "You can go back with Esc at any time without penalty; every answer "
+                    "is saved, and you continue where you left off.",
+                ),
+                classes="note",
             )
+            yield Static(Content(module.summary), classes="para")
+            yield Static(Content("What you will be able to do"), classes="heading")
+            for objective in module.objectives:
+                with Horizontal(classes="bullet"):
+                    yield Label("•", classes="mark")
+                    yield Static(Content(objective), classes="text")
+        verb = "continue" if answered else "start"
+        yield Static(
+            Content(f"Press Enter to {verb} · Esc to go back · ↑↓ to scroll"),
+            id="intro-hint",
+            classes="help-text",
+        )
         yield Footer()
 
     def action_start(self) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -26,7 +26,7 @@ ADD = "__add__"
 class LearnerPickScreen(Screen[None]):
     """Pick a learner, or add one. With no learners yet, the add form opens at once."""
 
-    BINDINGS = [Binding("a", "add", "Add learner")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("a", "add", "Add learner")]
 
     def __init__(self, add_name: str | None = None) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class LearnerPickScreen(Screen[None]):
 class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     """Add a learner: name as on the certificate, optional ID, organisation and role."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
         Binding("f2", "app.resources", "Reporting", key_display="F2"),
@@ -103,6 +103,10 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="learner-form"):
             yield Label("Add a learner", classes="heading")
+            yield Static(
+                "Your name as it should appear on your certificate. The rest is optional.",
+                classes="help-text",
+            )
             with Horizontal(classes="field"):
                 yield Label("Name for certificate", classes="field-label")
                 yield Input(self.initial_name, placeholder="Full name", id="name")

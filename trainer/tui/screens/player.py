@@ -7,11 +7,11 @@ scoring or branching.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -20,7 +20,7 @@ from textual.widgets import Footer, Static
 from trainer.engine import AnswerError
 from trainer.records.store import StoreError
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
-from trainer.tui.widgets.feedback_view import feedback_body, outcome_banner
+from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 
 if TYPE_CHECKING:
     from trainer.engine import Feedback, Question
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 HOW_TO = {
     "single": "Choose one answer: ↑↓ or {first}–{last}, then Enter to submit.",
     "truefalse": "Myth or fact? ↑↓ or {first}–{last}, then Enter to submit.",
-    "multi": "Select every answer that applies: Space or {first}–{last} to tick, "
-    "Enter to submit.",
+    "multi": "Select every answer that applies: Space or {first}–{last} to tick, Enter to submit.",
 }
 
 
@@ -42,7 +41,7 @@ def progress_text(question: Question) -> str:
 
 
 class PlayerScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "pause", "Pause"),
         Binding("enter", "continue", "Continue"),
     ]
@@ -55,8 +54,11 @@ class PlayerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="progress", classes="title-bar")
         if self.session.resumed:
-            yield Static("↻ Resumed where you left off. Your earlier answers are kept.",
-                         id="resumed", classes="notice")
+            yield Static(
+                "↻ Resumed where you left off. Your earlier answers are kept.",
+                id="resumed",
+                classes="notice",
+            )
         with Vertical(id="question-pane"):
             with VerticalScroll(id="story"):
                 yield Static(id="scenario-title", classes="heading")
@@ -65,8 +67,7 @@ class PlayerScreen(Screen[None]):
             yield Static(id="hint", classes="help-text")
         with Vertical(id="feedback-pane"):
             yield Static(id="outcome", classes="outcome")
-            with VerticalScroll(id="feedback-scroll"):
-                yield Static(id="feedback-body")
+            yield VerticalScroll(id="feedback-scroll")
             yield Static(id="continue-hint", classes="help-text")
         yield Footer()
 
@@ -108,7 +109,7 @@ class PlayerScreen(Screen[None]):
         self.refresh_bindings()
 
     @on(ChoiceList.Submitted)
-    def submit(self, event: ChoiceList.Submitted) -> None:
+    async def submit(self, event: ChoiceList.Submitted) -> None:
         try:
             # Session.answer commits one small SQLite transaction (about a millisecond), so
             # it runs here on the UI thread; a worker would only add ordering problems.
@@ -118,20 +119,26 @@ class PlayerScreen(Screen[None]):
             message = str(exc)
             if self.session.current and self.session.current.step.type == "multi":
                 message += " (Space or a number ticks a choice)"
-            self.query_one("#hint", Static).update(Content(f"✘ {message[:1].upper()}{message[1:]}."))
+            self.query_one("#hint", Static).update(
+                Content(f"✘ {message[:1].upper()}{message[1:]}.")
+            )
             return
         except StoreError as exc:
             self.notify(str(exc), title="Answer not saved", severity="error", timeout=15)
             return
-        self.show_feedback(feedback)
+        await self.show_feedback(feedback)
 
     # ------------------------------------------------------------------ feedback
-    def show_feedback(self, feedback: Feedback) -> None:
+    async def show_feedback(self, feedback: Feedback) -> None:
         self.feedback = feedback
+        for notice in self.query("#resumed"):
+            notice.display = False  # said once, on the first question after resuming
         self.query_one("#question-pane").display = False
         self.query_one("#feedback-pane").display = True
         self.query_one("#outcome", Static).update(outcome_banner(feedback))
-        self.query_one("#feedback-body", Static).update(feedback_body(feedback))
+        scroll = self.query_one("#feedback-scroll", VerticalScroll)
+        await scroll.remove_children()
+        await scroll.mount(FeedbackView(feedback))
         if self.session.finished:
             then = "see your results"
         elif feedback.scenario_finished:
@@ -142,7 +149,6 @@ class PlayerScreen(Screen[None]):
         self.query_one("#continue-hint", Static).update(
             Content(f"Press Enter to {then} · ↑↓ scroll")
         )
-        scroll = self.query_one("#feedback-scroll", VerticalScroll)
         scroll.scroll_home(animate=False)
         scroll.focus()
         self.refresh_bindings()

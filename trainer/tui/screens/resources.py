@@ -2,30 +2,54 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Label, Static
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from trainer.bank.model import Resources
 
 
-def resources_text(resources: Resources) -> Content:
+def resource_lines(resources: Resources) -> list[str]:
+    """The resources as plain lines (Resources.as_lines), with the sources cited at the end."""
     lines = resources.as_lines()
-    body = "\n".join(lines[2:]) if lines[:1] == [resources.title] else "\n".join(lines)
+    if lines[:1] == [resources.title]:
+        lines = lines[2:]  # the title is the dialog's heading
     if resources.sources:
-        cited = "\n".join(f"  - {s.citation()}" for s in resources.sources.values())
-        body += f"\n\nSources\n{cited}"
-    return Content(body)
+        lines += ["", "Sources"]
+        lines += [f"  - {s.citation()}" for s in resources.sources.values()]
+    return lines
+
+
+def line_widgets(lines: list[str]) -> Iterator[Widget]:
+    """Headings and contact names in bold; indented lines and bullets wrap under themselves."""
+    for line in lines:
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        if not text:
+            yield Static("", classes="res-gap")
+        elif indent == 0:
+            yield Static(Content(text), classes="res-name")
+        elif text.startswith("- "):
+            yield Horizontal(
+                Label("•", classes="mark"),
+                Static(Content(text[2:]), classes="text"),
+                classes="bullet res-indent",
+            )
+        else:
+            yield Static(Content(text), classes="res-indent")
 
 
 class ResourcesScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("f2", "close", "Close", show=False),
     ]
@@ -37,7 +61,8 @@ class ResourcesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="resources"):
             yield Static(Content(self.resources.title), classes="heading")
-            yield Static(resources_text(self.resources), id="resources-text")
+            yield Static("↑↓ to scroll · Esc or F2 to close", classes="help-text")
+            yield from line_widgets(resource_lines(self.resources))
         yield Footer()
 
     def on_mount(self) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Label, Static
 
-from trainer.tui.widgets.feedback_view import feedback_body, outcome_banner
+from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 from trainer.tui.words import points_text, tag_myth, tag_name
 
 if TYPE_CHECKING:
@@ -29,25 +30,34 @@ def verdict(result: Result) -> Content:
     )
 
 
-def mastery_text(result: Result) -> Content:
-    parts: list[str | tuple[str, str]] = []
+def mastery_rows(result: Result) -> Iterator[Horizontal]:
+    """One row per misconception tag: those still held first, each with its myth."""
     weak = {m.tag for m in result.weak_tags()}
-    for item in result.mastery:
+    ordered = sorted(result.mastery, key=lambda m: (m.tag not in weak, tag_name(m.tag)))
+    for item in ordered:
         held = item.tag in weak
-        mark = "✘ Still to work on" if held else "✔ Understood"
-        share = round(item.fraction * 100)
-        parts.append((f"{tag_name(item.tag)}", "bold"))
-        parts.append(
-            f" — {mark} ({item.correct} of {item.decisions} decisions right, {share}%)\n"
-        )
+        state = "still to work on" if held else "understood"
+        lines = [
+            Static(
+                Content.assemble(
+                    (tag_name(item.tag), "bold"),
+                    f": {state} · {round(item.fraction * 100)}% of the points, "
+                    f"{item.correct} of {item.decisions} decisions fully right",
+                )
+            )
+        ]
         myth = tag_myth(item.tag)
         if held and myth:
-            parts.append(f"    Myth still to unlearn: {myth}\n")
-    return Content.assemble(*parts).rstrip()
+            lines.append(Static(Content(f"Myth: {myth}"), classes="choice-feedback"))
+        yield Horizontal(
+            Label("✘" if held else "✔", classes="mastery-mark"),
+            Vertical(*lines, classes="choice-text"),
+            classes="mastery-line",
+        )
 
 
 class ResultsScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "retake", "Retake"),
         Binding("h", "history", "History"),
         Binding("escape", "back", "Dashboard"),
@@ -67,8 +77,9 @@ class ResultsScreen(Screen[None]):
         yield Static(Content(f"Results · {self.session.module.title}"), classes="title-bar")
         yield Static(verdict(result), id="verdict", classes="outcome")
         with VerticalScroll(id="results", classes="page"):
-            yield Static("Each misconception (myth) this module tested", classes="heading")
-            yield Static(mastery_text(result), id="mastery", classes="para")
+            yield Static("What you know, myth by myth", classes="heading")
+            with Vertical(id="mastery"):
+                yield from mastery_rows(result)
             if result.missed:
                 yield Static(
                     Content(f"Decisions to review ({len(result.missed)})"), classes="heading"
@@ -77,13 +88,12 @@ class ResultsScreen(Screen[None]):
                     question = feedback.question
                     yield Static(
                         Content.assemble(
-                            f"Question {question.question_number} · "
-                            f"{question.scenario.title} · ",
+                            f"Question {question.question_number} · {question.scenario.title} · ",
                             outcome_banner(feedback),
                         ),
                         classes="review-title",
                     )
-                    yield Static(feedback_body(feedback, with_prompt=True), classes="review")
+                    yield FeedbackView(feedback, with_prompt=True)
             else:
                 yield Static("✔ No missed decisions: every answer was correct.", classes="para")
             next_step = (

@@ -7,8 +7,9 @@ posts :class:`ChoiceList.Submitted` with the chosen ids; its screen sends them t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
@@ -25,7 +26,7 @@ class ChoiceItem:
 class ChoiceList(MarkedOptionList):
     """Choices for one question. ``multi`` lets the learner tick several before submitting."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit answer"),
         Binding("space", "toggle", "Tick", show=False),
         # Page keys scroll the story above, which may be longer than the screen.

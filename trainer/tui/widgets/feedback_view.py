@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widgets import Label, Static
 
 from trainer.tui.words import OUTCOME_WORDS, points_text
 
 if TYPE_CHECKING:
+    from trainer.bank.model import Choice
     from trainer.engine import Feedback
 
 
@@ -22,32 +26,52 @@ def outcome_banner(feedback: Feedback) -> Content:
     )
 
 
-def _choice_line(number: int, text: str, correct: bool) -> str:
-    mark = "✔" if correct else "✘"
-    return f"  {mark} {number}. {text}"
+class ChoiceLine(Horizontal):
+    """``✔ 2. text`` with the text wrapping under itself, and the choice's feedback below."""
+
+    def __init__(self, number: int, choice: Choice, *, with_feedback: bool) -> None:
+        super().__init__(classes="choice-line")
+        self.number = number
+        self.choice = choice
+        self.with_feedback = with_feedback
+
+    def compose(self) -> ComposeResult:
+        mark = "✔" if self.choice.correct else "✘"
+        yield Label(f"{mark} {self.number}.", classes="choice-mark")
+        with Vertical(classes="choice-text"):
+            yield Static(Content(self.choice.text))
+            if self.with_feedback and self.choice.feedback:
+                yield Static(Content(self.choice.feedback), classes="choice-feedback")
 
 
-def feedback_body(feedback: Feedback, *, with_prompt: bool = False) -> Content:
-    """The feedback's body (everything below the banner)."""
-    question = feedback.question
-    parts: list[str | tuple[str, str]] = []
-    if with_prompt:
-        parts += [(question.step.prompt, "bold"), "\n"]
-    label = "You chose" if len(feedback.chosen) == 1 else "You chose these"
-    parts.append((f"{label}:\n", "bold"))
-    for choice in feedback.chosen:
-        number = question.number_of(choice.id)
-        parts.append(_choice_line(number, choice.text, choice.correct) + "\n")
-        if choice.feedback:
-            parts.append(f"      {choice.feedback}\n")
-    chosen_ids = {c.id for c in feedback.chosen}
-    missed = [c for c in feedback.correct if c.id not in chosen_ids]
-    if missed:
-        heading = "The correct answer" if len(feedback.correct) == 1 else "Correct, not chosen"
-        parts.append((f"\n{heading}:\n", "bold"))
-        for choice in missed:
-            parts.append(_choice_line(question.number_of(choice.id), choice.text, True) + "\n")
-    parts += [("\nWhy: ", "bold"), feedback.explanation, "\n"]
-    for source in feedback.sources:
-        parts += [("Source: ", "bold"), source.citation(), "\n"]
-    return Content.assemble(*parts).rstrip()
+class FeedbackView(Vertical):
+    """The body of one answer's feedback (everything below the outcome banner)."""
+
+    def __init__(self, feedback: Feedback, *, with_prompt: bool = False) -> None:
+        super().__init__(classes="feedback-view")
+        self.feedback = feedback
+        self.with_prompt = with_prompt
+
+    def compose(self) -> ComposeResult:
+        feedback = self.feedback
+        question = feedback.question
+        if self.with_prompt:
+            yield Static(Content(question.step.prompt), classes="fb-prompt")
+        label = "You chose:" if len(feedback.chosen) == 1 else "You chose these:"
+        yield Static(label, classes="fb-heading")
+        for choice in feedback.chosen:
+            yield ChoiceLine(question.number_of(choice.id), choice, with_feedback=True)
+        chosen_ids = {c.id for c in feedback.chosen}
+        missed = [c for c in feedback.correct if c.id not in chosen_ids]
+        if missed:
+            heading = (
+                "The correct answer:" if len(feedback.correct) == 1 else "Correct, not chosen:"
+            )
+            yield Static(heading, classes="fb-heading")
+            for choice in missed:
+                yield ChoiceLine(question.number_of(choice.id), choice, with_feedback=False)
+        yield Static(Content.assemble(("Why: ", "bold"), feedback.explanation), classes="fb-why")
+        for source in feedback.sources:
+            yield Static(
+                Content.assemble(("Source: ", "bold"), source.citation()), classes="fb-source"
+            )

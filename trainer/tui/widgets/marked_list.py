@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+import re
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 CURSOR = "▶ "
 NO_CURSOR = "  "
+_HANG = re.compile(r"^\s*(\d+\.\s+)?(\[[ x]\]\s+)?")
+
+
+def hang(line: Content, width: int) -> list[Content]:
+    """Wrap one line to ``width``, continuing under its text (after "3. " or "[x] ")."""
+    if width <= 0 or line.cell_length <= width:
+        return [line]
+    indent = _HANG.match(line.plain).end()  # type: ignore[union-attr]
+    if width - indent < 12:
+        return line.wrap(width)
+    head, tail = line[:indent], line[indent:]
+    rows = tail.wrap(width - indent)
+    return [Content.assemble(head, rows[0])] + [
+        Content.assemble(" " * indent, row) for row in rows[1:]
+    ]
 
 
 class MarkedOptionList(OptionList):
@@ -35,7 +54,16 @@ class MarkedOptionList(OptionList):
         self._redraw(index)
 
     def _marked(self, prompt: Content, highlighted: bool) -> Content:
-        return Content.assemble(CURSOR if highlighted else NO_CURSOR, prompt)
+        width = self.scrollable_content_region.width - len(CURSOR)
+        rows: list[Content] = []
+        for line in prompt.split("\n", allow_blank=True):
+            rows.extend(hang(line, width))
+        marks = [CURSOR if highlighted else NO_CURSOR] + [NO_CURSOR] * (len(rows) - 1)
+        return Content("\n").join(Content.assemble(m, row) for m, row in zip(marks, rows))
+
+    def on_resize(self, event: events.Resize) -> None:
+        for index in range(min(len(self._prompts), self.option_count)):
+            self._redraw(index)
 
     def _redraw(self, index: int | None) -> None:
         if index is not None and 0 <= index < min(len(self._prompts), self.option_count):
@@ -52,8 +80,8 @@ class MarkedOptionList(OptionList):
 
 
 class ModuleList(MarkedOptionList):
-    BINDINGS = [Binding("enter", "select", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
 
 
 class LearnerList(MarkedOptionList):
-    BINDINGS = [Binding("enter", "select", "Choose")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Choose")]
