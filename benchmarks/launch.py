@@ -15,6 +15,7 @@ milliseconds since the launcher started at each phase.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
@@ -47,14 +48,27 @@ def _patch_run() -> None:
     original = App.run
 
     async def first_screen_then_exit(pilot: Any) -> None:
-        await pilot.pause()  # the pushed screen mounts and composes
-        await pilot.pause()  # ...and every widget on it has processed its messages
+        # Called once the app has mounted (its on_mount has pushed the first screen). Wait,
+        # without Pilot's idle polling (it sleeps in 20 ms steps), until that screen is
+        # mounted, then for one refresh of it. The trainer's first screen is never Textual's
+        # bare default screen.
+        app = pilot.app
+        hello = type(app).__name__ == "HelloApp"
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            screen = app.screen
+            if screen.is_mounted and (hello or type(screen).__name__ != "Screen"):
+                break
+            await asyncio.sleep(0)
+        refreshed = asyncio.Event()
+        app.screen.call_after_refresh(refreshed.set)
+        await refreshed.wait()  # laid out and composited once
         MARKS["ready"] = time.perf_counter()
         base = MARKS["launcher"]
         phases = {k: round((v - base) * 1000, 2) for k, v in MARKS.items()}
-        report = {"screen": type(pilot.app.screen).__name__, "ms": phases, "kb": peak_kb()}
+        report = {"screen": type(app.screen).__name__, "ms": phases, "kb": peak_kb()}
         print(json.dumps(report), flush=True)
-        pilot.app.exit(0)
+        app.exit(0)
 
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         MARKS["app.run"] = time.perf_counter()

@@ -41,8 +41,16 @@ _ALLOWED = {
     *(
         ("trainer.bank.model", name)
         for name in (
-            "Choice", "Contact", "Course", "CourseModule", "Module", "Resources",
-            "ResourceSection", "Scenario", "Source", "Step",
+            "Choice",
+            "Contact",
+            "Course",
+            "CourseModule",
+            "Module",
+            "Resources",
+            "ResourceSection",
+            "Scenario",
+            "Source",
+            "Step",
         )
     ),
 }
@@ -79,7 +87,7 @@ def _read_entry(file: Path) -> dict[str, Any] | None:
     if not data.startswith(_MAGIC):
         return None
     try:
-        entry = _Unpickler(io.BytesIO(data[len(_MAGIC):])).load()
+        entry = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
     except Exception:  # any corruption: treat as a miss
         return None
     if (
@@ -128,10 +136,14 @@ def load_course_cached(path: Path | str, cache_dir: Path | str) -> CourseLoad:
     entry = _read_entry(file)
     if entry is not None:
         hashes = entry["hashes"]
-        if hashes and all(
-            isinstance(item, tuple) and len(item) == 2 and _sha256(Path(item[0])) == item[1]
-            for item in hashes
-        ) and Path(hashes[0][0]) == path:
+        if (
+            hashes
+            and all(
+                isinstance(item, tuple) and len(item) == 2 and _sha256(Path(item[0])) == item[1]
+                for item in hashes
+            )
+            and Path(hashes[0][0]) == path
+        ):
             return entry["load"]  # type: ignore[no-any-return]
     course_hash = _sha256(path)
     result = load_course(path)

@@ -46,6 +46,41 @@ def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+_PLANS: dict[str, tuple[frozenset[str], list[str], tuple[tuple[F, str, str], ...]]] = {}
+
+
+def _plan(kind: str) -> tuple[frozenset[str], list[str], tuple[tuple[F, str, str], ...]]:
+    """Field names and (field, shape, argument) for an object kind, worked out once."""
+    plan = _PLANS.get(kind)
+    if plan is None:
+        fields = OBJECTS[kind]
+        names = [f.name for f in fields]
+        shaped = []
+        for f in fields:
+            shape, _, arg = f.type.partition(":")
+            shaped.append((f, shape if shape in ("list", "map") else "scalar", arg))
+        plan = _PLANS[kind] = (frozenset(names), names, tuple(shaped))
+    return plan
+
+
+def _fast_ok(value: Any, f: F) -> bool:
+    """True when ``value`` certainly passes :meth:`Checker.check_scalar` for ``f``; False
+    means "check it properly" (it may still be fine)."""
+    t = f.type
+    cls = value.__class__
+    if t == "str" or t == "text":
+        return cls is str and bool(value.strip())
+    if t == "id":
+        return cls is str and ID_RE.match(value) is not None
+    if t == "bool":
+        return cls is bool
+    if t == "int":
+        return (
+            cls is int and (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
+        )
+    return False
+
+
 class Checker:
     """Checks objects field by field; problems accumulate in ``self.problems``."""
 
@@ -61,21 +96,34 @@ class Checker:
         if not isinstance(value, YMap):
             self.add(pos, f"{what} must be a mapping of keys to values, not {_describe(value)}")
             return None
-        fields = OBJECTS[kind]
-        names = [f.name for f in fields]
+        known, names, plan = _plan(kind)
         ok = True
         for key in value:
-            if key not in names:
+            if key not in known:
                 self.add(
                     value.where_key(key),
                     f"unknown key '{key}' in {what}{suggest(key, names)}"
                     f" (allowed: {', '.join(names)})",
                 )
-        for f in fields:
-            if f.name not in value:
+        for f, shape, arg in plan:
+            name = f.name
+            if name not in value:
                 if f.required:
-                    self.add(value.pos, f"{what} is missing required key '{f.name}' ({f.doc})")
+                    self.add(value.pos, f"{what} is missing required key '{name}' ({f.doc})")
                     ok = False
+                continue
+            # Fast path for the values that are right (nearly all of them); anything else
+            # goes through check_field, which finds and words the problem.
+            if shape == "list":
+                items = value[name]
+                if isinstance(items, YSeq) and items:
+                    positions = items.item_pos
+                    label = arg.lower()
+                    for i, item in enumerate(items):
+                        if self.check_object(item, arg, positions[i], f"{label} {i + 1}") is None:
+                            ok = False
+                    continue
+            elif shape == "scalar" and _fast_ok(value[name], f):
                 continue
             if not self.check_field(value, f, what):
                 ok = False

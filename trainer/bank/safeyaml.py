@@ -26,6 +26,37 @@ try:  # libyaml's C loader is ~8x faster; fall back to the pure one when it is a
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+_IMPLICIT = _Loader.yaml_implicit_resolvers  # first character → [(tag, regexp)], as PyYAML's
+
+
+class _BankLoader(_Loader):
+    """The C composer with PyYAML's own implicit-type rules, minus per-node overhead.
+
+    PyYAML's resolver also supports path resolvers (none are registered for the safe loader),
+    which costs two Python calls per node; here only the implicit-type table is consulted,
+    exactly as :meth:`yaml.resolver.BaseResolver.resolve` does without path resolvers.
+    Explicit tags never reach this method: the walker vets them.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+                for tag, regexp in _IMPLICIT.get(None, ()):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 100
@@ -39,6 +70,8 @@ Pos = tuple[int, int]
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _NULL, _FLOAT = (_TAG + t for t in ("str", "int", "bool", "null", "float"))
 _TIMESTAMP, _SEQ, _MAP = _TAG + "timestamp", _TAG + "seq", _TAG + "map"
+_MERGE = _TAG + "merge"
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 _BOOL_TRUE = frozenset({"yes", "true", "on", "y"})
 _DEEP_BLOCK = re.compile(rf"^[ \t?:-]{{{_MAX_BLOCK_PREFIX}}}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -123,12 +156,15 @@ def decode_text(data: bytes, path: str) -> str:
 
 
 def _guard_text_depth(text: str, path: str) -> None:
-    match = _DEEP_BLOCK.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        raise YamlRefused(
-            Problem(path, line, 1, f"nesting is too deep (more than {MAX_DEPTH} levels allowed)")
-        )
+    # Same test as _DEEP_BLOCK.search(text) (a line that starts with 512 indentation or
+    # block-indicator characters), about 4x faster: only long lines can match.
+    for number, row in enumerate(text.split("\n"), 1):
+        if len(row) >= _MAX_BLOCK_PREFIX and not row[:_MAX_BLOCK_PREFIX].lstrip(" \t?:-"):
+            raise YamlRefused(
+                Problem(
+                    path, number, 1, f"nesting is too deep (more than {MAX_DEPTH} levels allowed)"
+                )
+            )
     if text.count("[") + text.count("{") <= _MAX_FLOW_DEPTH:
         return
     depth = 0
@@ -146,7 +182,7 @@ def _guard_text_depth(text: str, path: str) -> None:
 def compose(text: str, path: str) -> yaml.Node | None:
     """Compose one YAML document into nodes, turning YAML errors into a Problem."""
     _guard_text_depth(text, path)
-    loader = _Loader(text)
+    loader = _BankLoader(text)
     try:
         node: yaml.Node | None = loader.get_single_node()
         return node
@@ -197,13 +233,18 @@ class _Walker:
         )
 
     def walk(self, node: yaml.Node, depth: int) -> Any:
+        # The hot loop of every load: one call per node, positions read straight from the
+        # marks, plain strings (most scalars) returned without a further call.
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.refuse(
                 node, f"document expands to more than {MAX_NODES:,} nodes; remove alias chains"
             )
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+        cls = node.__class__
+        if cls is _ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            return self.scalar(node)  # type: ignore[arg-type]
         if depth >= MAX_DEPTH:
             raise self.refuse(node, f"nesting is too deep (more than {MAX_DEPTH} levels allowed)")
         key = id(node)
@@ -215,42 +256,54 @@ class _Walker:
                 )
         else:
             self.seen.add(key)
-        if isinstance(node, yaml.SequenceNode):
+        mark = node.start_mark
+        depth += 1
+        walk = self.walk
+        if cls is _SequenceNode:
             if node.tag != _SEQ:
                 raise self.refuse(node, f"tag {node.tag!r} is not allowed in a bank")
-            seq = YSeq(_pos(node))
+            seq = YSeq((mark.line + 1, mark.column + 1))
+            positions = seq.item_pos
             for item in node.value:
-                seq.item_pos.append(_pos(item))
-                seq.append(self.walk(item, depth + 1))
+                m = item.start_mark
+                positions.append((m.line + 1, m.column + 1))
+                seq.append(walk(item, depth))
             return seq
-        if isinstance(node, yaml.MappingNode):
+        if cls is _MappingNode:
             if node.tag != _MAP:
                 raise self.refuse(node, f"tag {node.tag!r} is not allowed in a bank")
-            mapping = YMap(_pos(node))
+            mapping = YMap((mark.line + 1, mark.column + 1))
+            key_pos, val_pos = mapping.key_pos, mapping.val_pos
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if key_node.__class__ is not _ScalarNode:
                     raise self.refuse(key_node, "a key must be a plain word, not a list or mapping")
-                if key_node.tag == _TAG + "merge":
-                    raise self.refuse(
-                        key_node, "merge keys ('<<') are not supported; write the keys out"
-                    )
-                name = self.scalar(key_node)
-                if not isinstance(name, str):
+                if key_node.tag == _STR:
                     name = key_node.value
+                else:
+                    if key_node.tag == _MERGE:
+                        raise self.refuse(
+                            key_node, "merge keys ('<<') are not supported; write the keys out"
+                        )
+                    name = self.scalar(key_node)
+                    if not isinstance(name, str):
+                        name = key_node.value
+                m = key_node.start_mark
+                where = (m.line + 1, m.column + 1)
                 if name in mapping:
-                    first = mapping.key_pos[name]
+                    first = key_pos[name]
                     self.problems.append(
                         Problem(
                             self.path,
-                            *_pos(key_node),
+                            *where,
                             f"duplicate key '{name}' (first defined at line {first[0]}); "
                             "remove one of them",
                         )
                     )
                     continue
-                mapping.key_pos[name] = _pos(key_node)
-                mapping.val_pos[name] = _pos(value_node)
-                mapping[name] = self.walk(value_node, depth + 1)
+                key_pos[name] = where
+                m = value_node.start_mark
+                val_pos[name] = (m.line + 1, m.column + 1)
+                mapping[name] = walk(value_node, depth)
             return mapping
         raise self.refuse(node, "unsupported YAML node")  # pragma: no cover
 
