@@ -141,6 +141,25 @@ async def test_kiosk_pick_between_learners(course: Course, store: RecordsStore) 
         assert isinstance(app.screen, LearnerPickScreen)
 
 
+async def test_learner_details_can_be_corrected(course: Course, store: RecordsStore) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        assert "Edit learner details" in screen_text(app)
+        await type_text(pilot, "C-7")
+        await pilot.press("enter", "enter")  # to organisation, then to the role
+        await pilot.press("enter", "down", "down", "enter", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerPickScreen)
+        assert "Ana Smith  (Uniformed service member)" in screen_text(app)
+    (learner,) = store.learners()
+    assert (learner.name, learner.external_id, learner.role) == ("Ana Smith", "C-7", "uniformed")
+
+
 async def test_learner_flag_skips_the_pick(course: Course, store: RecordsStore) -> None:
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="ana smith")

@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Learners", (
         ("↑↓ Enter", "pick a learner"),
         ("a", "add a learner"),
+        ("e", "correct ID, organisation or role"),
     )),
     ("Dashboard", (
         ("↑↓ Enter", "open a module"),

@@ -26,7 +26,10 @@ ADD = "__add__"
 class LearnerPickScreen(Screen[None]):
     """Pick a learner, or add one. With no learners yet, the add form opens at once."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("a", "add", "Add learner")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add learner"),
+        Binding("e", "edit", "Edit details"),
+    ]
 
     def __init__(self, add_name: str | None = None) -> None:
         super().__init__()
@@ -81,6 +84,17 @@ class LearnerPickScreen(Screen[None]):
 
         self.app.push_screen(LearnerFormScreen(name=name), added)
 
+    def action_edit(self) -> None:
+        """Change the highlighted learner's ID, organisation or role (not the name)."""
+        option = self.query_one("#learners", LearnerList).highlighted_option
+        if option is None or option.id == ADD:
+            return
+        learner = self.trainer.store.get_learner(int(option.id or 0))
+        if learner is not None:
+            self.app.push_screen(
+                LearnerFormScreen(existing=learner), lambda _: self.refresh_learners()
+            )
+
 
 class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     """Add a learner: name as on the certificate, optional ID, organisation and role."""
@@ -92,9 +106,10 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         Binding("f1", "app.help", "Help", key_display="F1"),
     ]
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", existing: LearnerRow | None = None) -> None:
         super().__init__()
-        self.initial_name = name
+        self.initial_name = existing.name if existing else name
+        self.existing = existing
 
     @property
     def trainer(self) -> TrainerApp:
@@ -102,25 +117,34 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="learner-form"):
-            yield Label("Add a learner", classes="heading")
+            old = self.existing
+            yield Label("Edit learner details" if old else "Add a learner", classes="heading")
             yield Static(
-                "Your name as it should appear on your certificate. The rest is optional.",
+                "The name stays as recorded; ID, organisation and role can change."
+                if old
+                else "Your name as it should appear on your certificate. The rest is optional.",
                 classes="help-text",
             )
             with Horizontal(classes="field"):
                 yield Label("Name for certificate", classes="field-label")
-                yield Input(self.initial_name, placeholder="Full name", id="name")
+                yield Input(
+                    self.initial_name, placeholder="Full name", id="name", disabled=bool(old)
+                )
             with Horizontal(classes="field"):
                 yield Label("Employee/contr. ID", classes="field-label")
-                yield Input(placeholder="optional", id="external-id")
+                yield Input(
+                    old.external_id if old else "", placeholder="optional", id="external-id"
+                )
             with Horizontal(classes="field"):
                 yield Label("Organisation", classes="field-label")
-                yield Input(placeholder="optional", id="organisation")
+                yield Input(
+                    old.organisation if old else "", placeholder="optional", id="organisation"
+                )
             with Horizontal(classes="field"):
                 yield Label("Role", classes="field-label")
                 yield Select(
                     [(role_text(role), role) for role in ROLES],
-                    value=ROLES[0],
+                    value=old.role if old and old.role in ROLES else ROLES[0],
                     allow_blank=False,
                     id="role",
                 )
@@ -131,7 +155,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
+        self.query_one("#external-id" if self.existing else "#name", Input).focus()
 
     @on(Input.Submitted)
     def next_field(self) -> None:
@@ -143,12 +167,20 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         role = self.query_one("#role", Select).value
         if role not in ROLES:
             role = ROLES[0]
+        organisation = self.query_one("#organisation", Input).value
+        external_id = self.query_one("#external-id", Input).value
+        if self.existing is not None:
+            self.trainer.store.update_learner(
+                self.existing.id, organisation=organisation, external_id=external_id, role=role
+            )
+            self.dismiss(self.trainer.store.get_learner(self.existing.id))
+            return
         try:
             learner = self.trainer.store.add_learner(
                 name,
                 role,
-                organisation=self.query_one("#organisation", Input).value,
-                external_id=self.query_one("#external-id", Input).value,
+                organisation=organisation,
+                external_id=external_id,
             )
         except StoreError as exc:
             self.query_one("#form-error", Static).update(Content(f"✘ {exc}"))

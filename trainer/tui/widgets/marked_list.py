@@ -59,7 +59,9 @@ class MarkedOptionList(OptionList):
         for line in prompt.split("\n", allow_blank=True):
             rows.extend(hang(line, width))
         marks = [CURSOR if highlighted else NO_CURSOR] + [NO_CURSOR] * (len(rows) - 1)
-        return Content("\n").join(Content.assemble(m, row) for m, row in zip(marks, rows))
+        return Content("\n").join(
+            Content.assemble(m, row) for m, row in zip(marks, rows, strict=True)
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         for index in range(min(len(self._prompts), self.option_count)):
