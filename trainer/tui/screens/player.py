@@ -124,7 +124,10 @@ class PlayerScreen(Screen[None]):
             )
             return
         except StoreError as exc:
-            self.notify(str(exc), title="Answer not saved", severity="error", timeout=15)
+            # The records refused the answer (e.g. the same attempt open in another window).
+            # Leave the module, so that opening it again replays what the records hold.
+            self.app.pop_screen()
+            self.app.notify(str(exc), title="Answer not saved", severity="error", timeout=15)
             return
         await self.show_feedback(feedback)
 
