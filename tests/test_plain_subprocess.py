@@ -70,7 +70,7 @@ def test_plain_completes_module_and_records_score(tmp_path: Path) -> None:
     assert "Scenario 2 of 2: Myth or fact." in out
     assert "Score: 3.5 of 6 points, 58 percent." in out
     assert "Result: not passed." in out
-    assert "Topic initial consent: 42 percent" in out  # 2.5 of 6 points on that scenario
+    assert "Topic Initial consent: 42 percent" in out  # 2.5 of 6 points on that scenario
     learner, attempts, answers = records(tmp_path)
     assert learner.organisation == "Test Org" and learner.role == "employee"
     (attempt,) = attempts

@@ -43,6 +43,7 @@ from trainer.engine import AnswerError, Attempt, Feedback, Question, ReplayError
 from trainer.progress import CourseProgress, ModuleProgress, course_progress
 from trainer.records.store import AttemptRow, LearnerRow, RecordsStore, StoreError
 from trainer.session import Session
+from trainer.words import tag_myth, tag_name
 
 ENV_WIDTH = "TRAINER_PLAIN_WIDTH"
 
@@ -105,10 +106,6 @@ def spoken_time(timestamp: str | None) -> str:
     except ValueError:
         return timestamp
     return f"{spoken_date(moment.date())} at {moment:%H:%M} UTC"
-
-
-def tag_words(tag: str) -> str:
-    return tag.replace("-", " ").replace("_", " ")
 
 
 def number_list(numbers: Sequence[int]) -> str:
@@ -550,9 +547,12 @@ def show_result(ui: Console, module: Module, result: Result, *, heading: str) ->
         for m in result.mastery:
             verdict = "review this topic" if m.tag in weak else "secure"
             ui.say(
-                f"Topic {tag_words(m.tag)}: {round(m.fraction * 100)} percent, "
+                f"Topic {tag_name(m.tag)}: {round(m.fraction * 100)} percent, "
                 f"{m.correct} of {plural(m.decisions, 'decision')} fully correct; {verdict}."
             )
+            myth = tag_myth(m.tag)
+            if myth and m.tag in weak:
+                ui.say(f"The myth to unlearn: {myth}")
     missed = result.missed
     if not missed:
         ui.say("Decisions to review: none. Every answer was fully correct.")
