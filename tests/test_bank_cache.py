@@ -35,7 +35,9 @@ def test_hit_returns_an_equal_course_without_loading(
     def boom(path: Path) -> None:
         raise AssertionError("a cache hit must not load the YAML")
 
-    monkeypatch.setattr(cache_mod, "load_course", boom)
+    import trainer.bank.loader as loader_mod
+
+    monkeypatch.setattr(loader_mod, "load_course", boom)  # the cache imports it on a miss only
     second = load_course_cached(course, cache_dir)
     assert second.course == first.course == load_course(course).course
     assert second.course is not None and second.course.sha256 == first.course.sha256
@@ -135,9 +137,11 @@ def test_the_trainer_version_is_part_of_the_key(
     cache_dir = tmp_path / "cache"
     load_course_cached(course, cache_dir)
     calls = []
-    real = cache_mod.load_course
+    import trainer.bank.loader as loader_mod
+
+    real = loader_mod.load_course
     monkeypatch.setattr(cache_mod, "__version__", "99.0")
-    monkeypatch.setattr(cache_mod, "load_course", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(loader_mod, "load_course", lambda p: calls.append(p) or real(p))
     assert load_course_cached(course, cache_dir).course is not None
     assert calls == [course]
 

@@ -105,3 +105,26 @@ def test_records_on_damaged_database_exits_1_and_keeps_file(
     assert main(["records", "--data-dir", str(data)]) == 1
     assert "not an SQLite file" in capsys.readouterr().err
     assert (data / "records.sqlite3").read_bytes() == b"not a database at all"
+
+
+def test_every_command_help_matches_its_module() -> None:
+    """The one-line help listed without importing a command is the one it registers."""
+    import argparse
+
+    from trainer.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    registered = {a.dest: a.help for a in sub._choices_actions}
+    assert registered == COMMANDS
+
+
+def test_running_one_command_imports_no_other_command() -> None:
+    code = (
+        "import sys; from trainer.cli import main; main(['schema']); "
+        "others = sorted(m for m in sys.modules if m.startswith('trainer.commands.') "
+        "and m not in ('trainer.commands.schema', 'trainer.commands.common')); "
+        "sys.stderr.write(repr(others)); sys.exit(1 if others else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

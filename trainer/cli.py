@@ -13,22 +13,31 @@ from collections.abc import Sequence
 
 from trainer import __version__
 
-COMMANDS: tuple[str, ...] = (
-    "validate",
-    "schema",
-    "banks",
-    "records",
-    "new",
-    "paths",
-    "preview",
-    "report",
-    "certificate",
-    "verify",
-    "keys",
-)
+# Command name -> one-line help. Only the command being run is imported (see build_parser),
+# so `trainer` and `trainer validate` start without loading what they do not use.
+COMMANDS: dict[str, str] = {
+    "validate": "check bank files or folders (exit 0 valid, 1 problems, 2 usage)",
+    "schema": "print the JSON Schema for bank files (for editors)",
+    "banks": "list courses and modules in bank folders",
+    "records": "export attempt records (table, CSV, JSON or xAPI statements)",
+    "new": "write a commented starter module or course (valid as written)",
+    "paths": "list every path through every scenario with its score",
+    "preview": "take a module as a learner would, recording nothing",
+    "report": "item analysis from the records: facility, discrimination, distractors, myths",
+    "certificate": "issue a signed PDF certificate for a passed course",
+    "verify": "verify a certificate PDF or token (exit 0 valid, 1 invalid, 2 unreadable)",
+    "keys": "issuer keys: print the public key, or generate an organisation key",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (the first word that is one)."""
+    return next((word for word in argv if word in COMMANDS), None)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser. With ``argv``, only the command it names is imported and registered in
+    full; the others are listed by name and help alone. Without ``argv``, all of them."""
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Scenario-based training: recognising sex-trafficking victims who appear "
@@ -45,9 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--high-contrast", action="store_true", help="use the high-contrast theme")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"trainer.commands.{name}")
-        module.register(sub)
+    wanted = chosen_command(argv) if argv is not None else None
+    for name, help_text in COMMANDS.items():
+        if argv is None or name == wanted:
+            importlib.import_module(f"trainer.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     for command in sub.choices.values():
         add_common(command)  # --data-dir and --course work before or after the command
     return parser
@@ -70,8 +82,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

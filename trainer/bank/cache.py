@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from trainer import __version__
-from trainer.bank.loader import CourseLoad, load_course
 from trainer.bank.model import Course
+from trainer.bank.problems import CourseLoad
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _MAGIC = b"trainer-course-cache\n"
 _ALLOWED = {
-    ("trainer.bank.loader", "CourseLoad"),
+    ("trainer.bank.problems", "CourseLoad"),
     ("pathlib", "PosixPath"),
     ("pathlib", "WindowsPath"),
     ("pathlib", "PurePosixPath"),
@@ -145,6 +145,8 @@ def load_course_cached(path: Path | str, cache_dir: Path | str) -> CourseLoad:
             and Path(hashes[0][0]) == path
         ):
             return entry["load"]  # type: ignore[no-any-return]
+    from trainer.bank.loader import load_course  # only on a miss: a hit needs no YAML
+
     course_hash = _sha256(path)
     result = load_course(path)
     if result.course is None:

@@ -29,7 +29,7 @@ from trainer.bank.model import (
     Source,
     Step,
 )
-from trainer.bank.problems import Problem
+from trainer.bank.problems import CourseLoad, Problem
 from trainer.bank.safeyaml import YamlRefused, YMap, YSeq, load_bytes
 from trainer.bank.schema import KIND_OBJECT
 from trainer.scoring import best_path_points, correct_path_points
@@ -411,15 +411,6 @@ def _opt(m: YMap, key: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- courses
-
-
-@dataclass(slots=True)
-class CourseLoad:
-    """Result of loading a course: the model (None when invalid) and every problem."""
-
-    course: Course | None
-    problems: list[Problem]
-    files: list[Path]
 
 
 def load_module(path: Path) -> tuple[Module | None, list[Problem]]:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.bank.model import Course
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -24,3 +29,16 @@ class BankError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(slots=True)
+class CourseLoad:
+    """Result of loading a course: the model (None when invalid), every problem, its files.
+
+    It lives here, not in the loader, so a cached course can be unpickled without importing
+    the YAML machinery (see trainer.bank.cache).
+    """
+
+    course: Course | None
+    problems: list[Problem]
+    files: list[Path]
