@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from trainer.words import (  # noqa: F401 - re-exported for the screens
-    OUTCOME_WORDS,
-    ROLE_WORDS,
-    STATUS_WORDS,
-    TAG_WORDS,
-    tag_myth,
-    tag_name,
-)
+from trainer.words import OUTCOME_WORDS as OUTCOME_WORDS  # re-exported for the screens
+from trainer.words import ROLE_WORDS as ROLE_WORDS
+from trainer.words import STATUS_WORDS as STATUS_WORDS
+from trainer.words import TAG_WORDS as TAG_WORDS
+from trainer.words import tag_myth as tag_myth
+from trainer.words import tag_name as tag_name
 
 
 def status_text(status: str) -> str:
