@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from trainer.bank.cache import load_course_cached
 from trainer.bank.model import Course
@@ -44,3 +45,11 @@ def open_store(args: argparse.Namespace) -> RecordsStore:
 def fail(exc: CommandError) -> int:
     print(f"trainer: {exc}", file=sys.stderr)
     return exc.status
+
+
+def iso_date(text: str) -> str:
+    """argparse type for a YYYY-MM-DD date."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
-from trainer.commands.common import CommandError, fail, open_course, open_store
+from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
 from trainer.export import RecordFilter, record_rows, to_csv, to_json, to_table, to_xapi
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
-
-
-def _iso_date(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,8 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--organisation", metavar="ORG")
     p.add_argument("--course-id", dest="course_id", metavar="ID")
     p.add_argument("--module", metavar="ID")
-    p.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="started on or after")
-    p.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="started on or before")
+    p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="started on or after")
+    p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="started on or before")
     p.add_argument("--status", choices=STATUSES)
     p.add_argument("--format", choices=("table", "csv", "json", "xapi"), default="table")
     p.add_argument(

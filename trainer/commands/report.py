@@ -9,7 +9,6 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +25,7 @@ from trainer.authoring.items import (
 )
 from trainer.bank.loader import validate_paths
 from trainer.bank.model import Module
-from trainer.commands.common import CommandError, fail, open_course, open_store
-
-
-def _iso_date(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,19 +46,35 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     for q in (items, tags):
         add_common(q)
         q.add_argument("--module", metavar="ID", help="only this module")
-        q.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
-                       help="attempts started on or after")
-        q.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
-                       help="attempts started on or before")
-        q.add_argument("--attempts", choices=POLICIES, default="latest",
-                       help="which finished attempts count (default: each learner's latest)")
-        q.add_argument("--bank", action="append", default=[], metavar="PATH",
-                       help="module files or folders to take choice texts and tags from, "
-                       "besides the course (e.g. an older version of a module); repeatable")
+        q.add_argument(
+            "--since", type=iso_date, metavar="YYYY-MM-DD", help="attempts started on or after"
+        )
+        q.add_argument(
+            "--until", type=iso_date, metavar="YYYY-MM-DD", help="attempts started on or before"
+        )
+        q.add_argument(
+            "--attempts",
+            choices=POLICIES,
+            default="latest",
+            help="which finished attempts count (default: each learner's latest)",
+        )
+        q.add_argument(
+            "--bank",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="module files or folders to take choice texts and tags from, "
+            "besides the course (e.g. an older version of a module); repeatable",
+        )
         q.add_argument("--format", choices=("table", "csv", "json"), default="table")
         q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    items.add_argument("--min-sample", type=int, default=MIN_SAMPLE, metavar="N",
-                       help=f"flag items only with at least N answers (default {MIN_SAMPLE})")
+    items.add_argument(
+        "--min-sample",
+        type=int,
+        default=MIN_SAMPLE,
+        metavar="N",
+        help=f"flag items only with at least N answers (default {MIN_SAMPLE})",
+    )
     items.set_defaults(handler=run, tags_only=False)
     tags.set_defaults(handler=run, tags_only=True, min_sample=MIN_SAMPLE)
 
@@ -103,8 +111,15 @@ def run(args: argparse.Namespace) -> int:
         return fail(exc)
     modules = _modules(args)
     with store:
-        report = item_report(store, module_id=args.module, since=args.since, until=args.until,
-                             policy=args.attempts, min_sample=args.min_sample, modules=modules)
+        report = item_report(
+            store,
+            module_id=args.module,
+            since=args.since,
+            until=args.until,
+            policy=args.attempts,
+            min_sample=args.min_sample,
+            modules=modules,
+        )
     if args.format == "json":
         data = to_dict(report)
         if args.tags_only:
@@ -112,8 +127,11 @@ def run(args: argparse.Namespace) -> int:
                 g.pop("items")
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
-        text = (_csv(TAG_COLUMNS, tag_rows(report)) if args.tags_only
-                else _csv(ITEM_COLUMNS, item_rows(report)))
+        text = (
+            _csv(TAG_COLUMNS, tag_rows(report))
+            if args.tags_only
+            else _csv(ITEM_COLUMNS, item_rows(report))
+        )
     else:
         text = format_table(report, tags_only=args.tags_only)
     if args.output:
