@@ -33,12 +33,28 @@ class ModuleIntroScreen(Screen[None]):
     def trainer(self) -> TrainerApp:
         return cast("TrainerApp", self.app)
 
-    def compose(self) -> ComposeResult:
-        module = self.module
+    # What the intro says about going back and about an unfinished attempt; the preview
+    # (trainer.tui.preview) words these for a session that records nothing.
+    GO_BACK_NOTE = (
+        "You can go back with Esc at any time without penalty; every answer is saved, and you "
+        "continue where you left off."
+    )
+    IN_PROGRESS_NOTE = (
+        "◐ In progress: {answered} answer(s) saved. Press Enter to continue where you left off."
+    )
+    HINT = "Press Enter to {verb} · Esc to go back · ↑↓ to scroll"
+
+    def answers_given(self) -> int:
+        """Answers already saved in the learner's unfinished attempt (0 when none)."""
         learner = self.trainer.learner
         assert learner is not None
-        open_row = self.trainer.store.open_attempt(learner.id, self.trainer.course.id, module.id)
-        answered = len(self.trainer.store.answers(open_row.id)) if open_row else 0
+        store = self.trainer.store
+        open_row = store.open_attempt(learner.id, self.trainer.course.id, self.module.id)
+        return len(store.answers(open_row.id)) if open_row else 0
+
+    def compose(self) -> ComposeResult:
+        module = self.module
+        answered = self.answers_given()
         yield Static(Content(module.title), classes="title-bar")
         with VerticalScroll(id="intro", classes="page"):
             need = "Required" if self.progress.required else "Optional"
@@ -51,10 +67,7 @@ class ModuleIntroScreen(Screen[None]):
             )
             if answered:
                 yield Static(
-                    Content(
-                        f"◐ In progress: {answered} answer(s) saved. "
-                        "Press Enter to continue where you left off."
-                    ),
+                    Content(self.IN_PROGRESS_NOTE.format(answered=answered)),
                     id="open-attempt",
                     classes="para",
                 )
@@ -63,8 +76,7 @@ class ModuleIntroScreen(Screen[None]):
                 Content.assemble(
                     ("⚠ Content note: ", "bold"),
                     f"{note} " if note else "",
-                    "You can go back with Esc at any time without penalty; every answer "
-                    "is saved, and you continue where you left off.",
+                    self.GO_BACK_NOTE,
                 ),
                 classes="note",
             )
@@ -76,7 +88,7 @@ class ModuleIntroScreen(Screen[None]):
                     yield Static(Content(objective), classes="text")
         verb = "continue" if answered else "start"
         yield Static(
-            Content(f"Press Enter to {verb} · Esc to go back · ↑↓ to scroll"),
+            Content(self.HINT.format(verb=verb)),
             id="intro-hint",
             classes="help-text",
         )

@@ -96,13 +96,13 @@ class ResultsScreen(Screen[None]):
                     yield FeedbackView(feedback, with_prompt=True)
             else:
                 yield Static("✔ No missed decisions: every answer was correct.", classes="para")
-            next_step = (
-                "Press t to take the module again, or Esc for the dashboard."
-                if result.passed
-                else "Press t to try again (a new attempt), or Esc for the dashboard."
-            )
-            yield Static(next_step, classes="help-text")
+            yield Static(self.next_step_text(), classes="help-text")
         yield Footer()
+
+    def next_step_text(self) -> str:
+        if self.result.passed:
+            return "Press t to take the module again, or Esc for the dashboard."
+        return "Press t to try again (a new attempt), or Esc for the dashboard."
 
     def on_mount(self) -> None:
         self.query_one("#results", VerticalScroll).focus()

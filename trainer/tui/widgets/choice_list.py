@@ -28,7 +28,7 @@ class ChoiceList(MarkedOptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Submit answer"),
-        Binding("space", "toggle", "Tick", show=False),
+        Binding("space", "toggle_choice", "Tick", show=False),
         # Page keys scroll the story above, which may be longer than the screen.
         Binding("pageup", "screen.scroll_story(-1)", "Scroll story", show=False),
         Binding("pagedown", "screen.scroll_story(1)", "Scroll story", show=False),
@@ -76,11 +76,12 @@ class ChoiceList(MarkedOptionList):
             if item.number == number:
                 self.highlighted = index
                 if self.multi:
-                    self.action_toggle()
+                    self.action_toggle_choice()
                 return
         self.app.bell()
 
-    def action_toggle(self) -> None:
+    def action_toggle_choice(self) -> None:
+        """Space: tick or untick the current choice (multi-select only)."""
         if not self.multi or self.highlighted is None:
             return
         item = self.items[self.highlighted]
@@ -89,7 +90,7 @@ class ChoiceList(MarkedOptionList):
 
     def action_select(self) -> None:  # a mouse click on an option
         if self.multi:
-            self.action_toggle()
+            self.action_toggle_choice()
         else:
             self.action_submit()
 
