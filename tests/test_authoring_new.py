@@ -12,8 +12,9 @@ from trainer.cli import main
 from trainer.scoring import scenario_branches
 
 
-def test_new_module_validates_as_written(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_module_validates_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "modules" / "07-my-topic.yaml"
     assert main(["new", "module", str(path)]) == 0
     assert main(["validate", str(path)]) == 0
@@ -40,7 +41,8 @@ def test_new_module_uses_an_existing_schema_folder_above(tmp_path: Path) -> None
     path = tmp_path / "banks" / "modules" / "m.yaml"
     assert main(["new", "module", str(path)]) == 0
     assert path.read_text().startswith(
-        "# yaml-language-server: $schema=../../schema/trainer-bank.schema.json\n")
+        "# yaml-language-server: $schema=../../schema/trainer-bank.schema.json\n"
+    )
     assert not (path.parent / "trainer-bank.schema.json").exists()
 
 
@@ -56,8 +58,9 @@ def test_new_course_writes_course_resources_and_module_that_validate(tmp_path: P
     assert [m.id for m in loaded.course.modules] == ["starter"]
 
 
-def test_new_refuses_to_overwrite_without_force(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_to_overwrite_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "m.yaml"
     path.write_text("kind: module\n# my work\n")
     assert main(["new", "module", str(path)]) == 1

@@ -24,8 +24,7 @@ def _module():  # type: ignore[no-untyped-def]
 def test_explorer_lists_every_path_with_choices_and_points() -> None:
     report = explore(_module())
     fork = report.scenarios[0]
-    routes = [(tuple((d.step_id, d.choice_ids) for d in p.decisions), p.points)
-              for p in fork.paths]
+    routes = [(tuple((d.step_id, d.choice_ids) for d in p.decisions), p.points) for p in fork.paths]
     assert routes == [
         ((("s1", ("a",)), ("s2", ("x", "y"))), 3.0),
         ((("s1", ("b",)), ("s3", ("myth",))), 1.0),
@@ -62,8 +61,9 @@ def test_paths_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None
     assert [s["scenario"] for s in doc["scenarios"]] == ["fork", "extra"]
 
 
-def test_paths_on_a_broken_file_reports_problems(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_paths_on_a_broken_file_reports_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(BRANCHING.read_text().replace("next: s3", "next: s9"))
     assert main(["paths", str(bad)]) == 1

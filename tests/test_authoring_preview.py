@@ -94,8 +94,11 @@ def test_reload_picks_up_an_edit_and_restarts_at_the_same_step(tmp_path: Path) -
     shutil.copy(FIXTURES / "branching.yaml", path)
 
     def edit() -> None:
-        path.write_text(path.read_text().replace("Myth or fact: a second chance.",
-                                                 "Myth or fact: an edited second chance."))
+        path.write_text(
+            path.read_text().replace(
+                "Myth or fact: a second chance.", "Myth or fact: an edited second chance."
+            )
+        )
 
     def break_it() -> None:
         path.write_text(path.read_text().replace("start: s1", "start: s0"))
@@ -125,12 +128,14 @@ def test_reload_when_the_step_is_gone_starts_over(tmp_path: Path) -> None:
     assert "starting at the beginning of the module" in out.getvalue()
 
 
-def test_preview_command_records_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_preview_command_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     monkeypatch.setattr("sys.stdin", Script(["1", "", "1,2", "", "quit"]))
-    assert main(["preview", str(FIXTURES / "branching.yaml"), "--plain",
-                 "--data-dir", str(data)]) == 0
+    assert (
+        main(["preview", str(FIXTURES / "branching.yaml"), "--plain", "--data-dir", str(data)]) == 0
+    )
     assert "PREVIEW — nothing is recorded" in capsys.readouterr().out
     assert not data.exists()
 
@@ -141,19 +146,30 @@ def test_preview_without_plain_falls_back_until_the_tui_preview_exists(
     monkeypatch.setattr("trainer.commands.preview._want_plain", lambda args: False)
     monkeypatch.setattr("trainer.commands.preview._tui_preview", lambda: None)
     monkeypatch.setattr("sys.stdin", Script(["quit"]))
-    assert main(["preview", str(FIXTURES / "branching.yaml"), "--role", "contractor",
-                 "--step", "extra/e1"]) == 0
+    assert (
+        main(
+            [
+                "preview",
+                str(FIXTURES / "branching.yaml"),
+                "--role",
+                "contractor",
+                "--step",
+                "extra/e1",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert "TUI preview is coming" in captured.err
     assert "Jumped to extra/e1" in captured.out
 
 
-def test_preview_of_a_broken_file_or_unknown_step(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_preview_of_a_broken_file_or_unknown_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: module\n")
     out = io.StringIO()
     assert run_preview(bad, None, Script([]), out) == 1
     assert "problem" in out.getvalue()
-    assert run_preview(FIXTURES / "branching.yaml", None, Script([]), io.StringIO(),
-                       "nowhere") == 2
+    assert run_preview(FIXTURES / "branching.yaml", None, Script([]), io.StringIO(), "nowhere") == 2

@@ -89,13 +89,28 @@ def course() -> Course:
 
 
 def _step(sid: str, choices: tuple[Choice, ...], nxt: str | None = None) -> Step:
-    return Step(id=sid, type="single", prompt="p", points=1, choices=choices,
-                explanation="e", sources=("K1",), next=nxt)
+    return Step(
+        id=sid,
+        type="single",
+        prompt="p",
+        points=1,
+        choices=choices,
+        explanation="e",
+        sources=("K1",),
+        next=nxt,
+    )
 
 
 def _scenario(*steps: Step) -> Scenario:
-    return Scenario(id="x", title="t", narrative="n", tags=("debt",), start=steps[0].id,
-                    steps=steps, roles=("employee",))
+    return Scenario(
+        id="x",
+        title="t",
+        narrative="n",
+        tags=("debt",),
+        start=steps[0].id,
+        steps=steps,
+        roles=("employee",),
+    )
 
 
 def test_branching_detector_rejects_a_linear_scenario() -> None:
@@ -108,8 +123,9 @@ def test_branching_detector_rejects_a_linear_scenario() -> None:
 
 def test_branching_detector_accepts_a_choice_that_changes_the_path() -> None:
     branching = _scenario(
-        _step("s1", (Choice("a", "A", True, "f", next="s2"),
-                     Choice("b", "B", False, "f", next="s3"))),
+        _step(
+            "s1", (Choice("a", "A", True, "f", next="s2"), Choice("b", "B", False, "f", next="s3"))
+        ),
         _step("s2", (Choice("a", "A", True, "f"), Choice("b", "B", False, "f"))),
         _step("s3", (Choice("a", "A", True, "f"), Choice("b", "B", False, "f"))),
     )
@@ -184,8 +200,16 @@ def test_module_files_hold_no_phone_numbers(course: Course) -> None:
 
 def test_resources_hold_the_reporting_numbers(course: Course) -> None:
     text = "\n".join(course.resources.as_lines())
-    for needle in ("911", "1-866-347-2423", "1-802-872-6199", "1-888-373-7888", "233733",
-                   "ice.gov/tips", "tips.fbi.gov", "humantraffickinghotline.org"):
+    for needle in (
+        "911",
+        "1-866-347-2423",
+        "1-802-872-6199",
+        "1-888-373-7888",
+        "233733",
+        "ice.gov/tips",
+        "tips.fbi.gov",
+        "humantraffickinghotline.org",
+    ):
         assert needle in text, needle
 
 

@@ -116,8 +116,11 @@ def test_item_statistics_match_hand_computation(data: Path, bank: Path) -> None:
     assert items["q2"].discrimination == pytest.approx(0.87287, abs=1e-4)
     assert items["q3"].discrimination == pytest.approx(0.28571, abs=1e-4)
     picked = {k: {c.choice_id: c.picked for c in i.choices} for k, i in items.items()}
-    assert picked == {"q1": {"a": 3, "b": 1, "c": 1}, "q2": {"myth": 3, "fact": 2},
-                      "q3": {"a": 4, "b": 3, "c": 1}}
+    assert picked == {
+        "q1": {"a": 3, "b": 1, "c": 1},
+        "q2": {"myth": 3, "fact": 2},
+        "q3": {"a": 4, "b": 3, "c": 1},
+    }
     assert [c.correct for c in items["q3"].choices] == [True, True, False]
     tags = {t.tag: (t.learners, t.holders, t.share) for t in group.tags}
     assert tags == {"debt": (5, 3, pytest.approx(0.6)), "payment": (5, 1, pytest.approx(0.2))}
@@ -175,19 +178,22 @@ def test_versions_are_kept_apart_and_since_filters(data: Path, bank: Path) -> No
     assert [g.module_version for g in earlier.groups] == ["1.0"]
 
 
-def test_report_items_cli_formats(data: Path, bank: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_items_cli_formats(
+    data: Path, bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = ["report", "items", "--data-dir", str(data), "--course", str(bank / "course.yaml")]
     assert main([*base, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["step_id"], r["n"], r["facility"], r["discrimination"]) for r in rows] == [
-        ("q1", "5", "0.6", "-0.14"), ("q2", "5", "0.6", "0.873"), ("q3", "5", "0.4", "0.286")]
+        ("q1", "5", "0.6", "-0.14"),
+        ("q2", "5", "0.6", "0.873"),
+        ("q3", "5", "0.4", "0.286"),
+    ]
     assert rows[2]["choices"] == "a*=4; b*=3; c=1"
     assert main([*base, "--format", "json", "--min-sample", "5"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["groups"][0]["items"][0]["flags"] == ["negative-discrimination"]
-    assert doc["groups"][0]["tags"][0] == {"tag": "debt", "learners": 5, "holders": 3,
-                                           "share": 0.6}
+    assert doc["groups"][0]["tags"][0] == {"tag": "debt", "learners": 5, "holders": 3, "share": 0.6}
     assert main([*base, "--min-sample", "5"]) == 0
     table = capsys.readouterr().out
     assert "debt/q1" in table and "negative-discrimination" in table
@@ -197,8 +203,23 @@ def test_report_items_cli_formats(data: Path, bank: Path,
 
 
 def test_report_tags_cli_csv(data: Path, bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "tags", "--data-dir", str(data), "--course",
-                 str(bank / "course.yaml"), "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "tags",
+                "--data-dir",
+                str(data),
+                "--course",
+                str(bank / "course.yaml"),
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["tag"], r["learners"], r["holders"], r["share"]) for r in rows] == [
-        ("debt", "5", "3", "0.6"), ("payment", "5", "1", "0.2")]
+        ("debt", "5", "3", "0.6"),
+        ("payment", "5", "1", "0.2"),
+    ]

@@ -50,23 +50,37 @@ def data(tmp_path: Path) -> Path:
 
 
 def _rows(data: Path, *extra: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
-    assert main(["records", "--data-dir", str(data), "--course", str(COURSE), "--format",
-                 "csv", *extra]) == 0
+    assert (
+        main(
+            ["records", "--data-dir", str(data), "--course", str(COURSE), "--format", "csv", *extra]
+        )
+        == 0
+    )
     return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
 
 
 def test_every_status(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = _rows(data, capsys=capsys)
     assert [(r["learner"], r["status"]) for r in rows] == [
-        ("Olga", "expired"), ("Ana", "passed"), ("Ben", "failed"), ("Cy", "abandoned"),
-        ("Cy", "in-progress")]
-    for status, who in (("expired", ["Olga"]), ("passed", ["Ana"]), ("failed", ["Ben"]),
-                        ("abandoned", ["Cy"]), ("in-progress", ["Cy"])):
+        ("Olga", "expired"),
+        ("Ana", "passed"),
+        ("Ben", "failed"),
+        ("Cy", "abandoned"),
+        ("Cy", "in-progress"),
+    ]
+    for status, who in (
+        ("expired", ["Olga"]),
+        ("passed", ["Ana"]),
+        ("failed", ["Ben"]),
+        ("abandoned", ["Cy"]),
+        ("in-progress", ["Cy"]),
+    ):
         assert [r["learner"] for r in _rows(data, "--status", status, capsys=capsys)] == who
 
 
-def test_learner_course_module_and_date_filters(data: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_learner_course_module_and_date_filters(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert {r["learner"] for r in _rows(data, "--learner", "ben", capsys=capsys)} == {"Ben"}
     assert _rows(data, "--learner", "Nobody", capsys=capsys) == []
     assert len(_rows(data, "--course-id", "stats-course", capsys=capsys)) == 5
@@ -87,11 +101,29 @@ def test_columns_and_values(data: Path, capsys: pytest.CaptureFixture[str]) -> N
     ana = rows[0]
     assert (ana["external_id"], ana["organisation"], ana["role"]) == ("E-2", "Acme", "contractor")
     assert (ana["score"], ana["max_score"], ana["percent"], ana["passed"]) == (
-        "4.0", "4.0", "100", "True")
+        "4.0",
+        "4.0",
+        "100",
+        "True",
+    )
     assert ana["expires_on"] == "2027-03-02"
     assert re.fullmatch(r"[0-9a-f]{64}", ana["module_sha256"])
-    assert main(["records", "--data-dir", str(data), "--format", "json", "--course",
-                 str(COURSE), "--status", "in-progress"]) == 0
+    assert (
+        main(
+            [
+                "records",
+                "--data-dir",
+                str(data),
+                "--format",
+                "json",
+                "--course",
+                str(COURSE),
+                "--status",
+                "in-progress",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert doc["columns"] == list(COLUMNS)
     (cy,) = doc["records"]

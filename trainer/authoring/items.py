@@ -153,8 +153,10 @@ def _item_order(module: Module | None, keys: Iterable[tuple[str, str]]) -> list[
     keys = list(dict.fromkeys(keys))
     if module is None:
         return keys
-    rank = {(s.id, st.id): i for i, (s, st) in enumerate(
-        (s, st) for s in module.scenarios for st in s.steps)}
+    rank = {
+        (s.id, st.id): i
+        for i, (s, st) in enumerate((s, st) for s in module.scenarios for st in s.steps)
+    }
     return sorted(keys, key=lambda k: (rank.get(k, len(rank)), keys.index(k)))
 
 
@@ -195,21 +197,25 @@ def _analyse_group(
             except KeyError:
                 step = None
         if step is not None:
-            choices = tuple(ChoiceCount(c.id, c.correct, counts.get(c.id, 0),
-                                        counts.get(c.id, 0) / n, c.text) for c in step.choices)
+            choices = tuple(
+                ChoiceCount(c.id, c.correct, counts.get(c.id, 0), counts.get(c.id, 0) / n, c.text)
+                for c in step.choices
+            )
         else:
             choices = tuple(ChoiceCount(cid, None, k, k / n) for cid, k in sorted(counts.items()))
-        items.append(ItemStats(
-            scenario_id=key[0],
-            step_id=key[1],
-            step_type=step.type if step is not None else None,
-            n=n,
-            facility=facility,
-            mean_score=sum(xs) / n,
-            discrimination=r,
-            choices=choices,
-            flags=_flags(n, facility, r, min_sample),
-        ))
+        items.append(
+            ItemStats(
+                scenario_id=key[0],
+                step_id=key[1],
+                step_type=step.type if step is not None else None,
+                n=n,
+                facility=facility,
+                mean_score=sum(xs) / n,
+                discrimination=r,
+                choices=choices,
+                flags=_flags(n, facility, r, min_sample),
+            )
+        )
     tags = _tag_stats(_pick(attempts, "latest"), answers, module)
     version = attempts[-1].module_version if attempts else ""
     return GroupReport(
@@ -224,8 +230,9 @@ def _analyse_group(
     )
 
 
-def _tag_stats(latest: list[AttemptRow], answers: dict[int, list[AnswerRow]],
-               module: Module | None) -> tuple[TagStats, ...]:
+def _tag_stats(
+    latest: list[AttemptRow], answers: dict[int, list[AnswerRow]], module: Module | None
+) -> tuple[TagStats, ...]:
     if module is None:
         return ()
     tags_of = {s.id: s.tags for s in module.scenarios}
@@ -267,8 +274,11 @@ def item_report(
         from datetime import date, timedelta
 
         until_bound = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-    rows = [a for a in store.attempts(module_id=module_id, since=since, until=until_bound)
-            if _finished(a)]
+    rows = [
+        a
+        for a in store.attempts(module_id=module_id, since=since, until=until_bound)
+        if _finished(a)
+    ]
     groups: dict[tuple[str, str], list[AttemptRow]] = {}
     for a in rows:
         groups.setdefault((a.module_id, a.module_sha256), []).append(a)
@@ -278,9 +288,11 @@ def item_report(
     for (mid, sha), attempts in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
         module = by_sha.get(sha)
         if module is None:
-            notes.append(f"module {mid} {sha[:SHORT_HASH]}: its file (this version) was not "
-                         "found, so choice texts, unpicked choices and tags are missing; pass "
-                         "the old file with --bank")
+            notes.append(
+                f"module {mid} {sha[:SHORT_HASH]}: its file (this version) was not "
+                "found, so choice texts, unpicked choices and tags are missing; pass "
+                "the old file with --bank"
+            )
         reports.append(_analyse_group(mid, sha, attempts, answers, module, policy, min_sample))
     return ItemReport(tuple(reports), policy, min_sample, since, until, tuple(notes))
 
@@ -288,11 +300,27 @@ def item_report(
 # --------------------------------------------------------------------------- output
 
 ITEM_COLUMNS: tuple[str, ...] = (
-    "module_id", "module_version", "module_sha256", "scenario_id", "step_id", "step_type",
-    "n", "facility", "mean_score", "discrimination", "flags", "choices",
+    "module_id",
+    "module_version",
+    "module_sha256",
+    "scenario_id",
+    "step_id",
+    "step_type",
+    "n",
+    "facility",
+    "mean_score",
+    "discrimination",
+    "flags",
+    "choices",
 )
 TAG_COLUMNS: tuple[str, ...] = (
-    "module_id", "module_version", "module_sha256", "tag", "learners", "holders", "share",
+    "module_id",
+    "module_version",
+    "module_sha256",
+    "tag",
+    "learners",
+    "holders",
+    "share",
 )
 
 
@@ -307,23 +335,37 @@ def _choices_cell(item: ItemStats) -> str:
 def item_rows(report: ItemReport) -> list[dict[str, Any]]:
     return [
         {
-            "module_id": g.module_id, "module_version": g.module_version,
-            "module_sha256": g.module_sha256, "scenario_id": i.scenario_id,
-            "step_id": i.step_id, "step_type": i.step_type, "n": i.n,
-            "facility": _num(i.facility), "mean_score": _num(i.mean_score),
-            "discrimination": _num(i.discrimination), "flags": " ".join(i.flags),
+            "module_id": g.module_id,
+            "module_version": g.module_version,
+            "module_sha256": g.module_sha256,
+            "scenario_id": i.scenario_id,
+            "step_id": i.step_id,
+            "step_type": i.step_type,
+            "n": i.n,
+            "facility": _num(i.facility),
+            "mean_score": _num(i.mean_score),
+            "discrimination": _num(i.discrimination),
+            "flags": " ".join(i.flags),
             "choices": _choices_cell(i),
         }
-        for g in report.groups for i in g.items
+        for g in report.groups
+        for i in g.items
     ]
 
 
 def tag_rows(report: ItemReport) -> list[dict[str, Any]]:
     return [
-        {"module_id": g.module_id, "module_version": g.module_version,
-         "module_sha256": g.module_sha256, "tag": t.tag, "learners": t.learners,
-         "holders": t.holders, "share": _num(t.share)}
-        for g in report.groups for t in g.tags
+        {
+            "module_id": g.module_id,
+            "module_version": g.module_version,
+            "module_sha256": g.module_sha256,
+            "tag": t.tag,
+            "learners": t.learners,
+            "holders": t.holders,
+            "share": _num(t.share),
+        }
+        for g in report.groups
+        for t in g.tags
     ]
 
 
@@ -343,21 +385,34 @@ def to_dict(report: ItemReport) -> dict[str, Any]:
                 "learners": g.learners,
                 "items": [
                     {
-                        "scenario_id": i.scenario_id, "step_id": i.step_id,
-                        "step_type": i.step_type, "n": i.n, "facility": _num(i.facility),
+                        "scenario_id": i.scenario_id,
+                        "step_id": i.step_id,
+                        "step_type": i.step_type,
+                        "n": i.n,
+                        "facility": _num(i.facility),
                         "mean_score": _num(i.mean_score),
-                        "discrimination": _num(i.discrimination), "flags": list(i.flags),
+                        "discrimination": _num(i.discrimination),
+                        "flags": list(i.flags),
                         "choices": [
-                            {"choice_id": c.choice_id, "correct": c.correct,
-                             "picked": c.picked, "share": _num(c.share), "text": c.text}
+                            {
+                                "choice_id": c.choice_id,
+                                "correct": c.correct,
+                                "picked": c.picked,
+                                "share": _num(c.share),
+                                "text": c.text,
+                            }
                             for c in i.choices
                         ],
                     }
                     for i in g.items
                 ],
                 "tags": [
-                    {"tag": t.tag, "learners": t.learners, "holders": t.holders,
-                     "share": _num(t.share)}
+                    {
+                        "tag": t.tag,
+                        "learners": t.learners,
+                        "holders": t.holders,
+                        "share": _num(t.share),
+                    }
                     for t in g.tags
                 ],
             }
@@ -367,11 +422,11 @@ def to_dict(report: ItemReport) -> dict[str, Any]:
 
 
 def _table(header: list[str], rows: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     lines = [indent + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
-    lines += [indent + "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True))
-              for r in rows]
+    lines += [indent + "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     return [line.rstrip() for line in lines]
 
 
@@ -383,27 +438,53 @@ def format_table(report: ItemReport, *, tags_only: bool = False) -> str:
     """Plain-text report: per module version, the items and then the misconception tags."""
     if not report.groups:
         return "no finished attempts match\n"
-    which = {"latest": "each learner's latest finished attempt",
-             "first": "each learner's first finished attempt",
-             "all": "every finished attempt"}[report.policy]
+    which = {
+        "latest": "each learner's latest finished attempt",
+        "first": "each learner's first finished attempt",
+        "all": "every finished attempt",
+    }[report.policy]
     out: list[str] = []
     for g in report.groups:
-        out.append(f"Module {g.module_id}, version {g.module_version}, file {g.short_hash}: "
-                   f"{g.attempts} attempt{'s' * (g.attempts != 1)} from {g.learners} "
-                   f"learner{'s' * (g.learners != 1)} ({which})")
+        out.append(
+            f"Module {g.module_id}, version {g.module_version}, file {g.short_hash}: "
+            f"{g.attempts} attempt{'s' * (g.attempts != 1)} from {g.learners} "
+            f"learner{'s' * (g.learners != 1)} ({which})"
+        )
         if not tags_only:
-            rows = [[f"{i.scenario_id}/{i.step_id}", i.step_type or "?", str(i.n),
-                     _f(i.facility), _f(i.mean_score), _f(i.discrimination),
-                     _choices_cell(i), " ".join(i.flags)
-                     or ("" if i.n >= report.min_sample else f"(n<{report.min_sample})")]
-                    for i in g.items]
-            out += _table(["decision", "type", "n", "facility", "mean", "r_pb",
-                           "picked (* correct)", "flags"], rows)
+            rows = [
+                [
+                    f"{i.scenario_id}/{i.step_id}",
+                    i.step_type or "?",
+                    str(i.n),
+                    _f(i.facility),
+                    _f(i.mean_score),
+                    _f(i.discrimination),
+                    _choices_cell(i),
+                    " ".join(i.flags)
+                    or ("" if i.n >= report.min_sample else f"(n<{report.min_sample})"),
+                ]
+                for i in g.items
+            ]
+            out += _table(
+                [
+                    "decision",
+                    "type",
+                    "n",
+                    "facility",
+                    "mean",
+                    "r_pb",
+                    "picked (* correct)",
+                    "flags",
+                ],
+                rows,
+            )
         if g.tags:
             out.append("  Misconceptions (share of learners holding each, latest attempt):")
-            out += _table(["tag", "learners", "holding", "share"],
-                          [[t.tag, str(t.learners), str(t.holders), _f(t.share)]
-                           for t in g.tags], indent="    ")
+            out += _table(
+                ["tag", "learners", "holding", "share"],
+                [[t.tag, str(t.learners), str(t.holders), _f(t.share)] for t in g.tags],
+                indent="    ",
+            )
         out.append("")
     out.append(
         f"facility = share fully correct; r_pb = corrected item-total correlation; flags need "

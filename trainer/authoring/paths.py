@@ -87,8 +87,9 @@ def _pass_points(module: Module, maximum: float) -> float:
     return round(module.pass_mark * maximum / 100, 2)
 
 
-def explore(module: Module, roles: tuple[Role, ...] | None = None,
-            limit: int = PATH_LIMIT) -> ModulePaths:
+def explore(
+    module: Module, roles: tuple[Role, ...] | None = None, limit: int = PATH_LIMIT
+) -> ModulePaths:
     """Every path of every scenario of ``module`` (for ``roles``; default the module's)."""
     roles = tuple(r for r in (roles or module.roles) if r in module.roles)
     best = {s.id: best_path_points(s) for s in module.scenarios}
@@ -109,45 +110,57 @@ def explore(module: Module, roles: tuple[Role, ...] | None = None,
             for ps in path.steps:
                 step = scenario.step(ps.step_id)
                 chosen = [c for c in step.choices if c.id in ps.choice_ids]
-                decisions.append(PathDecision(
-                    step_id=step.id,
-                    step_type=step.type,
-                    choice_ids=tuple(c.id for c in chosen),
-                    choice_texts=tuple(c.text for c in chosen),
-                    points=ps.points,
-                    max_points=step.points,
-                    outcome="correct" if ps.points >= step.points else (
-                        "partial" if ps.points > 0 else "incorrect"),
-                    partial_credit=step.scoring if step.type == "multi" else None,
-                ))
+                decisions.append(
+                    PathDecision(
+                        step_id=step.id,
+                        step_type=step.type,
+                        choice_ids=tuple(c.id for c in chosen),
+                        choice_texts=tuple(c.text for c in chosen),
+                        points=ps.points,
+                        max_points=step.points,
+                        outcome="correct"
+                        if ps.points >= step.points
+                        else ("partial" if ps.points > 0 else "incorrect"),
+                        partial_credit=step.scoring if step.type == "multi" else None,
+                    )
+                )
             stuck = tuple(
-                r for r in mine
+                r
+                for r in mine
                 if path.points + role_max[r] - best[scenario.id]
                 < _pass_points(module, role_max[r]) - 1e-9
             )
             for r in stuck:
                 dead_ends[r] += 1
             paths.append(ScenarioPath(number, tuple(decisions), path.points, stuck))
-        scenario_reports.append(ScenarioPaths(
-            scenario, tuple(paths), best[scenario.id], worst_path_points(scenario),
-            correct_path_points(scenario), truncated,
-        ))
+        scenario_reports.append(
+            ScenarioPaths(
+                scenario,
+                tuple(paths),
+                best[scenario.id],
+                worst_path_points(scenario),
+                correct_path_points(scenario),
+                truncated,
+            )
+        )
     summaries = []
     for role in roles:
         mine_s = module.scenarios_for(role)
         maximum = round(role_max[role], 2)
         correct = round(sum(correct_path_points(s) for s in mine_s), 2)
         need = _pass_points(module, maximum)
-        summaries.append(RoleSummary(
-            role=role,
-            scenarios=len(mine_s),
-            max_points=maximum,
-            min_points=round(sum(worst_path_points(s) for s in mine_s), 2),
-            correct_points=correct,
-            pass_points=need,
-            reachable=maximum > 0 and correct >= need - 1e-9,
-            dead_ends=dead_ends[role],
-        ))
+        summaries.append(
+            RoleSummary(
+                role=role,
+                scenarios=len(mine_s),
+                max_points=maximum,
+                min_points=round(sum(worst_path_points(s) for s in mine_s), 2),
+                correct_points=correct,
+                pass_points=need,
+                reachable=maximum > 0 and correct >= need - 1e-9,
+                dead_ends=dead_ends[role],
+            )
+        )
     return ModulePaths(module, tuple(scenario_reports), tuple(summaries))
 
 
@@ -172,30 +185,43 @@ def format_text(report: ModulePaths) -> str:
             f"worst possible {_g(sp.worst)} (every answer wrong)",
         ]
         if sp.correct < sp.best:
-            out.append(f"  WARNING: answering every step correctly earns {_g(sp.correct)}, less "
-                       f"than the best path ({_g(sp.best)}); a wrong answer pays off here")
+            out.append(
+                f"  WARNING: answering every step correctly earns {_g(sp.correct)}, less "
+                f"than the best path ({_g(sp.best)}); a wrong answer pays off here"
+            )
         if sp.truncated:
             out.append(f"  (only the first {n} paths are listed)")
         width = max(len(d.step_id) for p in sp.paths for d in p.decisions)
         for p in sp.paths:
             line = f"  path {p.number}: {_g(p.points)} of {_g(sp.best)} points"
             if p.multi_points:
-                line += (f" (multi-select at full credit; {_g(p.points - p.multi_points)} "
-                         "if they earn nothing)")
+                line += (
+                    f" (multi-select at full credit; {_g(p.points - p.multi_points)} "
+                    "if they earn nothing)"
+                )
             out.append(line)
             for d in p.decisions:
                 picked = " + ".join(d.choice_ids)
-                text = (f"    {d.step_id:<{width}}  {picked}: {d.outcome}, "
-                        f"{_g(d.points)} of {d.max_points}")
+                text = (
+                    f"    {d.step_id:<{width}}  {picked}: {d.outcome}, "
+                    f"{_g(d.points)} of {d.max_points}"
+                )
                 if d.partial_credit:
-                    text += (f"  [multi-select: full-credit selection shown; "
-                             f"{d.partial_credit} scoring"
-                             + (", partial credit possible]" if d.partial_credit
-                                == "proportional" else ", no partial credit]"))
+                    text += (
+                        f"  [multi-select: full-credit selection shown; "
+                        f"{d.partial_credit} scoring"
+                        + (
+                            ", partial credit possible]"
+                            if d.partial_credit == "proportional"
+                            else ", no partial credit]"
+                        )
+                    )
                 out.append(text)
             if p.dead_end_roles:
-                out.append(f"    rules out a pass for {', '.join(p.dead_end_roles)} (even with "
-                           "every other decision right)")
+                out.append(
+                    f"    rules out a pass for {', '.join(p.dead_end_roles)} (even with "
+                    "every other decision right)"
+                )
     out += ["", "Summary"]
     for r in report.roles:
         verdict = "reachable" if r.reachable else "NOT reachable"
@@ -229,10 +255,15 @@ def to_dict(report: ModulePaths) -> dict[str, Any]:
                         "points": p.points,
                         "rules_out_pass_for": list(p.dead_end_roles),
                         "decisions": [
-                            {"step": d.step_id, "type": d.step_type,
-                             "choices": list(d.choice_ids), "points": d.points,
-                             "max_points": d.max_points, "outcome": d.outcome,
-                             "partial_credit": d.partial_credit}
+                            {
+                                "step": d.step_id,
+                                "type": d.step_type,
+                                "choices": list(d.choice_ids),
+                                "points": d.points,
+                                "max_points": d.max_points,
+                                "outcome": d.outcome,
+                                "partial_credit": d.partial_credit,
+                            }
                             for d in p.decisions
                         ],
                     }
@@ -242,9 +273,16 @@ def to_dict(report: ModulePaths) -> dict[str, Any]:
             for sp in report.scenarios
         ],
         "roles": [
-            {"role": r.role, "scenarios": r.scenarios, "max": r.max_points,
-             "min": r.min_points, "all_correct": r.correct_points, "pass_points": r.pass_points,
-             "pass_mark_reachable": r.reachable, "paths_ruling_out_pass": r.dead_ends}
+            {
+                "role": r.role,
+                "scenarios": r.scenarios,
+                "max": r.max_points,
+                "min": r.min_points,
+                "all_correct": r.correct_points,
+                "pass_points": r.pass_points,
+                "pass_mark_reachable": r.reachable,
+                "paths_ruling_out_pass": r.dead_ends,
+            }
             for r in report.roles
         ],
     }

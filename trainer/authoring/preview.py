@@ -57,13 +57,13 @@ def resolve_step(module: Module, role: Role, spec: str) -> tuple[Scenario, Step]
         except KeyError:
             names = ", ".join(s.id for s in module.scenarios)
             raise JumpError(
-                f"no scenario {sid!r} in module {module.id!r} (scenarios: {names})") from None
+                f"no scenario {sid!r} in module {module.id!r} (scenarios: {names})"
+            ) from None
         try:
             step = scenario.step(step_id)
         except KeyError:
             names = ", ".join(s.id for s in scenario.steps)
-            raise JumpError(
-                f"no step {step_id!r} in scenario {sid!r} (steps: {names})") from None
+            raise JumpError(f"no step {step_id!r} in scenario {sid!r} (steps: {names})") from None
     else:
         matches = [(s, st) for s in module.scenarios for st in s.steps if st.id == spec]
         if len(matches) > 1:
@@ -77,11 +77,14 @@ def resolve_step(module: Module, role: Role, spec: str) -> tuple[Scenario, Step]
             except KeyError:
                 raise JumpError(
                     f"no step or scenario {spec!r} in module {module.id!r}; use SCENARIO/STEP "
-                    f"(scenarios: {', '.join(s.id for s in module.scenarios)})") from None
+                    f"(scenarios: {', '.join(s.id for s in module.scenarios)})"
+                ) from None
             step = scenario.step(scenario.start)
     if scenario not in mine:
-        raise JumpError(f"scenario {scenario.id!r} is not for role {role!r} "
-                        f"(it is for {', '.join(scenario.roles)}); use --role")
+        raise JumpError(
+            f"scenario {scenario.id!r} is not for role {role!r} "
+            f"(it is for {', '.join(scenario.roles)}); use --role"
+        )
     return scenario, step
 
 
@@ -131,7 +134,9 @@ def session_at(module: Module, role: Role, spec: str | None = None, *, seed: int
         session.answer(chosen)
     question = session.current
     assert question is not None and (question.scenario.id, question.step.id) == (
-        scenario.id, step.id)
+        scenario.id,
+        step.id,
+    )
     return Jump(session, scenario.id, step.id, len(session.attempt.answers))
 
 
@@ -176,8 +181,10 @@ def _decisions(n: int) -> str:
 def _say_jump(ui: Console, jump: Jump) -> None:
     if jump.answered:
         verb = "was" if jump.answered == 1 else "were"
-        ui.say(f"Jumped to {jump.scenario_id}/{jump.step_id}; {_decisions(jump.answered)} "
-               f"before it {verb} answered automatically (correctly where the route allows).")
+        ui.say(
+            f"Jumped to {jump.scenario_id}/{jump.step_id}; {_decisions(jump.answered)} "
+            f"before it {verb} answered automatically (correctly where the route allows)."
+        )
 
 
 def run_preview(
@@ -202,22 +209,27 @@ def run_preview(
     ui = PreviewConsole(stdin, stdout, width=width)
     module, problems = load(path)
     if module is None:
-        ui.say(f"{path} has {len(problems)} problem{'s' * (len(problems) != 1)}; fix "
-               "and try again:")
+        ui.say(
+            f"{path} has {len(problems)} problem{'s' * (len(problems) != 1)}; fix and try again:"
+        )
         ui.say(*(f"  {p}" for p in problems))
         return 1
     role = role or module.roles[0]
     if role not in module.roles:
-        ui.say(f"Module {module.id} is not for role {role} (it is for "
-               f"{', '.join(module.roles)}). Use --role.")
+        ui.say(
+            f"Module {module.id} is not for role {role} (it is for "
+            f"{', '.join(module.roles)}). Use --role."
+        )
         return 2
     try:
         jump = session_at(module, role, start_step, seed=seed)
     except JumpError as exc:
         ui.say(f"Cannot start at {start_step}: {exc}.")
         return 2
-    ui.say(f"PREVIEW — nothing is recorded. Module {module.id}, version {module.version}, "
-           f"file {path}, as role {role}.")
+    ui.say(
+        f"PREVIEW — nothing is recorded. Module {module.id}, version {module.version}, "
+        f"file {path}, as role {role}."
+    )
     ui.say(PREVIEW_HELP)
     if start_step is None:
         show_module_intro(ui, module, role)
@@ -227,8 +239,9 @@ def run_preview(
         try:
             if session.current is not None:
                 result = ModuleRunner(ui, session, preview=True).run()
-                show_result(ui, module, result,
-                            heading=f"Preview finished: {sentence(module.title)}")
+                show_result(
+                    ui, module, result, heading=f"Preview finished: {sentence(module.title)}"
+                )
                 ui.say("PREVIEW ended — nothing was recorded.")
             ui.ask("Type reload, restart, jump STEP or quit.", help_lines=[PREVIEW_HELP])
             ui.say("The preview is finished. " + PREVIEW_HELP)
@@ -246,14 +259,18 @@ def run_preview(
                     target = f"{question.scenario.id}/{question.step.id}"
                 fresh, problems = load(path)
                 if fresh is None:
-                    ui.say(f"The edited file has {len(problems)} problem"
-                           f"{'s' * (len(problems) != 1)}; still previewing the previous "
-                           "version. Fix it and type reload again.")
+                    ui.say(
+                        f"The edited file has {len(problems)} problem"
+                        f"{'s' * (len(problems) != 1)}; still previewing the previous "
+                        "version. Fix it and type reload again."
+                    )
                     ui.say(*(f"  {p}" for p in problems))
                     continue
                 if role not in fresh.roles:
-                    ui.say(f"The edited module is no longer for role {role}; still previewing "
-                           "the previous version.")
+                    ui.say(
+                        f"The edited module is no longer for role {role}; still previewing "
+                        "the previous version."
+                    )
                     continue
                 source = fresh
                 ui.say(f"Reloaded {path} (version {fresh.version}).")

@@ -262,8 +262,12 @@ def _fill(template: str, **values: str) -> str:
 
 def plan_module(path: Path, *, schema: Path, module_id: str | None = None) -> list[Planned]:
     """The files ``trainer new module PATH`` writes (the module, and the schema if missing)."""
-    text = _fill(MODULE_TEMPLATE, SCHEMA=_relative(schema, path.parent),
-                 ID=module_id or id_from_path(path), FILE=path.as_posix())
+    text = _fill(
+        MODULE_TEMPLATE,
+        SCHEMA=_relative(schema, path.parent),
+        ID=module_id or id_from_path(path),
+        FILE=path.as_posix(),
+    )
     return [Planned(path, text)]
 
 
@@ -274,8 +278,12 @@ def plan_course(path: Path, *, schema: Path, course_id: str | None = None) -> li
     module_path = base / "modules" / "01-starter.yaml"
     resources_path = base / "resources.yaml"
     course_text = _fill(
-        COURSE_TEMPLATE, SCHEMA=_relative(schema, base), ID=course_id or id_from_path(path),
-        FILE=path.as_posix(), MODULE_FILE="modules/01-starter.yaml", MODULE_ID="starter",
+        COURSE_TEMPLATE,
+        SCHEMA=_relative(schema, base),
+        ID=course_id or id_from_path(path),
+        FILE=path.as_posix(),
+        MODULE_FILE="modules/01-starter.yaml",
+        MODULE_ID="starter",
     )
     resources_text = _fill(RESOURCES_TEMPLATE, SCHEMA=_relative(schema, base))
     return [

@@ -26,19 +26,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kinds = p.add_subparsers(dest="new_kind", metavar="KIND", required=True)
     m = kinds.add_parser("module", help="a module with a branch, a multi-select and a true/false")
     m.add_argument("path", metavar="PATH", help="module file to write, e.g. modules/07-new.yaml")
-    m.add_argument("--id", dest="new_id", metavar="ID",
-                   help="module id (default: from the file name)")
+    m.add_argument(
+        "--id", dest="new_id", metavar="ID", help="module id (default: from the file name)"
+    )
     c = kinds.add_parser(
         "course",
         help="a course file, plus resources.yaml and modules/01-starter.yaml beside it",
     )
     c.add_argument("path", metavar="PATH", help="course file to write, e.g. mycourse/course.yaml")
-    c.add_argument("--id", dest="new_id", metavar="ID",
-                   help="course id (default: from the file name)")
+    c.add_argument(
+        "--id", dest="new_id", metavar="ID", help="course id (default: from the file name)"
+    )
     for q in (m, c):
         q.add_argument("--force", action="store_true", help="overwrite existing files")
         q.add_argument(
-            "--schema", metavar="FILE",
+            "--schema",
+            metavar="FILE",
             help=f"JSON Schema the '$schema' comment points at (default: an existing "
             f"schema/{SCHEMA_NAME} in this or a parent folder, else {SCHEMA_NAME} written "
             "next to the new file; 'trainer schema -o FILE' writes one)",
@@ -52,11 +55,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"trainer new: {path} should end in .yaml", file=sys.stderr)
         return 2
     if path.exists() and path.is_dir():
-        print(f"trainer new: {path} is a folder; give a file name ending in .yaml",
-              file=sys.stderr)
+        print(f"trainer new: {path} is a folder; give a file name ending in .yaml", file=sys.stderr)
         return 2
-    schema = Path(args.schema) if args.schema else (
-        find_schema(path.parent) or path.parent / SCHEMA_NAME
+    schema = (
+        Path(args.schema)
+        if args.schema
+        else (find_schema(path.parent) or path.parent / SCHEMA_NAME)
     )
     if args.new_kind == "module":
         planned = plan_module(path, schema=schema, module_id=args.new_id)
@@ -66,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
         written = write_planned(planned, schema=schema, force=args.force)
     except StarterExists as exc:
         for existing in exc.paths:
-            print(f"trainer new: {existing} already exists; nothing was written "
-                  "(use --force to overwrite)", file=sys.stderr)
+            print(
+                f"trainer new: {existing} already exists; nothing was written "
+                "(use --force to overwrite)",
+                file=sys.stderr,
+            )
         return 1
     except OSError as exc:
         print(f"trainer new: cannot write: {exc}", file=sys.stderr)

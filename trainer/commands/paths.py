@@ -42,11 +42,11 @@ def run(args: argparse.Namespace) -> int:
         print("trainer paths: fix these problems first (see 'trainer validate')", file=sys.stderr)
         return 1
     roles = (cast(Role, args.role),) if args.role else None
-    reports = [explore(m, roles) for m in result.modules
-               if roles is None or roles[0] in m.roles]
+    reports = [explore(m, roles) for m in result.modules if roles is None or roles[0] in m.roles]
     if args.format == "json":
-        sys.stdout.write(json.dumps([to_dict(r) for r in reports], indent=2,
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps([to_dict(r) for r in reports], indent=2, ensure_ascii=False) + "\n"
+        )
     else:
         sys.stdout.write("\n".join(format_text(r) for r in reports))
     ok = all(r.reachable for rep in reports for r in rep.roles)

@@ -25,13 +25,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "editing the file to re-read it and restart at the same step.",
     )
     p.add_argument("file", metavar="FILE", help="module file")
-    p.add_argument("--step", metavar="ID",
-                   help="start at this step: SCENARIO/STEP, a step id, or a scenario id")
-    p.add_argument("--role", choices=ROLES, help="preview as this role (default: the module's "
-                   "first role)")
+    p.add_argument(
+        "--step",
+        metavar="ID",
+        help="start at this step: SCENARIO/STEP, a step id, or a scenario id",
+    )
+    p.add_argument(
+        "--role", choices=ROLES, help="preview as this role (default: the module's first role)"
+    )
     p.add_argument("--seed", type=int, default=0, help="choice-shuffling seed (default 0)")
-    p.add_argument("--plain", dest="preview_plain", action="store_true",
-                   help="line-by-line preview (automatic when not on a terminal)")
+    p.add_argument(
+        "--plain",
+        dest="preview_plain",
+        action="store_true",
+        help="line-by-line preview (automatic when not on a terminal)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -64,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if entry is not None:
             kwargs: dict[str, Any] = {"role": role, "start_step": args.step, "seed": args.seed}
             return int(entry(path, **kwargs))
-        print("trainer preview: the TUI preview is coming; using the plain preview for now",
-              file=sys.stderr)
+        print(
+            "trainer preview: the TUI preview is coming; using the plain preview for now",
+            file=sys.stderr,
+        )
     return run_preview(path, role, sys.stdin, sys.stdout, args.step, seed=args.seed)

@@ -51,21 +51,25 @@ HIGH_CONTRAST_THEME = Theme(
 )
 
 
+# Keys every trainer app offers on every screen (the learner app and the preview).
+APP_BINDINGS: tuple[BindingType, ...] = (
+    Binding("question_mark", "help", "Help", key_display="?/F1"),
+    Binding("f1", "help", "Help", show=False),
+    Binding("f2", "resources", "Reporting", key_display="F2", priority=True),
+    Binding("q", "quit", "Quit"),
+    # Ctrl+C quits at once, as a learner expects; every answer is already saved.
+    Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+)
+
+
 class TrainerApp(App[int]):
     """Who am I → dashboard → module intro → player → results; history, help, resources."""
 
     CSS_PATH = "trainer.tcss"
     TITLE = "trainer"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?/F1"),
-        Binding("f1", "help", "Help", show=False),
-        Binding("f2", "resources", "Reporting", key_display="F2", priority=True),
-        Binding("q", "quit", "Quit"),
-        # Ctrl+C quits at once, as a learner expects; every answer is already saved.
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
     def __init__(
         self,

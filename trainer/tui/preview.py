@@ -30,7 +30,7 @@ from trainer.authoring.preview import Jump, JumpError, session_at
 from trainer.bank.loader import build_resources, kind_of, load_module, read_yaml
 from trainer.bank.model import CourseModule
 from trainer.progress import ModuleProgress
-from trainer.tui.app import DEFAULT_THEME
+from trainer.tui.app import APP_BINDINGS, DEFAULT_THEME
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.intro import ModuleIntroScreen
 from trainer.tui.screens.player import PlayerScreen
@@ -224,12 +224,7 @@ class PreviewApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Reload file", key_display="^R", priority=True),
-        Binding("question_mark", "help", "Help", key_display="?/F1"),
-        Binding("f1", "help", "Help", show=False),
-        Binding("f2", "resources", "Reporting", key_display="F2", priority=True),
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        *APP_BINDINGS,
     ]
 
     def __init__(
