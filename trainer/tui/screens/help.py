@@ -39,6 +39,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("t", "take the module again"),
         ("h", "history of attempts"),
     )),
+    ("Screen reader?", (
+        ("--plain", "start with 'trainer --plain' for a line-by-line mode"),
+    )),
 )  # fmt: skip
 
 
