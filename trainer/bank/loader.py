@@ -344,13 +344,14 @@ def _check_pass_mark(
     mod: YMap, roles: tuple[Role, ...], scenarios: list[Scenario], chk: Checker
 ) -> None:
     shortfalls: dict[tuple[float, float], list[str]] = {}
+    scores = {s.id: (best_path_points(s), correct_path_points(s)) for s in scenarios}
     for role in roles:
         mine = [s for s in scenarios if role in s.roles]
         if not mine:
             chk.add(mod.where("roles"), f"no scenario in this module is for role '{role}'")
             continue
-        best = sum(best_path_points(s) for s in mine)
-        right = sum(correct_path_points(s) for s in mine)
+        best = sum(scores[s.id][0] for s in mine)
+        right = sum(scores[s.id][1] for s in mine)
         if best <= 0 or right * 100 < mod["pass_mark"] * best:
             shortfalls.setdefault((right, best), []).append(role)
     for (right, best), who in shortfalls.items():

@@ -57,9 +57,11 @@ class Step:
                 return c
         raise KeyError(choice_id)
 
-    @property
-    def correct_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.choices if c.correct)
+    # The ids of the correct choices, worked out once (scoring asks for them on every path).
+    correct_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "correct_ids", frozenset(c.id for c in self.choices if c.correct))
 
     def next_after(self, choice_ids: frozenset[str]) -> str | None:
         """The step an answer leads to, or None when the scenario ends."""
