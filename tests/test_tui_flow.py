@@ -112,6 +112,25 @@ async def test_first_start_asks_who_the_learner_is(course: Course, store: Record
     )
 
 
+async def test_cancelling_the_first_form_shows_the_list_not_the_form_again(
+    course: Course, store: RecordsStore
+) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerPickScreen)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, LearnerPickScreen)  # no loop back into the form
+        assert "+ Add a new learner" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+    assert store.learners() == []
+
+
 async def test_a_learner_without_a_name_is_refused(course: Course, store: RecordsStore) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:

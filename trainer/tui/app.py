@@ -93,17 +93,30 @@ class TrainerApp(App[int]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST_THEME)
-        self.theme = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
-        from trainer.tui.screens.learners import LearnerPickScreen
+        wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
+        if self.theme != wanted:  # setting it re-applies every style: ~30 ms at start-up
+            self.theme = wanted
+        from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
 
         if self.learner_name:
             known = self.store.find_learner(self.learner_name)
             if known is not None:
                 self.use_learner(known)
                 return
-            self.push_screen(LearnerPickScreen(add_name=self.learner_name))
+        if not self.store.learners():
+            # First start on this machine: straight to the form, without building the
+            # (empty) learner list under it first.
+            self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)
             return
-        self.push_screen(LearnerPickScreen())
+        self.push_screen(LearnerPickScreen(add_name=self.learner_name))
+
+    def _first_added(self, learner: LearnerRow | None) -> None:
+        from trainer.tui.screens.learners import LearnerPickScreen
+
+        if learner is not None:
+            self.use_learner(learner)
+        else:  # cancelled: show the (empty) list, with "add a learner" on it
+            self.push_screen(LearnerPickScreen(auto_add=False))
 
     # ------------------------------------------------------------------ navigation
     def use_learner(self, learner: LearnerRow) -> None:

@@ -31,9 +31,10 @@ class LearnerPickScreen(Screen[None]):
         Binding("e", "edit", "Edit details"),
     ]
 
-    def __init__(self, add_name: str | None = None) -> None:
+    def __init__(self, add_name: str | None = None, *, auto_add: bool = True) -> None:
         super().__init__()
         self.add_name = add_name
+        self.auto_add = auto_add
 
     @property
     def trainer(self) -> TrainerApp:
@@ -54,7 +55,7 @@ class LearnerPickScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_learners()
         learners = self.trainer.store.learners()
-        if self.add_name is not None or not learners:
+        if self.add_name is not None or (not learners and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
 
