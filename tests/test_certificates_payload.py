@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trainer.certificates.keys import fingerprint
+from tests.certificate_fixtures import sample_payload
 from trainer.certificates.payload import (
     ZDICT,
     CertificatePayload,
@@ -26,29 +26,6 @@ from trainer.certificates.payload import (
 from trainer.certificates.verify import sign_payload, verify_token
 
 TODAY = dt.date(2025, 6, 1)
-
-
-def make_payload(key: Ed25519PrivateKey, **changes: object) -> CertificatePayload:
-    base = CertificatePayload(
-        certificate_id="C7KX-9M2P-QR4T-V8WZ",
-        learner="Zoë Łukasiewicz-Ñúñez",
-        organisation="Example Agency",
-        role="contractor",
-        course_id="consent-isnt-consent",
-        course_title="When consent isn't consent",
-        course_version="1.0.0",
-        certificate_title="Recognising Victims Who Appear to Consent",
-        modules=(
-            ModuleResult("consent-basics", "Consent that isn't", "1.0.0", 90, "a" * 64),
-            ModuleResult("contractor-duties", "Contractor duties", "1.2.0", 85, "b" * 64),
-        ),
-        completed="2025-03-14",
-        valid_until="2026-03-14",
-        issued="2025-03-15",
-        issuer="Example Agency Training Office",
-        key_fingerprint=fingerprint(key),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +48,7 @@ def test_canonical_json_refuses_non_string_non_integer(bad: object) -> None:
 
 
 def test_payload_carries_format_version_and_every_field(key: Ed25519PrivateKey) -> None:
-    payload = make_payload(key)
+    payload = sample_payload(key)
     data = json.loads(payload.canonical_bytes())
     assert data["format"] == 1
     assert data["modules"][0]["sha256"] == "a" * 64
@@ -81,13 +58,13 @@ def test_payload_carries_format_version_and_every_field(key: Ed25519PrivateKey) 
 
 
 def test_payload_nfc_normalises_names(key: Ed25519PrivateKey) -> None:
-    nfd = make_payload(key, learner=unicodedata.normalize("NFD", "Zoë Łukasiewicz-Ñúñez"))
-    nfc = make_payload(key)
+    nfd = sample_payload(key, learner=unicodedata.normalize("NFD", "Zoë Łukasiewicz-Ñúñez"))
+    nfc = sample_payload(key)
     assert nfd.canonical_bytes() == nfc.canonical_bytes()
 
 
 def test_token_round_trip_and_verify(key: Ed25519PrivateKey) -> None:
-    payload = make_payload(key)
+    payload = sample_payload(key)
     raw, token = sign_payload(key, payload)
     assert token.startswith("TRC1.") and token.count(".") == 2
     decoded = decode_token(token)
@@ -104,9 +81,9 @@ def test_token_is_compact_enough_for_a_qr_code(key: Ed25519PrivateKey) -> None:
         ModuleResult(f"module-{i}", f"Module number {i} title", "1.0.0", 90, f"{i:x}" * 64)
         for i in range(6)
     )
-    _, token = sign_payload(key, make_payload(key, modules=six))
+    _, token = sign_payload(key, sample_payload(key, modules=six))
     assert len(token) < 1100  # QR version <= 27 at level M
-    assert len(token) < len(b64url_encode(make_payload(key, modules=six).canonical_bytes()))
+    assert len(token) < len(b64url_encode(sample_payload(key, modules=six).canonical_bytes()))
 
 
 FIELD_CHANGES = {
@@ -128,9 +105,9 @@ FIELD_CHANGES = {
 
 @pytest.mark.parametrize("field", sorted(FIELD_CHANGES))
 def test_changing_any_field_breaks_the_signature(key: Ed25519PrivateKey, field: str) -> None:
-    _, token = sign_payload(key, make_payload(key))
+    _, token = sign_payload(key, sample_payload(key))
     signature = token.rsplit(".", 1)[1]
-    forged = make_payload(key, **{field: FIELD_CHANGES[field]}).canonical_bytes()
+    forged = sample_payload(key, **{field: FIELD_CHANGES[field]}).canonical_bytes()
     forged_token = encode_token(forged, b64url_decode(signature))
     result = verify_token(forged_token, key.public_key(), today=TODAY)
     assert not result.valid
@@ -148,7 +125,7 @@ def test_changing_any_field_breaks_the_signature(key: Ed25519PrivateKey, field: 
     ],
 )
 def test_changing_a_module_breaks_the_signature(key: Ed25519PrivateKey, change: dict) -> None:
-    payload = make_payload(key)
+    payload = sample_payload(key)
     _, token = sign_payload(key, payload)
     sig = b64url_decode(token.rsplit(".", 1)[1])
     modules = (dataclasses.replace(payload.modules[0], **change), payload.modules[1])
@@ -160,7 +137,7 @@ def test_changing_a_module_breaks_the_signature(key: Ed25519PrivateKey, change: 
 
 
 def test_every_signature_byte_matters(key: Ed25519PrivateKey) -> None:
-    payload = make_payload(key)
+    payload = sample_payload(key)
     raw, token = sign_payload(key, payload)
     sig = bytearray(b64url_decode(token.rsplit(".", 1)[1]))
     for i in range(len(sig)):
@@ -171,7 +148,7 @@ def test_every_signature_byte_matters(key: Ed25519PrivateKey) -> None:
 
 
 def test_another_key_does_not_verify(key: Ed25519PrivateKey) -> None:
-    _, token = sign_payload(key, make_payload(key))
+    _, token = sign_payload(key, sample_payload(key))
     other = Ed25519PrivateKey.generate()
     result = verify_token(token, other.public_key(), today=TODAY)
     assert not result.valid
@@ -179,7 +156,7 @@ def test_another_key_does_not_verify(key: Ed25519PrivateKey) -> None:
 
 
 def test_damaged_tokens_are_reported_not_crashing(key: Ed25519PrivateKey) -> None:
-    _, token = sign_payload(key, make_payload(key))
+    _, token = sign_payload(key, sample_payload(key))
     prefix, body, sig = token.split(".")
     cases = [
         "",
@@ -197,7 +174,7 @@ def test_damaged_tokens_are_reported_not_crashing(key: Ed25519PrivateKey) -> Non
 
 
 def test_non_canonical_payload_is_refused(key: Ed25519PrivateKey) -> None:
-    payload = make_payload(key)
+    payload = sample_payload(key)
     pretty = json.dumps(payload.to_dict(), indent=1, ensure_ascii=False).encode()
     token = encode_token(pretty, key.sign(pretty))  # validly signed but not canonical
     with pytest.raises(PayloadError, match="canonical"):
@@ -221,7 +198,7 @@ def test_decompression_is_bounded(key: Ed25519PrivateKey) -> None:
 
 
 def test_expired_certificate_is_reported(key: Ed25519PrivateKey) -> None:
-    _, token = sign_payload(key, make_payload(key))
+    _, token = sign_payload(key, sample_payload(key))
     result = verify_token(token, key.public_key(), today=dt.date(2026, 3, 15))
     assert result.signature_ok and result.expired and not result.valid
     assert "EXPIRED" in result.verdict

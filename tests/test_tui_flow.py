@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
 
+from tests.tui_fixtures import screen_text
 from trainer.bank import load_course
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
@@ -59,20 +59,6 @@ def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerAp
     app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
     app.theme = "textual-dark"
     return app
-
-
-def screen_text(app: TrainerApp) -> str:
-    """The words on the current screen: every Static, option prompt and table cell."""
-    parts: list[str] = []
-    for widget in app.screen.query("*"):
-        if isinstance(widget, Static) and widget.display:
-            parts.append(str(getattr(widget.visual, "plain", widget.content)))
-        elif isinstance(widget, OptionList):
-            parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
-        elif isinstance(widget, DataTable):
-            for row in range(widget.row_count):
-                parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
-    return "\n".join(parts)
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

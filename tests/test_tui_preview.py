@@ -11,8 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer
 
+from tests.tui_fixtures import screen_text
 from trainer.tui.preview import (
     BANNER,
     PreviewApp,
@@ -50,17 +51,6 @@ def preview(path: Path, **kwargs: object) -> PreviewApp:
     app = make_app(path, role="employee", **kwargs)  # type: ignore[arg-type]
     app.theme = "textual-dark"
     return app
-
-
-def screen_text(app: PreviewApp) -> str:
-    """The words on the current screen: every Static and option prompt."""
-    parts: list[str] = []
-    for widget in app.screen.query("*"):
-        if isinstance(widget, Static) and widget.display:
-            parts.append(str(getattr(widget.visual, "plain", widget.content)))
-        elif isinstance(widget, OptionList):
-            parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
-    return "\n".join(parts)
 
 
 def footer_keys(app: PreviewApp) -> list[str]:

@@ -1,0 +1,20 @@
+"""Helpers shared by the Pilot tests of the terminal app."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import DataTable, OptionList, Static
+
+
+def screen_text(app: App[object]) -> str:
+    """The words on the current screen: every Static, option prompt and table cell."""
+    parts: list[str] = []
+    for widget in app.screen.query("*"):
+        if isinstance(widget, Static) and widget.display:
+            parts.append(str(getattr(widget.visual, "plain", widget.content)))
+        elif isinstance(widget, OptionList):
+            parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
+        elif isinstance(widget, DataTable):
+            for row in range(widget.row_count):
+                parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
+    return "\n".join(parts)
