@@ -6,10 +6,11 @@ and moves between screens. Screens render engine state and send the learner's ch
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.theme import Theme
 
 if TYPE_CHECKING:
@@ -91,6 +92,15 @@ class TrainerApp(App[int]):
     def data_dir(self) -> Path:
         return self.store.path.parent
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The bottom of the screen stack. On most starts (learners known, none named) that is
+        the learner list itself, so no blank screen is built and laid out under it first."""
+        if not self.learner_name and self.store.learners():
+            from trainer.tui.screens.learners import LearnerPickScreen
+
+            return LearnerPickScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST_THEME)
         wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
@@ -98,6 +108,8 @@ class TrainerApp(App[int]):
             self.theme = wanted
         from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
 
+        if isinstance(self.screen, LearnerPickScreen):  # already shown: get_default_screen
+            return
         if self.learner_name:
             known = self.store.find_learner(self.learner_name)
             if known is not None:
@@ -134,7 +146,13 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.learners import LearnerPickScreen
 
         self.learner = None
-        self.switch_screen(LearnerPickScreen())
+        first = self.screen_stack[0]
+        if isinstance(first, LearnerPickScreen) and len(self.screen_stack) == 2:
+            # Back to the list the app started on (see get_default_screen).
+            self.pop_screen()
+            first.refresh_learners()
+        else:
+            self.switch_screen(LearnerPickScreen())
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:

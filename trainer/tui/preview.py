@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.authoring.preview import Jump, JumpError, session_at
 from trainer.bank.loader import build_resources, kind_of, load_module, read_yaml
@@ -36,6 +36,7 @@ from trainer.tui.screens.intro import ModuleIntroScreen
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
 from trainer.tui.screens.results import ResultsScreen
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import role_text
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class ProblemsScreen(ModalScreen[None]):
             )
             for line in self.lines:
                 yield Static(Content(line), classes="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#problems", VerticalScroll).focus()

@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from trainer.progress import CourseProgress, course_progress
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, status_text
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class CertificateScreen(ModalScreen[None]):
                     id="cert-issued",
                     classes="help-text",
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.ready:

@@ -11,9 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from trainer.progress import CourseProgress, ModuleProgress, course_progress
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import ModuleList
 from trainer.tui.words import day_text, role_text, status_text
 
@@ -77,7 +78,7 @@ class DashboardScreen(Screen[None]):
                 "↑↓ choose a module, Enter to open it. Answers are saved as you go.",
                 classes="help-text",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_progress()

@@ -9,7 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from trainer.tui.widgets.footer import KeyFooter
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Everywhere", (
@@ -69,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="help"):
             yield Static("Keys (↑↓ to scroll, Esc to close)", classes="heading")
             yield Static(help_text(), id="help-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, points_text, status_text
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class HistoryScreen(Screen[None]):
         yield Static(Content(f"History · {learner.name}"), classes="title-bar")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-note", classes="help-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         learner = self.trainer.learner

@@ -9,8 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import status_text
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class ModuleIntroScreen(Screen[None]):
             id="intro-hint",
             classes="help-text",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def action_start(self) -> None:
         from trainer.session import Session

@@ -10,10 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from trainer.bank.model import ROLES
 from trainer.records.store import LearnerRow, StoreError
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
 
@@ -50,18 +51,21 @@ class LearnerPickScreen(Screen[None]):
                 classes="help-text",
             )
             yield LearnerList(id="learners")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_learners()
         learners = self.trainer.store.learners()
+        self.refresh_learners(learners)
         if self.add_name is not None or (not learners and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
 
-    def refresh_learners(self) -> None:
+    def refresh_learners(self, learners: list[LearnerRow] | None = None) -> None:
+        """Show ``learners`` (read from the store when not given) and "add a new learner"."""
+        if learners is None:
+            learners = self.trainer.store.learners()
         items = []
-        for learner in self.trainer.store.learners():
+        for learner in learners:
             details = ", ".join(x for x in (role_text(learner.role), learner.organisation) if x)
             items.append((str(learner.id), Content(f"{learner.name}  ({details})")))
         items.append((ADD, Content("+ Add a new learner")))
@@ -153,7 +157,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Save and continue", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#external-id" if self.existing else "#name", Input).focus()

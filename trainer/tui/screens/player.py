@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.engine import AnswerError
 from trainer.records.store import StoreError
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
+from trainer.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from trainer.engine import Feedback, Question
@@ -69,7 +70,7 @@ class PlayerScreen(Screen[None]):
             yield Static(id="outcome", classes="outcome")
             yield VerticalScroll(id="feedback-scroll")
             yield Static(id="continue-hint", classes="help-text")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         if self.session.finished:  # resumed an attempt whose last answer was already given

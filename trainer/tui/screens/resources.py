@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
+
+from trainer.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -63,7 +65,7 @@ class ResourcesScreen(ModalScreen[None]):
             yield Static(Content(self.resources.title), classes="heading")
             yield Static("↑↓ to scroll · Esc or F2 to close", classes="help-text")
             yield from line_widgets(resource_lines(self.resources))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#resources", VerticalScroll).focus()

@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
+from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import points_text, tag_myth, tag_name
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class ResultsScreen(Screen[None]):
             else:
                 yield Static("✔ No missed decisions: every answer was correct.", classes="para")
             yield Static(self.next_step_text(), classes="help-text")
-        yield Footer()
+        yield KeyFooter()
 
     def next_step_text(self) -> str:
         if self.result.passed:
