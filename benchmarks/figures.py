@@ -72,6 +72,11 @@ def _env() -> dict[str, str]:
     for key in list(env):
         if key.startswith("TEXTUAL") or key.startswith("TRAINER_"):
             del env[key]
+    # Children may write byte-code caches, so the untimed warm-ups leave them behind as an
+    # installed kiosk has them (pip compiles Textual's at install; the editable trainer's are
+    # only written on first import). Inherited, this would compile every trainer module on
+    # every timed start, a cost the hello-world never pays.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     return env
 
