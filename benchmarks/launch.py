@@ -8,7 +8,8 @@ Run as a script (not ``-m``), so both apps pay exactly the same launcher cost:
 ``trainer`` goes through the real entry point (``trainer.cli.main``): argument parsing,
 ``open_course`` (with its cache), ``open_store``, ``TrainerApp``. Only two things are changed
 from outside: ``App.run`` is made headless with an autopilot that exits once the first screen
-is ready, and plain mode is switched off (stdout is not a terminal here). One JSON line is
+is ready, and standard input and output say they are a terminal (they are not, here), so the
+trainer opens its app rather than plain mode. One JSON line is
 printed: the screen shown (so the harness can check it reached an interactive screen) and
 milliseconds since the launcher started at each phase.
 """
@@ -66,7 +67,13 @@ def _patch_run() -> None:
         MARKS["ready"] = time.perf_counter()
         base = MARKS["launcher"]
         phases = {k: round((v - base) * 1000, 2) for k, v in MARKS.items()}
-        report = {"screen": type(app.screen).__name__, "ms": phases, "kb": peak_kb()}
+        report = {
+            "screen": type(app.screen).__name__,
+            "ms": phases,
+            "kb": peak_kb(),
+            # CLOCK_MONOTONIC is system-wide: the harness subtracts the moment it spawned us.
+            "ready_at": time.monotonic(),
+        }
         print(json.dumps(report), flush=True)
         app.exit(0)
 
@@ -96,10 +103,25 @@ def hello() -> int:
     return app.return_code or 0
 
 
-def trainer(argv: list[str]) -> int:
-    import trainer.commands.app as app_command
+class _Terminal:
+    """Standard input or output that says it is a terminal, so the trainer opens its app
+    rather than plain mode, exactly as when a person starts it; everything else is the
+    real stream. (Patching the trainer's own modules would import them before its entry
+    point runs, which is not the order a real start has.)"""
 
-    app_command.use_plain = lambda args: False
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def isatty(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def trainer(argv: list[str]) -> int:
+    sys.stdin = _Terminal(sys.stdin)
+    sys.stdout = _Terminal(sys.stdout)
     from trainer.cli import main
 
     return main(argv)

@@ -128,3 +128,24 @@ def test_running_one_command_imports_no_other_command() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_app_start_pauses_gc_only_until_the_app_runs(
+    course_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up runs without garbage collection; plain mode and everything after it with."""
+    import gc
+
+    import trainer.plain
+
+    seen: list[bool] = []
+
+    def fake_run_plain(*args: object, **kwargs: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(trainer.plain, "run_plain", fake_run_plain)
+    argv = ["--plain", "--data-dir", str(tmp_path / "d"), "--course", str(course_file)]
+    assert main(argv) == 0
+    assert seen == [True]
+    assert gc.isenabled()

@@ -7,6 +7,7 @@ do not need the terminal UI never import Textual, so they start fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -83,6 +84,18 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    if chosen_command(words) is None:
+        # Starting the app allocates many long-lived objects and few cycles: collecting
+        # while it starts only costs time. The app turns collection back on once its first
+        # screen is up (TrainerApp), plain mode before it starts, and we do on the way out.
+        gc.disable()
+    try:
+        return _run(words)
+    finally:
+        gc.enable()
+
+
+def _run(words: list[str]) -> int:
     parser = build_parser(words)
     args = parser.parse_args(words)
     handler = getattr(args, "handler", None)

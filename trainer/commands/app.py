@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -26,6 +27,7 @@ def run_app(args: argparse.Namespace) -> int:
         return fail(exc)
     with store:
         if use_plain(args):
+            gc.enable()  # see trainer.cli.main: only the app's start-up runs without it
             from trainer.plain import run_plain
 
             return int(run_plain(course, store, learner_name=args.learner))

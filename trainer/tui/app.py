@@ -5,6 +5,7 @@ and moves between screens. Screens render engine state and send the learner's ch
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -102,6 +103,9 @@ class TrainerApp(App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        # trainer.cli.main starts the app with garbage collection paused; resume it as soon
+        # as the first screen has been drawn.
+        self.call_after_refresh(gc.enable)
         self.register_theme(HIGH_CONTRAST_THEME)
         wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
         if self.theme != wanted:  # setting it re-applies every style: ~30 ms at start-up
