@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import stat
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.genbank import write_course
+from tests.fresh_python import fresh_python_json
 from trainer.bank import cache as cache_mod
-from trainer.bank.cache import cache_file, load_course_cached
+from trainer.bank.cache import LazyCourse, cache_file, load_course_cached, open_course_lazily
 from trainer.bank.loader import load_course
 
 
@@ -163,3 +165,81 @@ def test_an_entry_owned_by_someone_else_is_ignored(course: Path, tmp_path: Path)
     (entry,) = _entries(cache_dir)
     os.chown(entry, 12345, 12345)
     assert cache_mod._read_entry(entry) is None
+
+
+# --------------------------------------------------------------------------- lazy opening
+
+
+def test_lazy_open_of_an_unchanged_course_builds_nothing_until_asked(
+    course: Path, tmp_path: Path
+) -> None:
+    """A hit gives the title at once; the model's classes are not even imported until get()."""
+    cache_dir = tmp_path / "cache"
+    expected = load_course_cached(course, cache_dir).course
+    assert expected is not None
+    code = (
+        "import json, sys\n"
+        "from trainer.bank.cache import open_course_lazily\n"
+        f"lazy = open_course_lazily({str(course)!r}, {str(cache_dir)!r})\n"
+        "before = sorted(m for m in sys.modules if m.startswith('trainer.bank.'))\n"
+        "built_before = lazy.is_built\n"
+        "course = lazy.get()\n"
+        "print(json.dumps([lazy.title, before, built_before, lazy.is_built, course.sha256]))\n"
+    )
+    title, before, built_before, built_after, sha = fresh_python_json(code)
+    assert title == expected.title
+    assert before == ["trainer.bank.cache"]
+    assert (built_before, built_after) == (False, True)
+    assert sha == expected.sha256
+
+
+def test_lazy_open_gives_the_same_course_as_a_load(course: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first = open_course_lazily(course, cache_dir)  # a miss: loaded and validated now
+    assert isinstance(first, LazyCourse) and first.is_built
+    second = open_course_lazily(course, cache_dir)  # a hit
+    assert isinstance(second, LazyCourse) and not second.is_built
+    assert second.title == first.get().title
+    assert second.get() == first.get() == load_course(course).course
+
+
+def test_lazy_open_of_a_course_with_problems_returns_them(course: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    open_course_lazily(course, cache_dir)  # cached while valid...
+    module = course.parent / "modules" / "01-bench.yaml"
+    module.write_text(module.read_text().replace("pass_mark: 70", "pass_mark: 700"))
+    problems = open_course_lazily(course, cache_dir)  # ...then broken: never the stale copy
+    assert isinstance(problems, list) and problems
+    assert any("pass_mark" in str(p) and "01-bench.yaml" in str(p) for p in problems)
+
+
+def test_a_damaged_body_is_caught_when_the_entry_is_read(course: Path, tmp_path: Path) -> None:
+    """The body's hash is in the header, so damage to it is a miss at once, not a failure
+    later when the course is first used."""
+    cache_dir = tmp_path / "cache"
+    load_course_cached(course, cache_dir)
+    (entry,) = _entries(cache_dir)
+    data = bytearray(entry.read_bytes())
+    data[-40] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    assert cache_mod._read_entry(entry) is None
+    lazy = open_course_lazily(course, cache_dir)
+    assert isinstance(lazy, LazyCourse) and lazy.is_built  # loaded from the YAML instead
+    assert lazy.get() == load_course(course).course
+
+
+def test_a_header_naming_any_class_is_refused(course: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    load_course_cached(course, cache_dir)
+    (entry,) = _entries(cache_dir)
+    header = {
+        "format": cache_mod.CACHE_FORMAT,
+        "version": cache_mod.__version__,
+        "title": "A course",
+        "hashes": [],
+        "body_sha256": hashlib.sha256(b"").hexdigest(),
+    }
+    entry.write_bytes(b"trainer-course-cache\n" + pickle.dumps(header))
+    assert cache_mod._read_entry(entry) is not None  # plain values only: read
+    entry.write_bytes(b"trainer-course-cache\n" + pickle.dumps({**header, "x": Path()}))
+    assert cache_mod._read_entry(entry) is None  # a class, however harmless: refused

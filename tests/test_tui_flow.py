@@ -6,12 +6,15 @@ records store and the small fixture course in tests/fixtures/tui_course/.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
+import trainer.tui.app
 from tests.tui_fixtures import screen_text
 from trainer.bank import load_course
+from trainer.bank.cache import LazyCourse, open_course_lazily
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.session import Session
@@ -144,6 +147,53 @@ async def test_kiosk_pick_between_learners(course: Course, store: RecordsStore) 
         await pilot.press("l")  # change learner
         await pilot.pause()
         assert isinstance(app.screen, LearnerPickScreen)
+
+
+def _cached_course(tmp_path: Path) -> LazyCourse:
+    """The fixture course as the app gets it on a normal start: a cache hit, not yet built."""
+    cache_dir = tmp_path / "cache"
+    open_course_lazily(FIXTURE, cache_dir)
+    lazy = open_course_lazily(FIXTURE, cache_dir)
+    assert isinstance(lazy, LazyCourse) and not lazy.is_built
+    return lazy
+
+
+async def test_a_cached_course_is_built_and_gc_resumed_after_the_first_screen(
+    store: RecordsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    lazy = _cached_course(tmp_path)
+    monkeypatch.setattr(trainer.tui.app, "AFTER_FIRST_SCREEN", 1.0)  # room for a slow CI
+    gc.disable()  # as trainer.cli.main starts the app
+    try:
+        app = make_app(lazy, store)  # type: ignore[arg-type]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, LearnerPickScreen)
+            assert lazy.title in screen_text(app)  # the title needs no model
+            assert not lazy.is_built and not gc.isenabled()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if lazy.is_built:
+                    break
+            assert lazy.is_built and gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_a_learner_picked_at_once_gets_the_course_built_then(
+    store: RecordsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    lazy = _cached_course(tmp_path)
+    monkeypatch.setattr(trainer.tui.app, "AFTER_FIRST_SCREEN", 60.0)  # never, in this test
+    app = make_app(lazy, store)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert lazy.is_built
+        assert "Reading the signs" in screen_text(app)
 
 
 async def test_learner_details_can_be_corrected(course: Course, store: RecordsStore) -> None:

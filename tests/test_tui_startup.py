@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_python import fresh_python_json
 
 
 def test_importing_the_app_loads_no_certificate_or_pdf_machinery() -> None:
@@ -17,10 +12,7 @@ def test_importing_the_app_loads_no_certificate_or_pdf_machinery() -> None:
         "('reportlab', 'cryptography', 'pypdf', 'yaml', 'sqlite3') "
         "or m.startswith('trainer.certificates'))))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert json.loads(out.stdout) == []
+    assert fresh_python_json(code) == []
 
 
 def test_screens_are_only_imported_when_shown() -> None:
@@ -28,7 +20,15 @@ def test_screens_are_only_imported_when_shown() -> None:
         "import json, sys; import trainer.tui.app; "
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('trainer.tui.screens.'))))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    assert fresh_python_json(code) == []
+
+
+def test_the_first_screen_needs_neither_the_model_nor_the_yaml_loader() -> None:
+    """Everything up to the learner list imports no model classes: a cached course's model
+    is built after the first screen is drawn (see trainer.bank.cache.open_course_lazily)."""
+    code = (
+        "import json, sys; import trainer.commands.app, trainer.tui.app, "
+        "trainer.tui.screens.learners; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('trainer.bank.'))))"
     )
-    assert json.loads(out.stdout) == []
+    assert fresh_python_json(code) == ["trainer.bank.cache", "trainer.bank.roles"]

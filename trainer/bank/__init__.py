@@ -1,37 +1,54 @@
 """Question banks: safe YAML loading, validation and the domain model.
 
-The loader (and with it PyYAML) is imported on first use, so a cached course opens without it.
+Names are imported on first use, so opening a cached course needs neither the loader (and
+with it PyYAML) nor, until the course is first used, the model's classes.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from trainer.bank.model import (
-    ROLES,
-    Choice,
-    Course,
-    CourseModule,
-    Module,
-    Resources,
-    Role,
-    Scenario,
-    Source,
-    Step,
-)
-from trainer.bank.problems import BankError, CourseLoad, Problem
 
 if TYPE_CHECKING:
     from trainer.bank.loader import Validation, load_course, load_module, validate_paths
+    from trainer.bank.model import (
+        ROLES,
+        Choice,
+        Course,
+        CourseModule,
+        Module,
+        Resources,
+        Role,
+        Scenario,
+        Source,
+        Step,
+    )
+    from trainer.bank.problems import BankError, CourseLoad, Problem
 
-_LAZY = {"Validation", "load_course", "load_module", "validate_paths"}
+_WHERE = {
+    **dict.fromkeys(("Validation", "load_course", "load_module", "validate_paths"), "loader"),
+    **dict.fromkeys(
+        (
+            "ROLES",
+            "Choice",
+            "Course",
+            "CourseModule",
+            "Module",
+            "Resources",
+            "Role",
+            "Scenario",
+            "Source",
+            "Step",
+        ),
+        "model",
+    ),
+    **dict.fromkeys(("BankError", "CourseLoad", "Problem"), "problems"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from trainer.bank import loader
-
-        return getattr(loader, name)
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"trainer.bank.{_WHERE[name]}"), name)
     raise AttributeError(f"module 'trainer.bank' has no attribute {name!r}")
 
 

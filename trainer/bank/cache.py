@@ -6,13 +6,22 @@ version and the cache format still match; otherwise it loads the course normally
 the course is valid, stores it. Only valid courses are cached: problems are always found by a
 real load, so their positions and messages are never stale.
 
-The cache is a convenience, never a source of truth:
+:func:`open_course_lazily` is the same check for the terminal app: on a hit it returns at once
+with the course's title, and the model is unpickled the first time it is asked for (after the
+first screen is drawn), so neither the model's classes nor the unpickling are paid for before
+the learner sees anything.
+
+An entry is the magic line, a small header (format, trainer version, the files' hashes, the
+course title and the SHA-256 of the body) and the body (the pickled :class:`CourseLoad`). The
+cache is a convenience, never a source of truth:
 
 * a missing, unreadable, corrupt, foreign or stale cache file is ignored (and rewritten);
+  the body's hash is checked when the entry is read, so a hit cannot fail later;
 * entries are written atomically (temporary file + ``os.replace``), mode 0600, in a 0700
   folder;
-* cache files are unpickled with an allow-list of the model's own classes, so a planted
-  file cannot run code; files not owned by the current user are ignored.
+* cache files are unpickled with an allow-list (the header: plain values only; the body: the
+  model's own classes), so a planted file cannot run code; files not owned by the current
+  user are ignored.
 """
 
 from __future__ import annotations
@@ -24,15 +33,17 @@ import os
 import pickle
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer import __version__
-from trainer.bank.model import Course
-from trainer.bank.problems import CourseLoad
 
-CACHE_FORMAT = 2
+if TYPE_CHECKING:
+    from trainer.bank.model import Course
+    from trainer.bank.problems import CourseLoad, Problem
+
+CACHE_FORMAT = 3
 _MAGIC = b"trainer-course-cache\n"
-_ALLOWED = {
+_BODY_ALLOWED = {
     ("trainer.bank.problems", "CourseLoad"),
     ("pathlib", "PosixPath"),
     ("pathlib", "WindowsPath"),
@@ -57,8 +68,14 @@ _ALLOWED = {
 
 
 class _Unpickler(pickle.Unpickler):
+    """Unpickles only the classes in ``allowed`` (the header allows none at all)."""
+
+    def __init__(self, file: io.BytesIO, allowed: set[tuple[str, str]]) -> None:
+        super().__init__(file)
+        self.allowed = allowed
+
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED:
+        if (module, name) not in self.allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a course cache")
         return super().find_class(module, name)
 
@@ -76,7 +93,38 @@ def cache_file(path: Path, cache_dir: Path) -> Path:
     return Path(cache_dir) / f"course-{hashlib.sha256(ident).hexdigest()[:32]}.pickle"
 
 
-def _read_entry(file: Path) -> dict[str, Any] | None:
+class _Entry:
+    """A cache entry whose header checked out; the body is unpickled by :meth:`load`."""
+
+    __slots__ = ("body", "hashes", "title")
+
+    def __init__(self, hashes: list[tuple[str, str]], title: str, body: bytes) -> None:
+        self.hashes = hashes
+        self.title = title
+        self.body = body
+
+    def is_current_for(self, path: Path) -> bool:
+        """True when the entry is for ``path`` and every file still has the stored hash."""
+        return (
+            bool(self.hashes)
+            and Path(self.hashes[0][0]) == path
+            and all(_sha256(Path(name)) == digest for name, digest in self.hashes)
+        )
+
+    def load(self) -> CourseLoad | None:
+        from trainer.bank.model import Course
+        from trainer.bank.problems import CourseLoad
+
+        try:
+            load = _Unpickler(io.BytesIO(self.body), _BODY_ALLOWED).load()
+        except Exception:  # any corruption: treat as a miss
+            return None
+        if not isinstance(load, CourseLoad) or not isinstance(load.course, Course):
+            return None
+        return load
+
+
+def _read_entry(file: Path) -> _Entry | None:
     try:
         st = file.lstat()
         if not file.is_file() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
@@ -86,20 +134,28 @@ def _read_entry(file: Path) -> dict[str, Any] | None:
         return None
     if not data.startswith(_MAGIC):
         return None
+    stream = io.BytesIO(data)
+    stream.seek(len(_MAGIC))
     try:
-        entry = _Unpickler(io.BytesIO(data[len(_MAGIC) :])).load()
+        header = _Unpickler(stream, set()).load()
     except Exception:  # any corruption: treat as a miss
         return None
+    body = data[stream.tell() :]
     if (
-        not isinstance(entry, dict)
-        or entry.get("format") != CACHE_FORMAT
-        or entry.get("version") != __version__
-        or not isinstance(entry.get("load"), CourseLoad)
-        or not isinstance(entry["load"].course, Course)
-        or not isinstance(entry.get("hashes"), list)
+        not isinstance(header, dict)
+        or header.get("format") != CACHE_FORMAT
+        or header.get("version") != __version__
+        or not isinstance(header.get("title"), str)
+        or header.get("body_sha256") != hashlib.sha256(body).hexdigest()
     ):
         return None
-    return entry
+    hashes = header.get("hashes")
+    if not isinstance(hashes, list) or not all(
+        isinstance(item, tuple) and len(item) == 2 and all(isinstance(part, str) for part in item)
+        for item in hashes
+    ):
+        return None
+    return _Entry(hashes, header["title"], body)
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -112,15 +168,25 @@ def _make_private_dirs(folder: Path) -> None:
         d.mkdir(mode=0o700, exist_ok=True)
 
 
-def _write_entry(file: Path, entry: dict[str, Any]) -> None:
+def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) -> None:
     """Write atomically; any failure leaves the previous state (or nothing) behind."""
+    assert load.course is not None
     tmp = file.with_name(f".{file.name}.{secrets.token_hex(4)}.tmp")
     try:
+        body = pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
+        header = {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "hashes": hashes,
+            "title": load.course.title,
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+        }
         _make_private_dirs(file.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC)
-            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(header, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(body)
         os.replace(tmp, file)
     except (OSError, pickle.PicklingError):
         pass
@@ -129,22 +195,23 @@ def _write_entry(file: Path, entry: dict[str, Any]) -> None:
             os.unlink(tmp)
 
 
+def _current_entry(path: Path, cache_dir: Path) -> _Entry | None:
+    entry = _read_entry(cache_file(path, cache_dir))
+    return entry if entry is not None and entry.is_current_for(path) else None
+
+
 def load_course_cached(path: Path | str, cache_dir: Path | str) -> CourseLoad:
     """Like :func:`trainer.bank.load_course`, but reuses the last valid load when unchanged."""
     path = Path(path)
-    file = cache_file(path, Path(cache_dir))
-    entry = _read_entry(file)
+    entry = _current_entry(path, Path(cache_dir))
     if entry is not None:
-        hashes = entry["hashes"]
-        if (
-            hashes
-            and all(
-                isinstance(item, tuple) and len(item) == 2 and _sha256(Path(item[0])) == item[1]
-                for item in hashes
-            )
-            and Path(hashes[0][0]) == path
-        ):
-            return entry["load"]  # type: ignore[no-any-return]
+        load = entry.load()
+        if load is not None:
+            return load
+    return _load_and_store(path, Path(cache_dir))
+
+
+def _load_and_store(path: Path, cache_dir: Path) -> CourseLoad:
     from trainer.bank.loader import load_course  # only on a miss: a hit needs no YAML
 
     course_hash = _sha256(path)
@@ -161,10 +228,74 @@ def load_course_cached(path: Path | str, cache_dir: Path | str) -> CourseLoad:
         m.sha256 != current.get(str(m.path)) for m in result.course.module_map.values()
     ):
         return result
-    if any(h is None for _, h in hashes):
+    known = [(name, digest) for name, digest in hashes if digest is not None]
+    if len(known) != len(hashes):
         return result
-    _write_entry(
-        file,
-        {"format": CACHE_FORMAT, "version": __version__, "hashes": hashes, "load": result},
-    )
+    _write_entry(cache_file(path, cache_dir), known, result)
     return result
+
+
+class LazyCourse:
+    """A course that is known to be valid, whose model may not be built yet.
+
+    :attr:`title` is there at once. :meth:`get` returns the :class:`Course`, unpickling it from
+    the cache the first time when the course was a cache hit. A course that was not in the
+    cache was loaded (and validated) by :func:`open_course_lazily` already.
+    """
+
+    __slots__ = ("_cache_dir", "_course", "_entry", "_path", "title")
+
+    def __init__(
+        self,
+        title: str,
+        course: Course | None = None,
+        *,
+        entry: _Entry | None = None,
+        path: Path | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.title = title
+        self._course = course
+        self._entry = entry
+        self._path = path
+        self._cache_dir = cache_dir
+
+    @classmethod
+    def of(cls, course: Course) -> LazyCourse:
+        """Wrap a course that is already built."""
+        return cls(course.title, course)
+
+    @property
+    def is_built(self) -> bool:
+        return self._course is not None
+
+    def get(self) -> Course:
+        if self._course is None:
+            load = self._entry.load() if self._entry is not None else None
+            if load is None and self._path is not None and self._cache_dir is not None:
+                # Only if the checked entry cannot be unpickled after all (a bug, not damage:
+                # its bytes were hashed when it was read). Load the files again.
+                load = _load_and_store(self._path, self._cache_dir)
+            if load is None or load.course is None:
+                from trainer.bank.problems import BankError
+
+                raise BankError(load.problems if load is not None else [])
+            self._course = load.course
+            self._entry = None
+        return self._course
+
+
+def open_course_lazily(path: Path | str, cache_dir: Path | str) -> LazyCourse | list[Problem]:
+    """The course at ``path`` for the terminal app, or every problem it has.
+
+    Unchanged since it was cached: returns at once; the model is built on first use.
+    Otherwise: loads and validates it now (as :func:`load_course_cached`).
+    """
+    path, cache_dir = Path(path), Path(cache_dir)
+    entry = _current_entry(path, cache_dir)
+    if entry is not None:
+        return LazyCourse(entry.title, entry=entry, path=path, cache_dir=cache_dir)
+    result = _load_and_store(path, cache_dir)
+    if result.course is None:
+        return result.problems
+    return LazyCourse.of(result.course)

@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Role = Literal["employee", "contractor", "uniformed"]
-ROLES: tuple[Role, ...] = ("employee", "contractor", "uniformed")
+from trainer.bank.roles import ROLES as ROLES  # re-exported: code using the model finds them here
+from trainer.bank.roles import Role as Role
+
 StepType = Literal["single", "multi", "truefalse"]
 Scoring = Literal["proportional", "all-or-nothing"]
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A cited source: the key scenarios refer to it by, and how to cite it."""
+
     key: str
     title: str
     publisher: str
@@ -31,6 +34,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One answer a learner can pick, whether it is right, its feedback and where it leads."""
+
     id: str
     text: str
     correct: bool
@@ -40,6 +45,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One decision in a scenario: the prompt, the choices, the explanation and its sources."""
+
     id: str
     type: StepType
     prompt: str
@@ -74,6 +81,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """A situation told as a narrative, played through one or more branching steps."""
+
     id: str
     title: str
     narrative: str
@@ -91,6 +100,8 @@ class Scenario:
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A module file: its scenarios, pass mark, objectives, sources and who takes it."""
+
     id: str
     title: str
     version: str
@@ -132,6 +143,8 @@ class CourseModule:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """Somewhere to report to: a hotline or tip line, as written in the resources file."""
+
     name: str
     phone: str | None = None
     text: str | None = None
@@ -141,6 +154,8 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class ResourceSection:
+    """A heading and its lines in the reporting resources (what to do, what not to do)."""
+
     heading: str
     lines: tuple[str, ...]
     sources: tuple[str, ...] = ()
@@ -148,6 +163,8 @@ class ResourceSection:
 
 @dataclass(frozen=True, slots=True)
 class Resources:
+    """The reporting resources shown on every screen: contacts and guidance sections."""
+
     title: str
     sections: tuple[ResourceSection, ...]
     contacts: tuple[Contact, ...]
@@ -174,6 +191,8 @@ class Resources:
 
 @dataclass(frozen=True, slots=True)
 class Course:
+    """A course: its modules in order, who must take which, resources and certificate terms."""
+
     id: str
     title: str
     version: str

@@ -7,7 +7,7 @@ import gc
 import os
 import sys
 
-from trainer.commands.common import CommandError, fail, open_course, open_store
+from trainer.commands.common import CommandError, fail, open_lazy_course, open_store
 
 
 def use_plain(args: argparse.Namespace) -> bool:
@@ -21,7 +21,7 @@ def use_plain(args: argparse.Namespace) -> bool:
 
 def run_app(args: argparse.Namespace) -> int:
     try:
-        course = open_course(args)
+        course = open_lazy_course(args)
         store = open_store(args)
     except CommandError as exc:
         return fail(exc)
@@ -30,7 +30,7 @@ def run_app(args: argparse.Namespace) -> int:
             gc.enable()  # see trainer.cli.main: only the app's start-up runs without it
             from trainer.plain import run_plain
 
-            return int(run_plain(course, store, learner_name=args.learner))
+            return int(run_plain(course.get(), store, learner_name=args.learner))
         from trainer.tui.app import TrainerApp
 
         app = TrainerApp(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trainer.bank.cache import load_course_cached
-from trainer.bank.model import Course
+from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
 from trainer.paths import data_dir, default_course
 from trainer.records.store import RecordsStore, StoreError
+
+if TYPE_CHECKING:
+    from trainer.bank.model import Course
 
 
 class CommandError(Exception):
@@ -20,17 +25,34 @@ class CommandError(Exception):
         self.status = status
 
 
-def open_course(args: argparse.Namespace) -> Course:
+def _course_path(args: argparse.Namespace) -> Path:
     path = default_course(getattr(args, "course", None))
     if not path.is_file():
         raise CommandError(f"course file not found: {path} (use --course FILE)", 2)
-    # --- course cache (benchmarks helper): unchanged banks load from data_dir/cache ---
+    return path
+
+
+def _course_problems(problems: Sequence[object]) -> CommandError:
+    lines = [str(p) for p in problems]
+    return CommandError("the course has problems; run 'trainer validate':\n" + "\n".join(lines))
+
+
+def open_course(args: argparse.Namespace) -> Course:
+    """The course, loaded from the cache in the data folder when its files are unchanged."""
+    path = _course_path(args)
     result = load_course_cached(path, data_dir(getattr(args, "data_dir", None)) / "cache")
-    # --- end course cache ---
     if result.course is None:
-        lines = [str(p) for p in result.problems]
-        raise CommandError("the course has problems; run 'trainer validate':\n" + "\n".join(lines))
+        raise _course_problems(result.problems)
     return result.course
+
+
+def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
+    """As :func:`open_course`, but an unchanged course's model is built on first use."""
+    path = _course_path(args)
+    opened = open_course_lazily(path, data_dir(getattr(args, "data_dir", None)) / "cache")
+    if isinstance(opened, list):
+        raise _course_problems(opened)
+    return opened
 
 
 def open_store(args: argparse.Namespace) -> RecordsStore:

@@ -38,6 +38,8 @@ def utc_now() -> str:
 
 @dataclass(frozen=True, slots=True)
 class LearnerRow:
+    """A learner as recorded: the name as on the certificate, ID, organisation and role."""
+
     id: int
     name: str
     external_id: str
@@ -48,6 +50,8 @@ class LearnerRow:
 
 @dataclass(frozen=True, slots=True)
 class AttemptRow:
+    """One attempt at a module: who, which module version, its seed, and how it ended."""
+
     id: int
     learner_id: int
     course_id: str
@@ -75,6 +79,8 @@ class AttemptRow:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRow:
+    """One committed answer: the step, the choices given and the points they earned."""
+
     attempt_id: int
     seq: int
     scenario_id: str
@@ -88,6 +94,8 @@ class AnswerRow:
 
 @dataclass(frozen=True, slots=True)
 class CertificateRow:
+    """An issued certificate as recorded: id, learner, course, validity and signed token."""
+
     id: str
     learner_id: int
     course_id: str

@@ -14,11 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
+from trainer.bank.cache import LazyCourse
+
 if TYPE_CHECKING:
     from trainer.bank.model import Course
     from trainer.records.store import LearnerRow, RecordsStore
 
 DEFAULT_THEME = "textual-dark"
+# Seconds after the first screen is drawn before the work put off until then is done.
+AFTER_FIRST_SCREEN = 0.25
 HIGH_CONTRAST_THEME = Theme(
     name="trainer-high-contrast",
     primary="#ffff00",
@@ -76,18 +80,27 @@ class TrainerApp(App[int]):
     def __init__(
         self,
         *,
-        course: Course,
+        course: Course | LazyCourse,
         store: RecordsStore,
         learner_name: str | None = None,
         high_contrast: bool = False,
     ) -> None:
         super().__init__()
-        self.course = course
+        self._course = course if isinstance(course, LazyCourse) else LazyCourse.of(course)
         self.store = store
         self.learner: LearnerRow | None = None
         self.learner_name = learner_name
         self.high_contrast = high_contrast
-        self.title = course.title
+        self.title = self._course.title
+
+    @property
+    def course(self) -> Course:
+        """The course; a cached course's model is built on first use (see on_mount)."""
+        return self._course.get()
+
+    @property
+    def course_title(self) -> str:
+        return self._course.title
 
     @property
     def data_dir(self) -> Path:
@@ -103,9 +116,7 @@ class TrainerApp(App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        # trainer.cli.main starts the app with garbage collection paused; resume it as soon
-        # as the first screen has been drawn.
-        self.call_after_refresh(gc.enable)
+        self.call_after_refresh(self.set_timer, AFTER_FIRST_SCREEN, self._after_first_screen)
         self.register_theme(HIGH_CONTRAST_THEME)
         wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
         if self.theme != wanted:  # setting it re-applies every style: ~30 ms at start-up
@@ -125,6 +136,17 @@ class TrainerApp(App[int]):
             self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)
             return
         self.push_screen(LearnerPickScreen(add_name=self.learner_name))
+
+    def _after_first_screen(self) -> None:
+        """Work that need not hold up the first screen, done while the learner reads it.
+
+        The course's model is built (unpickled from the cache: ~10 ms here; anything that
+        needs it sooner builds it then), and garbage collection, which trainer.cli.main
+        pauses for start-up, resumes: its first pass looks at every object built so far
+        (~7 ms here).
+        """
+        self._course.get()
+        gc.enable()
 
     def _first_added(self, learner: LearnerRow | None) -> None:
         from trainer.tui.screens.learners import LearnerPickScreen

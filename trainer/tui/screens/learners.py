@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
-from trainer.bank.model import ROLES
+from trainer.bank.roles import ROLES
 from trainer.records.store import LearnerRow, StoreError
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
@@ -42,7 +42,7 @@ class LearnerPickScreen(Screen[None]):
         return cast("TrainerApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.trainer.course.title), classes="title-bar")
+        yield Static(Content(self.trainer.course_title), classes="title-bar")
         with Vertical(classes="page"):
             yield Label("Who is taking the training?", classes="heading")
             yield Static(

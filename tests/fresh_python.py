@@ -1,0 +1,21 @@
+"""Run code in a fresh interpreter, for tests about what gets imported or built at start."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fresh_python_json(code: str) -> Any:
+    """Run ``code`` in a new Python process from the repository root; return the JSON it
+    prints. A failing process fails the test with its error output."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
