@@ -38,10 +38,12 @@ class ChoiceLine(Horizontal):
     def compose(self) -> ComposeResult:
         mark = "✔" if self.choice.correct else "✘"
         yield Label(f"{mark} {self.number}.", classes="choice-mark")
-        with Vertical(classes="choice-text"):
-            yield Static(Content(self.choice.text))
-            if self.with_feedback and self.choice.feedback:
-                yield Static(Content(self.choice.feedback), classes="choice-feedback")
+        # One widget for the text and its feedback: a feedback screen is rebuilt on every
+        # answer, and each widget costs styling and layout.
+        text = Content(self.choice.text)
+        if self.with_feedback and self.choice.feedback:
+            text = Content.assemble(text, "\n", (self.choice.feedback, "$foreground-muted"))
+        yield Static(text, classes="choice-text")
 
 
 class FeedbackView(Vertical):
