@@ -171,6 +171,22 @@ def test_plain_restart_unfinished_attempt(course: Course, store: RecordsStore) -
     assert [a.status for a in store.attempts()] == ["abandoned", "passed"]
 
 
+def test_plain_says_why_an_updated_module_starts_again(course: Course, store: RecordsStore) -> None:
+    import dataclasses
+
+    drive(course, store, [*NEW_LEARNER, "1", "1", "1", "", "pause"])  # one answer, then pause
+    module = course.modules[0].id
+    edited = dataclasses.replace(course.module(module), sha256="0" * 64)  # the file changed
+    updated = dataclasses.replace(course, module_map={**course.module_map, module: edited})
+    _, out = drive(updated, store, ["1", "1", *PERFECT[2:], "7"])
+    assert (
+        "This module has been updated since you began it. Your answer from then stays in your "
+        "records, but the updated module starts again from the beginning." in out
+    )
+    assert "1. Start the module." in out and "Resume the module" not in out
+    assert [a.status for a in store.attempts()] == ["abandoned", "passed"]
+
+
 def test_plain_certificate_refused_then_issued(
     course: Course, store: RecordsStore, tmp_path: Path
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from trainer.bank.model import Course
 from trainer.progress import add_months, course_progress
 from trainer.records.store import RecordsStore
-from trainer.session import Session
+from trainer.session import OpenAttempt, Session, open_attempt
 
 KILLER = textwrap.dedent(
     """
@@ -82,9 +82,13 @@ def test_changed_module_closes_unfinished_attempt_and_starts_fresh(
         learner = store.add_learner("Chi", "employee")
         module = course.module("demo")
         Session.start_or_resume(store, course, module, learner, seed=3).answer(["b"])
+        assert open_attempt(store, course, module, learner) == OpenAttempt(1, resumable=True)
         edited = dataclasses.replace(module, sha256="0" * 64)
         course2 = dataclasses.replace(course, module_map={"demo": edited})
+        # What the screens say before opening it: one answer, not resumable.
+        assert open_attempt(store, course2, edited, learner) == OpenAttempt(1, resumable=False)
         session = Session.start_or_resume(store, course2, edited, learner)
+        assert open_attempt(store, course2, edited, learner) == OpenAttempt(0, resumable=True)
         assert not session.resumed and session.attempt.answers == []
         first, second = store.attempts(learner_id=learner.id)
         assert first.status == "abandoned" and second.status == "in-progress"

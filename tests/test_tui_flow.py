@@ -380,6 +380,36 @@ async def test_escape_pauses_and_reopening_continues(course: Course, store: Reco
     assert len(store.answers(attempt.id)) == 1
 
 
+async def test_an_updated_module_says_it_starts_again(course: Course, store: RecordsStore) -> None:
+    import dataclasses
+
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")  # one answer
+        await pilot.pause()
+    module = course.modules[0].id
+    edited = dataclasses.replace(course.module(module), sha256="0" * 64)  # the file changed
+    updated = dataclasses.replace(course, module_map={**course.module_map, module: edited})
+    app = make_app(updated, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleIntroScreen)
+        text = screen_text(app)
+        assert "⚠ This module has been updated since you began it. Your answer from" in text
+        assert "◐ In progress:" not in text and "Press Enter to continue" not in text
+        assert "Press Enter to start" in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert "Resumed where you left off" not in screen_text(app)
+        assert app.screen.session.current.step.id == "s1"
+    first, second = attempts_of(store, "Ana Smith")
+    assert (first.status, second.status) == ("abandoned", "in-progress")
+    assert len(store.answers(first.id)) == 1 and store.answers(second.id) == []
+
+
 async def test_empty_multi_select_is_not_recorded(course: Course, store: RecordsStore) -> None:
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")

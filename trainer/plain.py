@@ -42,8 +42,8 @@ from trainer.bank.model import ROLES, Course, Module, Role, Scenario
 from trainer.engine import AnswerError, Attempt, Feedback, Question, ReplayError, Result
 from trainer.progress import CourseProgress, ModuleProgress, course_progress
 from trainer.records.store import AttemptRow, LearnerRow, RecordsStore, StoreError
-from trainer.session import Session
-from trainer.words import tag_myth, tag_name
+from trainer.session import OpenAttempt, Session, open_attempt
+from trainer.words import module_updated_note, tag_myth, tag_name
 
 ENV_WIDTH = "TRAINER_PLAIN_WIDTH"
 
@@ -765,7 +765,7 @@ class PlainApp:
         module = p.module
         role: Role = self.learner.role  # type: ignore[assignment]
         while True:
-            open_row = self.store.open_attempt(self.learner.id, self.course.id, module.id)
+            unfinished = open_attempt(self.store, self.course, module, self.learner)
             finished = [
                 a
                 for a in self.store.attempts(
@@ -774,8 +774,8 @@ class PlainApp:
                 if a.status in ("passed", "failed")
             ]
             options: list[Option] = []
-            if open_row is not None and open_row.module_sha256 == module.sha256:
-                answered = len(self.store.answers(open_row.id))
+            if unfinished is not None and unfinished.resumable:
+                answered = unfinished.answered
                 options.append(
                     Option(f"Resume the module at question {answered + 1}.", "resume", ("resume",))
                 )
@@ -795,11 +795,13 @@ class PlainApp:
                     Option("Results of your last finished attempt.", "results", ("results",))
                 )
             options.append(Option("Back to the dashboard.", "back", ("back",)))
-            action = ui.choose(
-                lambda: show_module_intro(ui, module, role),
-                options,
-                "Module choice:",
-            )
+
+            def intro(unfinished: OpenAttempt | None = unfinished) -> None:
+                show_module_intro(ui, module, role)
+                if unfinished is not None and unfinished.answered and not unfinished.resumable:
+                    ui.say(module_updated_note(unfinished.answered))
+
+            action = ui.choose(intro, options, "Module choice:")
             if action == "back":
                 return
             if action == "results":

@@ -20,6 +20,33 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
+@dataclass(frozen=True, slots=True)
+class OpenAttempt:
+    """A learner's unfinished attempt at a module, as the screens describe it before it opens.
+
+    ``resumable`` is False when the module file has changed since the attempt began: its
+    answers cannot be replayed faithfully, so opening the module closes it (keeping it in
+    the records) and starts the updated module from the beginning.
+    """
+
+    answered: int
+    resumable: bool
+
+
+def open_attempt(
+    store: RecordsStore, course: Course, module: Module, learner: LearnerRow
+) -> OpenAttempt | None:
+    """What :meth:`Session.start_or_resume` will find: None when there is nothing to resume."""
+    row = store.open_attempt(learner.id, course.id, module.id)
+    if row is None:
+        return None
+    return OpenAttempt(len(store.answers(row.id)), _same_version(row, module))
+
+
+def _same_version(row: AttemptRow, module: Module) -> bool:
+    return row.module_sha256 == module.sha256
+
+
 @dataclass(slots=True)
 class Session:
     module: Module
@@ -46,7 +73,7 @@ class Session:
         role: Role = learner.role  # type: ignore[assignment]
         row = store.open_attempt(learner.id, course.id, module.id)
         if row is not None:
-            if row.module_sha256 == module.sha256:
+            if _same_version(row, module):
                 answers = [(a.scenario_id, a.step_id, a.choice_ids) for a in store.answers(row.id)]
                 try:
                     attempt = Attempt.replay(module, row.role, row.seed, answers)  # type: ignore[arg-type]

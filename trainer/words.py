@@ -60,3 +60,14 @@ def tag_name(tag: str) -> str:
 
 def tag_myth(tag: str) -> str | None:
     return TAG_WORDS.get(tag, ("", None))[1]
+
+
+def module_updated_note(answered: int) -> str:
+    """Said before opening a module whose unfinished attempt began on an earlier version of
+    it (see trainer.session.OpenAttempt) and has answers: the learner starts again, and
+    should know why."""
+    kept = "answer from then stays" if answered == 1 else f"{answered} answers from then stay"
+    return (
+        f"This module has been updated since you began it. Your {kept} in your records, but "
+        "the updated module starts again from the beginning."
+    )

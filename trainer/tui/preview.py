@@ -30,6 +30,7 @@ from trainer.authoring.preview import Jump, JumpError, session_at
 from trainer.bank.loader import build_resources, kind_of, load_module, read_yaml
 from trainer.bank.model import CourseModule
 from trainer.progress import ModuleProgress
+from trainer.session import OpenAttempt, Session
 from trainer.tui.app import APP_BINDINGS, DEFAULT_THEME
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.intro import ModuleIntroScreen
@@ -42,7 +43,6 @@ from trainer.tui.words import role_text
 if TYPE_CHECKING:
     from trainer.bank.model import Module, Resources, Role
     from trainer.bank.problems import Problem
-    from trainer.session import Session
 
 BANNER = "PREVIEW — nothing is recorded"
 Loader = Callable[[Path], "tuple[Module | None, list[Problem]]"]
@@ -93,8 +93,9 @@ class PreviewIntroScreen(ModuleIntroScreen):
         yield banner(self.app)
         yield from super().compose()
 
-    def answers_given(self) -> int:
-        return len(self.session.attempt.answers)
+    def open_attempt(self) -> OpenAttempt | None:
+        answered = len(self.session.attempt.answers)
+        return OpenAttempt(answered, resumable=True) if answered else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "back"  # there is no dashboard to go back to

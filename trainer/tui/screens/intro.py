@@ -13,9 +13,11 @@ from textual.widgets import Label, Static
 
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import status_text
+from trainer.words import module_updated_note
 
 if TYPE_CHECKING:
     from trainer.progress import ModuleProgress
+    from trainer.session import OpenAttempt
     from trainer.tui.app import TrainerApp
 
 
@@ -45,17 +47,18 @@ class ModuleIntroScreen(Screen[None]):
     )
     HINT = "Press Enter to {verb} · Esc to go back · ↑↓ to scroll"
 
-    def answers_given(self) -> int:
-        """Answers already saved in the learner's unfinished attempt (0 when none)."""
+    def open_attempt(self) -> OpenAttempt | None:
+        """The learner's unfinished attempt at this module, if any."""
+        from trainer.session import open_attempt
+
         learner = self.trainer.learner
         assert learner is not None
-        store = self.trainer.store
-        open_row = store.open_attempt(learner.id, self.trainer.course.id, self.module.id)
-        return len(store.answers(open_row.id)) if open_row else 0
+        return open_attempt(self.trainer.store, self.trainer.course, self.module, learner)
 
     def compose(self) -> ComposeResult:
         module = self.module
-        answered = self.answers_given()
+        unfinished = self.open_attempt()
+        answered = unfinished.answered if unfinished and unfinished.resumable else 0
         yield Static(Content(module.title), classes="title-bar")
         with VerticalScroll(id="intro", classes="page"):
             need = "Required" if self.progress.required else "Optional"
@@ -69,6 +72,12 @@ class ModuleIntroScreen(Screen[None]):
             if answered:
                 yield Static(
                     Content(self.IN_PROGRESS_NOTE.format(answered=answered)),
+                    id="open-attempt",
+                    classes="para",
+                )
+            elif unfinished is not None and unfinished.answered and not unfinished.resumable:
+                yield Static(
+                    Content(f"⚠ {module_updated_note(unfinished.answered)}"),
                     id="open-attempt",
                     classes="para",
                 )
