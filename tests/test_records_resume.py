@@ -12,7 +12,7 @@ from pathlib import Path
 from trainer.bank.model import Course
 from trainer.progress import add_months, course_progress
 from trainer.records.store import RecordsStore
-from trainer.session import OpenAttempt, Session, open_attempt
+from trainer.session import OpenAttempt, Session, open_attempt, past_result
 
 KILLER = textwrap.dedent(
     """
@@ -127,3 +127,22 @@ def test_preview_session_records_nothing(course: Course, tmp_path: Path) -> None
     assert session.store is None
     assert not (tmp_path / "data").exists()
     assert os.environ.get("TRAINER_DATA_DIR") is None or True
+
+
+def test_past_result_is_rebuilt_from_the_records_unless_the_module_changed(
+    course: Course, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    with RecordsStore.in_dir(tmp_path / "data") as store:
+        learner = store.add_learner("Eve", "employee")
+        module = course.module("demo")
+        session = Session.start_or_resume(store, course, module, learner, seed=5)
+        for ids in (["a"], ["myth"], ["confront"]):
+            session.answer(ids)
+        (row,) = store.attempts(learner_id=learner.id)
+        rebuilt = past_result(store, module, row)
+        assert rebuilt == session.result()
+        assert (rebuilt.percent, rebuilt.passed) == (row.percent, row.passed)
+        edited = dataclasses.replace(module, sha256="0" * 64)
+        assert past_result(store, edited, row) is None

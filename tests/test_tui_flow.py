@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import trainer.tui.app
-from tests.tui_fixtures import screen_text
+from tests.tui_fixtures import footer_text, screen_text
 from trainer.bank import load_course
 from trainer.bank.cache import LazyCourse, open_course_lazily
 from trainer.bank.model import Course
@@ -27,7 +27,7 @@ from trainer.tui.screens.intro import ModuleIntroScreen
 from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
-from trainer.tui.screens.results import ResultsScreen
+from trainer.tui.screens.results import PastResultsScreen, ResultsScreen
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
 SIZE = (80, 24)
@@ -340,6 +340,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             await pilot.pause()
             assert isinstance(app.screen, ResultsScreen)
             assert "✘ NOT PASSED YET · 2 of 6 points = 33%" in screen_text(app)
+            live_review = screen_text(app).splitlines()[1:-1]  # without heading and hint
 
             await pilot.press("h")
             await pilot.pause()
@@ -347,6 +348,23 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             text = screen_text(app)
             assert "Reading the signs | ✘ Not passed yet | 33% (2/6)" in text
             assert "Reading the signs | ✔ Passed | 83% (5/6)" in text
+            assert "⏎ Results" in footer_text(app)
+            await pilot.press("enter")  # the newest attempt: its results, read-only
+            await pilot.pause()
+            assert isinstance(app.screen, PastResultsScreen)
+            text = screen_text(app)
+            assert "Results · Reading the signs · started" in text
+            # The same review as when the attempt ended, rebuilt from the records.
+            assert text.splitlines()[1:-1] == live_review
+            assert "Decisions to review (1)" in text
+            assert "esc Back" in footer_text(app) and "Retake" not in footer_text(app)
+            await pilot.press("escape", "down", "enter")  # back, then the first attempt
+            await pilot.pause()
+            assert isinstance(app.screen, PastResultsScreen)
+            assert "✔ PASSED · 5 of 6 points = 83%" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
             await pilot.press("escape", "escape")
             await pilot.pause()
             assert isinstance(app.screen, DashboardScreen)
@@ -408,6 +426,25 @@ async def test_an_updated_module_says_it_starts_again(course: Course, store: Rec
     first, second = attempts_of(store, "Ana Smith")
     assert (first.status, second.status) == ("abandoned", "in-progress")
     assert len(store.answers(first.id)) == 1 and store.answers(second.id) == []
+
+
+async def test_history_says_why_an_unfinished_attempt_has_no_results(
+    course: Course, store: RecordsStore
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")  # one answer, pause
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert "◐ In progress | 1 answered" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)  # nothing to open
+        messages = [n.message for n in app._notifications]
+        assert any("not finished" in m and "dashboard" in m for m in messages), messages
 
 
 async def test_empty_multi_select_is_not_recorded(course: Course, store: RecordsStore) -> None:

@@ -18,3 +18,11 @@ def screen_text(app: App[object]) -> str:
             for row in range(widget.row_count):
                 parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
     return "\n".join(parts)
+
+
+def footer_text(app: App[object]) -> str:
+    """The key hints shown in the current screen's footer, e.g. "⏎ Results  esc Back"."""
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return "  ".join(str(key.render()).strip() for key in footer.children if key.region.width)

@@ -42,7 +42,7 @@ from trainer.bank.model import ROLES, Course, Module, Role, Scenario
 from trainer.engine import AnswerError, Attempt, Feedback, Question, ReplayError, Result
 from trainer.progress import CourseProgress, ModuleProgress, course_progress
 from trainer.records.store import AttemptRow, LearnerRow, RecordsStore, StoreError
-from trainer.session import OpenAttempt, Session, open_attempt
+from trainer.session import OpenAttempt, Session, open_attempt, past_result
 from trainer.words import module_updated_note, tag_myth, tag_name
 
 ENV_WIDTH = "TRAINER_PLAIN_WIDTH"
@@ -832,15 +832,10 @@ class PlainApp:
     def past_results(self, module: Module, row: AttemptRow) -> None:
         ui = self.ui
         heading = f"Results of your attempt started {spoken_time(row.started_at)}."
-        if row.module_sha256 == module.sha256:
-            answers = [(a.scenario_id, a.step_id, a.choice_ids) for a in self.store.answers(row.id)]
-            try:
-                attempt = Attempt.replay(module, row.role, row.seed, answers)  # type: ignore[arg-type]
-            except ReplayError:
-                pass
-            else:
-                show_result(ui, module, attempt.result(), heading=heading)
-                return
+        result = past_result(self.store, module, row)
+        if result is not None:
+            show_result(ui, module, result, heading=heading)
+            return
         ui.blank()
         ui.say(heading)
         ui.say(

@@ -47,6 +47,26 @@ def _same_version(row: AttemptRow, module: Module) -> bool:
     return row.module_sha256 == module.sha256
 
 
+def _replay(store: RecordsStore, module: Module, row: AttemptRow) -> Attempt | None:
+    """The attempt rebuilt from its recorded answers, or None when that cannot be faithful."""
+    if not _same_version(row, module):
+        return None
+    answers = [(a.scenario_id, a.step_id, a.choice_ids) for a in store.answers(row.id)]
+    try:
+        return Attempt.replay(module, row.role, row.seed, answers)  # type: ignore[arg-type]
+    except ReplayError:
+        return None
+
+
+def past_result(store: RecordsStore, module: Module, row: AttemptRow) -> Result | None:
+    """A finished attempt's full result (mastery, missed decisions with their feedback),
+    rebuilt from its recorded answers. None when the module file has changed since: the
+    recorded score and pass/fail stand, but the decisions cannot be shown against questions
+    that are no longer the ones answered."""
+    attempt = _replay(store, module, row)
+    return attempt.result() if attempt is not None else None
+
+
 @dataclass(slots=True)
 class Session:
     module: Module
@@ -73,18 +93,13 @@ class Session:
         role: Role = learner.role  # type: ignore[assignment]
         row = store.open_attempt(learner.id, course.id, module.id)
         if row is not None:
-            if _same_version(row, module):
-                answers = [(a.scenario_id, a.step_id, a.choice_ids) for a in store.answers(row.id)]
-                try:
-                    attempt = Attempt.replay(module, row.role, row.seed, answers)  # type: ignore[arg-type]
-                except ReplayError:
-                    store.abandon_attempt(row.id)
-                else:
-                    session = cls(module, attempt, store, row, resumed=bool(answers))
-                    session._finish_if_done()
-                    return session
-            else:
+            attempt = _replay(store, module, row)
+            if attempt is None:
                 store.abandon_attempt(row.id)
+            else:
+                session = cls(module, attempt, store, row, resumed=bool(attempt.answers))
+                session._finish_if_done()
+                return session
         seed = new_seed() if seed is None else seed
         row = store.start_attempt(
             learner.id, course.id, module.id, module.version, module.sha256, role, seed

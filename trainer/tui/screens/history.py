@@ -1,4 +1,5 @@
-"""History: every attempt by the current learner, with dates, result and score."""
+"""History: every attempt by the current learner, with dates, result and score; Enter on a
+finished attempt opens its results (mastery and the decisions to review)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from trainer.tui.widgets.footer import KeyFooter
+from trainer.tui.widgets.history_table import HistoryTable
 from trainer.tui.words import day_text, points_text, status_text
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ class HistoryScreen(Screen[None]):
         learner = self.trainer.learner
         assert learner is not None
         yield Static(Content(f"History · {learner.name}"), classes="title-bar")
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-note", classes="help-text")
         yield KeyFooter()
 
@@ -37,7 +39,7 @@ class HistoryScreen(Screen[None]):
         assert learner is not None
         course = self.trainer.course
         titles = {m.id: m.title for m in course.module_map.values()}
-        table = self.query_one("#history", DataTable)
+        table = self.query_one("#history", HistoryTable)
         table.add_columns("Started", "Module", "Result", "Score")
         attempts = self.trainer.store.attempts(learner_id=learner.id)
         for attempt in reversed(attempts):  # newest first
@@ -59,12 +61,45 @@ class HistoryScreen(Screen[None]):
                 key=str(attempt.id),
             )
         note = (
-            f"{len(attempts)} attempt(s), newest first. ↑↓ to scroll, Esc to go back."
+            f"{len(attempts)} attempt(s), newest first. Enter shows a finished attempt's "
+            "results; Esc goes back."
             if attempts
             else "No attempts yet. Open a module from the dashboard to begin."
         )
         self.query_one("#history-note", Static).update(note)
         table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Open the selected attempt's results, or say why there are none to show."""
+        from trainer.session import past_result
+        from trainer.tui.screens.results import PastResultsScreen
+
+        store = self.trainer.store
+        row = store.get_attempt(int(event.row_key.value or 0))
+        if row is None:
+            return
+        if row.status not in ("passed", "failed"):
+            why = {
+                "in-progress": "This attempt is not finished: open the module on the dashboard "
+                "to continue it.",
+                "abandoned": "This attempt was closed before it was finished, so it has no "
+                "results.",
+            }
+            self.notify(why.get(row.status, "This attempt has no results."), title="No results")
+            return
+        try:
+            module = self.trainer.course.module(row.module_id)
+        except KeyError:
+            module = None
+        result = past_result(store, module, row) if module is not None else None
+        if module is None or result is None:
+            self.notify(
+                f"Score {row.percent}%. The module has changed since this attempt (or is no "
+                "longer in the course), so its decisions cannot be shown again.",
+                title="Details not available",
+            )
+            return
+        self.app.push_screen(PastResultsScreen(module, row, result))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -14,10 +14,12 @@ from textual.widgets import Label, Static
 
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 from trainer.tui.widgets.footer import KeyFooter
-from trainer.tui.words import points_text, tag_myth, tag_name
+from trainer.tui.words import day_text, points_text, tag_myth, tag_name
 
 if TYPE_CHECKING:
+    from trainer.bank.model import Module
     from trainer.engine import Result
+    from trainer.records.store import AttemptRow
     from trainer.session import Session
     from trainer.tui.app import TrainerApp
 
@@ -57,25 +59,28 @@ def mastery_rows(result: Result) -> Iterator[Horizontal]:
         )
 
 
-class ResultsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "retake", "Retake"),
-        Binding("h", "history", "History"),
-        Binding("escape", "back", "Dashboard"),
-    ]
+class ResultsView(Screen[None]):
+    """Score against the pass mark, what the learner knows myth by myth, and every missed
+    decision with its feedback. Subclasses say what comes next."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, module: Module, result: Result) -> None:
         super().__init__()
-        self.session = session
-        self.result = session.result()
+        self.module = module
+        self.result = result
 
     @property
     def trainer(self) -> TrainerApp:
         return cast("TrainerApp", self.app)
 
+    def heading(self) -> str:
+        return f"Results · {self.module.title}"
+
+    def next_step_text(self) -> str:
+        return "Press Esc to go back."
+
     def compose(self) -> ComposeResult:
         result = self.result
-        yield Static(Content(f"Results · {self.session.module.title}"), classes="title-bar")
+        yield Static(Content(self.heading()), classes="title-bar")
         yield Static(verdict(result), id="verdict", classes="outcome")
         with VerticalScroll(id="results", classes="page"):
             yield Static("What you know, myth by myth", classes="heading")
@@ -100,13 +105,30 @@ class ResultsScreen(Screen[None]):
             yield Static(self.next_step_text(), classes="help-text")
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        self.query_one("#results", VerticalScroll).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ResultsScreen(ResultsView):
+    """The results of the attempt just finished; t takes the module again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "retake", "Retake"),
+        Binding("h", "history", "History"),
+        Binding("escape", "back", "Dashboard"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.module, session.result())
+        self.session = session
+
     def next_step_text(self) -> str:
         if self.result.passed:
             return "Press t to take the module again, or Esc for the dashboard."
         return "Press t to try again (a new attempt), or Esc for the dashboard."
-
-    def on_mount(self) -> None:
-        self.query_one("#results", VerticalScroll).focus()
 
     def action_retake(self) -> None:
         from trainer.session import Session
@@ -114,9 +136,7 @@ class ResultsScreen(Screen[None]):
 
         learner = self.trainer.learner
         assert learner is not None
-        session = Session.start_new(
-            self.trainer.store, self.trainer.course, self.session.module, learner
-        )
+        session = Session.start_new(self.trainer.store, self.trainer.course, self.module, learner)
         self.app.switch_screen(PlayerScreen(session))
 
     def action_history(self) -> None:
@@ -124,5 +144,21 @@ class ResultsScreen(Screen[None]):
 
         self.app.push_screen(HistoryScreen())
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+
+class PastResultsScreen(ResultsView):
+    """A finished attempt's results, opened from the history: the same review, read-only."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def __init__(self, module: Module, row: AttemptRow, result: Result) -> None:
+        super().__init__(module, result)
+        self.row = row
+
+    def heading(self) -> str:
+        return f"Results · {self.module.title} · started {day_text(self.row.started_at)}"
+
+    def next_step_text(self) -> str:
+        return (
+            "Press Esc to go back to your history. To take the module again, open it from "
+            "the dashboard."
+        )
