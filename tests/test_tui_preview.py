@@ -22,6 +22,8 @@ from trainer.tui.preview import (
     PreviewPlayerScreen,
     PreviewResultsScreen,
     ProblemsScreen,
+    StepList,
+    StepPickScreen,
     make_app,
     run_preview,
 )
@@ -157,6 +159,46 @@ async def test_start_step_jumps_there(module_file: Path) -> None:
         await pilot.press("2", "enter")
         await pilot.pause()
         assert "✔ Correct" in screen_text(app)
+
+
+async def test_g_lists_every_step_and_goes_to_the_one_picked(module_file: Path) -> None:
+    app = preview(module_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, StepPickScreen)
+        text = screen_text(app)
+        assert BANNER in text and "g go to step" in text
+        for spec in ("lobby/s1", "lobby/s2", "lobby/s3", "phone/p1"):
+            assert spec in text
+        await pilot.press("escape")  # closes; nothing changed
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewIntroScreen)
+        await pilot.press("g", "down", "down", "down", "enter")  # phone/p1
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewPlayerScreen)
+        question = app.screen.session.current
+        assert question is not None
+        assert (question.scenario.id, question.step.id) == ("phone", "p1")
+        assert app.messages[-1] == (
+            "Jumped to phone/p1; 2 decisions before it were answered automatically."
+        )
+        await pilot.press("g")  # opens on the step being shown
+        await pilot.pause()
+        steps = app.screen.query_one("#steps", StepList)
+        assert steps.highlighted is not None
+        assert steps.get_option_at_index(steps.highlighted).id == "phone/p1"
+        await pilot.press("home", "enter")  # back to the very first step
+        await pilot.pause()
+        question = app.screen.session.current
+        assert question is not None and (question.scenario.id, question.step.id) == (
+            "lobby",
+            "s1",
+        )
+        assert "nothing was answered for you" in app.messages[-1]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "go to any step" in screen_text(app)
 
 
 def test_start_errors_are_reported_with_a_status(

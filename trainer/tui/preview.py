@@ -6,7 +6,9 @@ would touch the records: the session is a :meth:`Session.preview` (no store), Es
 player goes back to the intro instead of the dashboard, and the results offer "restart
 preview" instead of a retake. Nothing is written anywhere; no data folder is opened.
 
-Ctrl+R reloads the file after an edit: it is re-read and re-validated; a valid edit restarts
+``g`` lists every step the previewed role meets and jumps to the one picked (as ``--step``
+does at start: the decisions before it are answered correctly). Ctrl+R reloads the file
+after an edit: it is re-read and re-validated; a valid edit restarts
 at the same step when it still exists (else from the start) and says so; a broken edit shows
 the problems (path:line:col: message) in a dialog and the previous version keeps running.
 """
@@ -19,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from trainer.authoring.preview import Jump, JumpError, session_at
 from trainer.bank.loader import build_resources, kind_of, load_module, read_yaml
@@ -38,6 +41,7 @@ from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
 from trainer.tui.screens.results import ResultsScreen
 from trainer.tui.widgets.footer import KeyFooter
+from trainer.tui.widgets.marked_list import MarkedOptionList
 from trainer.tui.words import role_text
 
 if TYPE_CHECKING:
@@ -60,7 +64,7 @@ def banner(app: App[int]) -> Static:
     """The line at the top of every preview screen; words first, colour only as a help."""
     role = getattr(app, "role", None)
     extra = f" · as {role_text(role)}" if role else ""
-    return Static(Content(f"{BANNER}{extra} · Ctrl+R reloads the file"), id="preview-banner")
+    return Static(Content(f"{BANNER}{extra} · ^R reload file · g go to step"), id="preview-banner")
 
 
 def _plural(n: int, word: str) -> str:
@@ -147,6 +151,14 @@ class PreviewResultsScreen(ResultsScreen):
 
 
 class PreviewHelpScreen(HelpScreen):
+    KEYS = (
+        ("Preview", (
+            ("g", "go to any step (earlier decisions answered for you)"),
+            ("Ctrl+R", "reload the file after an edit, at the same step"),
+        )),
+        *HelpScreen.KEYS,
+    )  # fmt: skip
+
     def compose(self) -> ComposeResult:
         yield banner(self.app)
         yield from super().compose()
@@ -188,6 +200,52 @@ class ProblemsScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class StepList(MarkedOptionList):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Go there")]
+
+
+class StepPickScreen(ModalScreen[str | None]):
+    """Every step the previewed role meets, in order; Enter jumps to the one picked."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, module: Module, role: Role, current: str | None) -> None:
+        super().__init__()
+        self.module = module
+        self.role = role
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        yield banner(self.app)
+        with Vertical(classes="dialog", id="step-pick"):
+            yield Static("Go to a step", classes="heading")
+            yield Static(
+                "The decisions before it are answered correctly for you. Enter goes there; "
+                "Esc closes this.",
+                classes="help-text",
+            )
+            yield StepList(id="steps")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        items = [
+            (f"{scenario.id}/{step.id}", Content(f"{scenario.id}/{step.id} · {step.prompt}"))
+            for scenario in self.module.scenarios_for(self.role)
+            for step in scenario.steps
+        ]
+        ids = [spec for spec, _ in items]
+        steps = self.query_one("#steps", StepList)
+        steps.set_items(items, ids.index(self.current) if self.current in ids else 0)
+        steps.focus()
+
+    @on(OptionList.OptionSelected, "#steps")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 # --------------------------------------------------------------------------- app
 @dataclass(slots=True)
 class _Place:
@@ -212,8 +270,15 @@ class PreviewApp(App[int]):
     App:nocolor #preview-banner {
         text-style: bold reverse;
     }
-    ProblemsScreen {
+    ProblemsScreen, StepPickScreen {
         align: center top;
+    }
+    #step-pick {
+        height: 1fr;
+    }
+    #steps {
+        margin-top: 1;
+        height: 1fr;
     }
     #problems .help-text {
         margin-top: 0;
@@ -226,6 +291,9 @@ class PreviewApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Reload file", key_display="^R", priority=True),
+        # Not in the footer (it would push Reporting and Quit off an 80-column screen); the
+        # banner and the help name it.
+        Binding("g", "go_to_step", "Go to step", show=False),
         *APP_BINDINGS,
     ]
 
@@ -350,6 +418,26 @@ class PreviewApp(App[int]):
             await self._show(PreviewPlayerScreen(self.session))
         self.say(f"Reloaded {self.path.name} (version {fresh.version}).{note}")
         self.say_jump(jump)
+
+    def action_go_to_step(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return  # one dialog at a time
+        place = self._place()
+
+        def chosen(spec: str | None) -> None:
+            if spec is not None:
+                self.call_later(self._go_to, spec)
+
+        self.push_screen(StepPickScreen(self.module, self.role, place.step), chosen)
+
+    async def _go_to(self, spec: str) -> None:
+        jump = session_at(self.module, self.role, spec, seed=self.seed)  # listed: it exists
+        self.session = jump.session
+        await self._show(PreviewPlayerScreen(self.session))
+        if jump.answered:
+            self.say_jump(jump)
+        else:
+            self.say(f"At {spec}, the first step; nothing was answered for you.")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from trainer.tui.widgets.footer import KeyFooter
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+Keys = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+KEYS: Keys = (
     ("Everywhere", (
         ("? or F1", "this help"),
         ("F2", "reporting numbers and what to do"),
@@ -41,15 +43,18 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("t", "take the module again"),
         ("h", "history of attempts"),
     )),
+    ("History", (
+        ("↑↓ Enter", "results of a finished attempt"),
+    )),
     ("Screen reader?", (
         ("--plain", "start with 'trainer --plain' for a line-by-line mode"),
     )),
 )  # fmt: skip
 
 
-def help_text() -> Content:
+def help_text(keys: Keys = KEYS) -> Content:
     parts: list[str | tuple[str, str]] = []
-    for n, (heading, rows) in enumerate(KEYS):
+    for n, (heading, rows) in enumerate(keys):
         if n:
             parts.append("\n")
         parts.append((f"{heading}\n", "bold underline"))
@@ -60,6 +65,8 @@ def help_text() -> Content:
 
 
 class HelpScreen(ModalScreen[None]):
+    KEYS = KEYS  # what the screen lists; the preview adds its own keys
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
@@ -70,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Static("Keys (↑↓ to scroll, Esc to close)", classes="heading")
-            yield Static(help_text(), id="help-keys")
+            yield Static(help_text(self.KEYS), id="help-keys")
         yield KeyFooter()
 
     def action_close(self) -> None:
