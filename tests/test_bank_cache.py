@@ -148,6 +148,18 @@ def test_the_trainer_version_is_part_of_the_key(
     assert calls == [course]
 
 
+def test_editing_the_model_source_is_part_of_the_key(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout whose model.py changed (no version bump) must not unpickle old objects."""
+    cache_dir = tmp_path / "cache"
+    load_course_cached(course, cache_dir)
+    (entry,) = _entries(cache_dir)
+    assert cache_mod._read_entry(entry) is not None
+    monkeypatch.setattr(cache_mod, "_model_fingerprint", lambda: "edited model")
+    assert cache_mod._read_entry(entry) is None
+
+
 def test_entries_are_per_course_path(course: Path, tmp_path: Path) -> None:
     other = write_course(tmp_path / "other", questions=5)
     assert cache_file(course, tmp_path) != cache_file(other, tmp_path)
@@ -235,6 +247,7 @@ def test_a_header_naming_any_class_is_refused(course: Path, tmp_path: Path) -> N
     header = {
         "format": cache_mod.CACHE_FORMAT,
         "version": cache_mod.__version__,
+        "model": cache_mod._model_fingerprint(),
         "title": "A course",
         "hashes": [],
         "body_sha256": hashlib.sha256(b"").hexdigest(),

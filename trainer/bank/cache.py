@@ -11,9 +11,10 @@ with the course's title, and the model is unpickled the first time it is asked f
 first screen is drawn), so neither the model's classes nor the unpickling are paid for before
 the learner sees anything.
 
-An entry is the magic line, a small header (format, trainer version, the files' hashes, the
-course title and the SHA-256 of the body) and the body (the pickled :class:`CourseLoad`). The
-cache is a convenience, never a source of truth:
+An entry is the magic line, a small header (format, trainer version, a fingerprint of the
+model's source files, the course files' hashes, the course title and the SHA-256 of the
+body) and the body (the pickled :class:`CourseLoad`). The cache is a convenience, never a
+source of truth:
 
 * a missing, unreadable, corrupt, foreign or stale cache file is ignored (and rewritten);
   the body's hash is checked when the entry is read, so a hit cannot fail later;
@@ -78,6 +79,21 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) not in self.allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a course cache")
         return super().find_class(module, name)
+
+
+# The files that define what a cache body holds. Their bytes are part of the key, so editing
+# the model (in a checkout, without a version bump) can never unpickle objects of an old shape.
+_MODEL_FILES = ("model.py", "problems.py", "roles.py")
+
+
+def _model_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in _MODEL_FILES:
+        try:
+            digest.update((Path(__file__).with_name(name)).read_bytes())
+        except OSError:  # e.g. installed without sources: the version alone keys the cache
+            digest.update(name.encode())
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str | None:
@@ -145,6 +161,7 @@ def _read_entry(file: Path) -> _Entry | None:
         not isinstance(header, dict)
         or header.get("format") != CACHE_FORMAT
         or header.get("version") != __version__
+        or header.get("model") != _model_fingerprint()
         or not isinstance(header.get("title"), str)
         or header.get("body_sha256") != hashlib.sha256(body).hexdigest()
     ):
@@ -177,6 +194,7 @@ def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) ->
         header = {
             "format": CACHE_FORMAT,
             "version": __version__,
+            "model": _model_fingerprint(),
             "hashes": hashes,
             "title": load.course.title,
             "body_sha256": hashlib.sha256(body).hexdigest(),
