@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.course_edits import with_module_changed
 from trainer.bank.loader import load_course
 from trainer.bank.model import Course
 from trainer.plain import Console, parse_answer, run_plain, run_plain_preview
@@ -172,12 +173,8 @@ def test_plain_restart_unfinished_attempt(course: Course, store: RecordsStore) -
 
 
 def test_plain_says_why_an_updated_module_starts_again(course: Course, store: RecordsStore) -> None:
-    import dataclasses
-
     drive(course, store, [*NEW_LEARNER, "1", "1", "1", "", "pause"])  # one answer, then pause
-    module = course.modules[0].id
-    edited = dataclasses.replace(course.module(module), sha256="0" * 64)  # the file changed
-    updated = dataclasses.replace(course, module_map={**course.module_map, module: edited})
+    updated = with_module_changed(course, course.modules[0].id)
     _, out = drive(updated, store, ["1", "1", *PERFECT[2:], "7"])
     assert (
         "This module has been updated since you began it. Your answer from then stays in your "

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.course_edits import with_module_changed
 from trainer.bank.model import Course
 from trainer.progress import add_months, course_progress
 from trainer.records.store import RecordsStore
@@ -76,15 +77,13 @@ def test_each_answer_is_committed_when_given(course: Course, tmp_path: Path) -> 
 def test_changed_module_closes_unfinished_attempt_and_starts_fresh(
     course: Course, tmp_path: Path
 ) -> None:
-    import dataclasses
-
     with RecordsStore.in_dir(tmp_path / "data") as store:
         learner = store.add_learner("Chi", "employee")
         module = course.module("demo")
         Session.start_or_resume(store, course, module, learner, seed=3).answer(["b"])
         assert open_attempt(store, course, module, learner) == OpenAttempt(1, resumable=True)
-        edited = dataclasses.replace(module, sha256="0" * 64)
-        course2 = dataclasses.replace(course, module_map={"demo": edited})
+        course2 = with_module_changed(course, "demo")
+        edited = course2.module("demo")
         # What the screens say before opening it: one answer, not resumable.
         assert open_attempt(store, course2, edited, learner) == OpenAttempt(1, resumable=False)
         session = Session.start_or_resume(store, course2, edited, learner)
@@ -132,8 +131,6 @@ def test_preview_session_records_nothing(course: Course, tmp_path: Path) -> None
 def test_past_result_is_rebuilt_from_the_records_unless_the_module_changed(
     course: Course, tmp_path: Path
 ) -> None:
-    import dataclasses
-
     with RecordsStore.in_dir(tmp_path / "data") as store:
         learner = store.add_learner("Eve", "employee")
         module = course.module("demo")
@@ -144,5 +141,4 @@ def test_past_result_is_rebuilt_from_the_records_unless_the_module_changed(
         rebuilt = past_result(store, module, row)
         assert rebuilt == session.result()
         assert (rebuilt.percent, rebuilt.passed) == (row.percent, row.passed)
-        edited = dataclasses.replace(module, sha256="0" * 64)
-        assert past_result(store, edited, row) is None
+        assert past_result(store, with_module_changed(course, "demo").module("demo"), row) is None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import trainer.tui.app
+from tests.course_edits import with_module_changed
 from tests.tui_fixtures import footer_text, screen_text
 from trainer.bank import load_course
 from trainer.bank.cache import LazyCourse, open_course_lazily
@@ -399,16 +400,12 @@ async def test_escape_pauses_and_reopening_continues(course: Course, store: Reco
 
 
 async def test_an_updated_module_says_it_starts_again(course: Course, store: RecordsStore) -> None:
-    import dataclasses
-
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "enter", "2", "enter", "enter", "escape")  # one answer
         await pilot.pause()
-    module = course.modules[0].id
-    edited = dataclasses.replace(course.module(module), sha256="0" * 64)  # the file changed
-    updated = dataclasses.replace(course, module_map={**course.module_map, module: edited})
+    updated = with_module_changed(course, course.modules[0].id)
     app = make_app(updated, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
