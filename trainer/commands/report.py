@@ -1,4 +1,5 @@
-"""``trainer report items|tags``: item analysis of the records (see docs/records.md)."""
+"""``trainer report items|tags``: item analysis of the records (see docs/records.md);
+``trainer report cues``: the answer-key audit of the banks (see docs/authoring.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from trainer.authoring.cues import DEFAULT_SEEDS, module_roles
+from trainer.authoring.cues import audit as cue_audit
+from trainer.authoring.cues_format import format_table as cues_table
+from trainer.authoring.cues_format import to_dict as cues_dict
 from trainer.authoring.items import (
     ITEM_COLUMNS,
     MIN_SAMPLE,
@@ -26,6 +31,10 @@ from trainer.authoring.items import (
 from trainer.bank.loader import validate_paths
 from trainer.bank.model import Module
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
+from trainer.paths import default_course
+from trainer.safetext import terminal_safe
+
+MAX_SEEDS = 10_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -77,6 +86,82 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     items.set_defaults(handler=run, tags_only=False)
     tags.set_defaults(handler=run, tags_only=True, min_sample=MIN_SAMPLE)
+    _register_cues(kinds, add_common)
+
+
+def _register_cues(kinds: argparse._SubParsersAction, add_common: Any) -> None:  # type: ignore[type-arg]
+    cues = kinds.add_parser(
+        "cues",
+        help="answer-key audit: can each module be passed without reading it?",
+        description="Play content-blind strategies (longest or shortest choice, always myth "
+        "or fact, tick every option, tick the longer half, random, and the best mix per step "
+        "type) through the engine for every module and role, and report cue statistics of "
+        "the answer key. A module-role is passable blind when a strategy's mean score reaches "
+        "the pass mark. See docs/authoring.md, 'Answer-key audit'.",
+    )
+    add_common(cues)
+    cues.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="course or module files or folders (default: the course)",
+    )
+    cues.add_argument("--module", metavar="ID", help="only this module")
+    cues.add_argument("--format", choices=("table", "json"), default="table")
+    cues.add_argument(
+        "--seeds",
+        type=int,
+        default=DEFAULT_SEEDS,
+        metavar="N",
+        help=f"attempts per strategy, seeds 0..N-1 (default {DEFAULT_SEEDS})",
+    )
+    cues.add_argument(
+        "--strict", action="store_true", help="exit 1 when any module-role is passable blind"
+    )
+    cues.set_defaults(handler=run_cues)
+
+
+def run_cues(args: argparse.Namespace) -> int:
+    """``trainer report cues``: exit 0, 1 (bank problems; with --strict, passable blind), 2."""
+    if not 1 <= args.seeds <= MAX_SEEDS:
+        print(f"trainer report cues: --seeds must be 1 to {MAX_SEEDS}", file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in args.paths] or [default_course(getattr(args, "course", None))]
+    for p in paths:
+        if not p.exists():
+            print(f"trainer report cues: no such file or folder: {_safe(p)}", file=sys.stderr)
+            return 2
+    result = validate_paths(paths)
+    if result.problems:
+        for problem in result.problems:
+            print(_safe(problem), file=sys.stderr)
+        print(
+            "trainer report cues: fix these problems first (see 'trainer validate')",
+            file=sys.stderr,
+        )
+        return 1
+    targets = module_roles(result.courses, result.modules)
+    if args.module:
+        targets = [t for t in targets if t[0].id == args.module]
+        if not targets:
+            print(
+                f"trainer report cues: no module {_safe(args.module)!r} in {_safe(paths[0])}",
+                file=sys.stderr,
+            )
+            return 2
+    if not targets:
+        print("trainer report cues: no modules found", file=sys.stderr)
+        return 1
+    report = cue_audit(targets, args.seeds)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(cues_dict(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(cues_table(report))
+    return 1 if args.strict and report.flagged else 0
+
+
+def _safe(value: object) -> str:
+    return terminal_safe(str(value))
 
 
 def _modules(args: argparse.Namespace) -> list[Module]:
