@@ -1,0 +1,95 @@
+"""The plain-mode app: learner choice, then the dashboard, until the learner pauses or quits."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO
+
+from trainer.bank.model import Course
+from trainer.engine import AnswerError, ReplayError
+from trainer.plain.console import Console, Paused, plain_width, prepare_output
+from trainer.plain.screens.dashboard import dashboard
+from trainer.plain.screens.learners import add_learner, choose_learner
+from trainer.plain.words import sentence
+from trainer.progress import CourseProgress, course_progress
+from trainer.records.store import LearnerRow, RecordsStore, StoreError
+
+
+class PlainApp:
+    """The state the plain-mode screens share: course, store, console and current learner."""
+
+    def __init__(self, course: Course, store: RecordsStore, ui: Console) -> None:
+        self.course = course
+        self.store = store
+        self.ui = ui
+        self.learner: LearnerRow | None = None
+
+    def progress(self) -> CourseProgress:
+        """The current learner's progress through the course."""
+        assert self.learner is not None
+        return course_progress(self.store, self.course, self.learner)
+
+    def run(self, learner_name: str | None) -> int:
+        """Choose (or add) the learner, then run the dashboard until pause or quit."""
+        ui = self.ui
+        ui.say(f"Plain mode. Course: {sentence(self.course.title)}")
+        ui.say("Type help at any prompt to hear the commands. Type pause to save and stop.")
+        if learner_name:
+            self.learner = self.store.find_learner(learner_name)
+            if self.learner is None:
+                ui.say(f"There is no learner named {' '.join(learner_name.split())} yet.")
+                self.learner = add_learner(self, " ".join(learner_name.split()))
+            else:
+                ui.say(f"Learner: {self.learner.name}, role {self.learner.role}.")
+        else:
+            self.learner = choose_learner(self)
+        dashboard(self)
+        return 0
+
+
+def _finish_paused(ui: Console, hint: str | None) -> None:
+    if hint:
+        ui.say(hint)
+    ui.say("Goodbye.")
+
+
+def run_plain(
+    course: Course,
+    store: RecordsStore,
+    learner_name: str | None = None,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+    *,
+    width: int | None = None,
+) -> int:
+    """Run the whole course in plain mode; return the exit status (0 after pause or quit).
+
+    ``stdin``/``stdout`` default to the process's; ``width`` wraps long lines (default: not
+    wrapped, or ``$TRAINER_PLAIN_WIDTH``).
+    """
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    prepare_output(stdout)
+    ui = Console(
+        stdin,
+        stdout,
+        resources=course.resources.as_lines(),
+        width=plain_width(width),
+        menu_command=True,
+    )
+    app = PlainApp(course, store, ui)
+    try:
+        return app.run(learner_name)
+    except Paused:
+        _finish_paused(ui, ui.pause_hint or "Your progress is saved.")
+        return 0
+    except KeyboardInterrupt:
+        ui.blank()
+        _finish_paused(ui, "Stopped. Your answers so far are saved.")
+        return 130
+    except StoreError as exc:
+        ui.say(f"The records could not be saved: {exc}")
+        return 1
+    except (AnswerError, ReplayError) as exc:  # pragma: no cover - defensive
+        ui.say(f"Something went wrong with this module: {exc}")
+        return 1
