@@ -197,7 +197,11 @@ def format_table(report: CuesReport) -> str:
     flagged = report.flagged
     out.append(
         f"{len(flagged)} of {total} module-role{'s' * (total != 1)} passable blind"
-        + (": " + ", ".join(f"{m.module.id}/{r.role}" for m, r in flagged) if flagged else "")
+        + (
+            ": " + ", ".join(f"{terminal_safe(m.module.id)}/{r.role}" for m, r in flagged)
+            if flagged
+            else ""
+        )
     )
     out.append(
         "strategies: long(est), short(est), myth, fact, all = tick every option, half = "

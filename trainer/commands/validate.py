@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trainer.bank.loader import validate_paths
+from trainer.bank.loader import Validation, display_path, validate_paths
 from trainer.bank.model import Module
+from trainer.safetext import terminal_safe
 from trainer.scoring import best_path_points, scenario_branches, worst_path_points
 
 
@@ -21,6 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="bank files or folders")
     p.add_argument("--stats", action="store_true", help="print per-module statistics")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also run the answer-key audit ('trainer report cues'): a module that some "
+        "content-blind strategy passes is a problem",
+    )
     p.set_defaults(handler=run)
 
 
@@ -49,13 +56,35 @@ def run(args: argparse.Namespace) -> int:
         print(problem)
     if args.stats:
         print_stats(result.modules)
+    blind = blind_problems(result) if args.strict else []
+    for line in blind:
+        print(line)
     n = len(result.problems)
     if n:
         files = len({p.path for p in result.problems})
         print(f"{n} problem{'s' * (n != 1)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
         return 1
+    if blind:
+        b = len(blind)
+        print(f"{b} module-role{'s' * (b != 1)} passable blind", file=sys.stderr)
+        return 1
     print(f"ok: {result.files} file{'s' * (result.files != 1)} valid", file=sys.stderr)
     return 0
+
+
+def blind_problems(result: Validation) -> list[str]:
+    """--strict: one line per module-role that a content-blind strategy passes."""
+    from trainer.authoring.cues import audit, module_roles
+
+    report = audit(module_roles(result.courses, result.modules))
+    return [
+        f"{terminal_safe(display_path(m.module.path))}: module "
+        f"'{terminal_safe(m.module.id)}' is passable blind for role {r.role}: "
+        f"content-blind strategy '{r.best.strategy}' scores "
+        f"{r.best.mean:g}% on average (pass mark {m.module.pass_mark}%); "
+        "see 'trainer report cues'"
+        for m, r in report.flagged
+    ]
 
 
 def print_stats(modules: list[Module]) -> None:
