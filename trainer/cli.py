@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "certificate": "issue a signed PDF certificate for a passed course",
     "verify": "verify a certificate PDF or token (exit 0 valid, 1 invalid, 2 unreadable)",
     "keys": "issuer keys: print the public key, or generate an organisation key",
+    "verify-page": "write the offline certificate verification page (HTML) to publish",
 }
 
 
@@ -58,7 +59,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = chosen_command(argv) if argv is not None else None
     for name, help_text in COMMANDS.items():
         if argv is None or name == wanted:
-            importlib.import_module(f"trainer.commands.{name}").register(sub)
+            importlib.import_module(f"trainer.commands.{name.replace('-', '_')}").register(sub)
         else:
             sub.add_parser(name, help=help_text)
     for command in sub.choices.values():

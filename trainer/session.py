@@ -7,17 +7,29 @@ preview session has no store and records nothing.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trainer.bank.model import Course, Module, Role
 from trainer.engine import Attempt, Feedback, Question, ReplayError, Result
-from trainer.records.store import AttemptRow, LearnerRow, RecordsStore
+from trainer.records.store import AttemptRow, Finish, LearnerRow, RecordsStore
 
 
 def new_seed() -> int:
     return secrets.randbelow(2**31)
+
+
+def _fork(attempt: Attempt) -> Attempt:
+    """A copy of ``attempt`` that can be answered without changing the original."""
+    twin = copy.copy(attempt)
+    for field in dataclasses.fields(attempt):
+        value = getattr(attempt, field.name)
+        if isinstance(value, list):
+            setattr(twin, field.name, list(value))
+    return twin
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,21 +148,35 @@ class Session:
         return self.attempt.finished
 
     def answer(self, choice_ids: Iterable[str]) -> Feedback:
-        """Score the answer, commit it, and finish the attempt when it was the last one."""
-        feedback = self.attempt.answer(choice_ids)
-        if self.store is not None and self.attempt_row is not None:
-            given = self.attempt.answers[-1]
-            self.store.record_answer(
-                self.attempt_row.id,
-                len(self.attempt.answers),
-                given.scenario_id,
-                given.step_id,
-                given.choice_ids,
-                given.points,
-                given.max_points,
-                given.outcome,
-            )
-            self._finish_if_done()
+        """Score the answer, commit it, and finish the attempt when it was the last one.
+
+        The answer counts only once the records hold it. When the store refuses it (a
+        :class:`~trainer.records.store.StoreError`: the attempt was closed in another window
+        (``AttemptClosed``), the disk is full, ...), the error is raised and this session
+        stays at the question, exactly as the records are. A last answer and the result it
+        completes are committed together.
+        """
+        if self.store is None or self.attempt_row is None:
+            return self.attempt.answer(choice_ids)
+        trial = _fork(self.attempt)
+        feedback = trial.answer(choice_ids)
+        given = trial.answers[-1]
+        finish = None
+        if trial.finished:
+            result = trial.result()
+            finish = Finish(result.score, result.max_score, result.percent, result.passed)
+        self.store.record_answer(
+            self.attempt_row.id,
+            len(trial.answers),
+            given.scenario_id,
+            given.step_id,
+            given.choice_ids,
+            given.points,
+            given.max_points,
+            given.outcome,
+            finish=finish,
+        )
+        self.attempt = trial
         return feedback
 
     def answer_numbers(self, numbers: Iterable[int]) -> Feedback:

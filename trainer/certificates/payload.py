@@ -274,8 +274,11 @@ class DecodedToken:
 
 
 def clean_token(text: str) -> str:
-    """Remove whitespace a person may have typed or a layout may have inserted."""
-    return "".join(text.split())
+    """Remove whitespace a person may have typed or a layout may have inserted. A
+    verification-page address (``VERIFY_URL#TRC1.…``, as in the QR code) gives its token."""
+    text = "".join(text.split())
+    at = text.find("#" + TOKEN_PREFIX + ".")
+    return text[at + 1 :] if at >= 0 else text
 
 
 def decode_token(token: str) -> DecodedToken:

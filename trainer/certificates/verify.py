@@ -19,7 +19,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from .keys import fingerprint
-from .payload import TOKEN_PREFIX, CertificatePayload, PayloadError, decode_token, encode_token
+from .payload import (
+    TOKEN_PREFIX,
+    CertificatePayload,
+    PayloadError,
+    clean_token,
+    decode_token,
+    encode_token,
+)
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _TOKEN_LINE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -181,7 +188,7 @@ class Input:
 
 def read_input(arg: str) -> Input:
     """Interpret ``arg`` as a token, a PDF file, or a text file holding a token."""
-    stripped = "".join(arg.split())
+    stripped = clean_token(arg)
     if stripped.startswith(TOKEN_PREFIX + "."):
         return Input("token", stripped)
     path = Path(arg)

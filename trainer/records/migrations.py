@@ -63,6 +63,23 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX certificates_learner ON certificates (learner_id, course_id);
     CREATE INDEX attempts_started ON attempts (started_at);
     """,
+    # 3: each learner's history: created, renamed, role/organisation/ID changed, by whom.
+    # Learners recorded before this version get their 'created' entry from created_at.
+    """
+    CREATE TABLE learner_history (
+        id          INTEGER PRIMARY KEY,
+        learner_id  INTEGER NOT NULL REFERENCES learners (id),
+        at          TEXT NOT NULL,
+        change      TEXT NOT NULL
+                    CHECK (change IN ('created', 'name', 'role', 'organisation', 'external_id')),
+        old_value   TEXT,
+        new_value   TEXT NOT NULL,
+        changed_by  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX learner_history_learner ON learner_history (learner_id, id);
+    INSERT INTO learner_history (learner_id, at, change, old_value, new_value)
+        SELECT id, created_at, 'created', NULL, name FROM learners ORDER BY id;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,51 +1,47 @@
 """The records store: learners, attempts, answers and certificates in SQLite.
 
-Durability rules:
-
-* the database file is created 0600 and its folder 0700 before SQLite touches them;
-* WAL journal; every connection sets ``synchronous`` itself (NORMAL for answers, which
-  survives a killed process; FULL around completions, which survives power loss too);
-* each answer is its own committed transaction the moment it is given;
-* a file that is not ours (not SQLite, another application's database, or a newer schema)
-  is refused with a clear message and never written to.
+Each answer is its own committed transaction the moment it is given; an answer for an
+attempt that was closed meanwhile is refused (:class:`AttemptClosed`), never recorded into
+it. Opening, durability and error conversion: :mod:`trainer.records.base`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 
-from trainer.records.migrations import MIGRATIONS, SCHEMA_VERSION
+from trainer.records.base import APPLICATION_ID, DB_NAME, utc_now
+from trainer.records.errors import (
+    AttemptClosed,
+    StoreBusy,
+    StoreConflict,
+    StoreDamaged,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+)
+from trainer.records.learners import LearnerHistoryRow, LearnerRecords, LearnerRow
 
-APPLICATION_ID = 0x54524E52  # "TRNR"
-DB_NAME = "records.sqlite3"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class StoreError(Exception):
-    """The records database cannot be used; the message says why and what to do."""
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerRow:
-    """A learner as recorded: the name as on the certificate, ID, organisation and role."""
-
-    id: int
-    name: str
-    external_id: str
-    organisation: str
-    role: str
-    created_at: str
+__all__ = [
+    "APPLICATION_ID",
+    "DB_NAME",
+    "AnswerRow",
+    "AttemptClosed",
+    "AttemptRow",
+    "CertificateRow",
+    "Finish",
+    "LearnerHistoryRow",
+    "LearnerRow",
+    "RecordsStore",
+    "StoreBusy",
+    "StoreConflict",
+    "StoreDamaged",
+    "StoreError",
+    "StoreFull",
+    "StoreReadOnly",
+    "utc_now",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +89,16 @@ class AnswerRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Finish:
+    """An attempt's result, recorded when its last answer is."""
+
+    score: float
+    max_score: float
+    percent: int
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CertificateRow:
     """An issued certificate as recorded: id, learner, course, validity and signed token."""
 
@@ -106,184 +112,8 @@ class CertificateRow:
     token: str
 
 
-def _create_private(path: Path) -> None:
-    """Create the folder (0700) and an empty database file (0600) if they do not exist."""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(f"cannot read records database {path}: {exc.strerror}") from None
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(
-            f"{path} is not a trainer records database (it is not an SQLite file). "
-            "Nothing was changed. Move it aside or point --data-dir elsewhere."
-        )
-
-
-class RecordsStore:
-    """One connection to the records database. Use as a context manager or call close()."""
-
-    def __init__(self, path: Path, *, now: Callable[[], str] = utc_now) -> None:
-        self.path = Path(path)
-        self._now = now
-        _create_private(self.path)
-        _check_header(self.path)
-        try:
-            self._db = sqlite3.connect(
-                self.path, timeout=15.0, isolation_level=None, check_same_thread=False
-            )
-            self._configure()
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self._close_quietly()
-            raise StoreError(
-                f"records database {self.path} is damaged or unreadable ({exc}). "
-                "Nothing was changed. Restore it from a backup or move it aside."
-            ) from None
-        except StoreError:
-            self._close_quietly()
-            raise
-
-    @classmethod
-    def in_dir(cls, data_dir: Path, **kwargs: Callable[[], str]) -> RecordsStore:
-        """Open (creating if needed) the database in a data folder."""
-        return cls(Path(data_dir) / DB_NAME, **kwargs)
-
-    def _close_quietly(self) -> None:
-        db = getattr(self, "_db", None)
-        if db is not None:
-            db.close()
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> RecordsStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ set-up
-    def _configure(self) -> None:
-        db = self._db
-        db.execute("PRAGMA busy_timeout = 15000")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID and (version or tables):
-            raise StoreError(
-                f"{self.path} is an SQLite database of another application, not trainer "
-                "records. Nothing was changed. Point --data-dir at another folder."
-            )
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer trainer (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}). Nothing was changed. Upgrade trainer to open it."
-            )
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
-            raise StoreError(f"cannot use write-ahead logging on {self.path} (got {mode})")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
-
-    def _migrate(self) -> None:
-        db = self._db
-        while True:
-            with self._write():
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version >= SCHEMA_VERSION:
-                    return
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {version + 1}")
-
-    @property
-    def schema_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-
-    @contextmanager
-    def _write(self, *, full_sync: bool = False) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken immediately so concurrent writers queue, not fail."""
-        db = self._db
-        if full_sync:
-            db.execute("PRAGMA synchronous = FULL")
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        finally:
-            if full_sync:
-                db.execute("PRAGMA synchronous = NORMAL")
-
-    # ------------------------------------------------------------------ learners
-    def add_learner(
-        self, name: str, role: str, organisation: str = "", external_id: str = ""
-    ) -> LearnerRow:
-        name = " ".join(name.split())
-        if not name:
-            raise StoreError("a learner needs a name (as it should appear on a certificate)")
-        try:
-            with self._write() as db:
-                cur = db.execute(
-                    "INSERT INTO learners (name, external_id, organisation, role, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (name, external_id.strip(), organisation.strip(), role, self._now()),
-                )
-        except sqlite3.IntegrityError as exc:
-            if "UNIQUE" in str(exc):
-                raise StoreError(f"a learner named {name!r} already exists") from None
-            raise StoreError(f"invalid learner: {exc}") from None
-        learner = self.get_learner(int(cur.lastrowid or 0))
-        assert learner is not None
-        return learner
-
-    def update_learner(
-        self, learner_id: int, *, organisation: str, external_id: str, role: str
-    ) -> None:
-        with self._write() as db:
-            db.execute(
-                "UPDATE learners SET organisation = ?, external_id = ?, role = ? WHERE id = ?",
-                (organisation.strip(), external_id.strip(), role, learner_id),
-            )
-
-    def get_learner(self, learner_id: int) -> LearnerRow | None:
-        row = self._db.execute(
-            "SELECT id, name, external_id, organisation, role, created_at FROM learners "
-            "WHERE id = ?",
-            (learner_id,),
-        ).fetchone()
-        return LearnerRow(*row) if row else None
-
-    def find_learner(self, name: str) -> LearnerRow | None:
-        row = self._db.execute(
-            "SELECT id, name, external_id, organisation, role, created_at FROM learners "
-            "WHERE name = ? COLLATE NOCASE",
-            (" ".join(name.split()),),
-        ).fetchone()
-        return LearnerRow(*row) if row else None
-
-    def learners(self) -> list[LearnerRow]:
-        rows = self._db.execute(
-            "SELECT id, name, external_id, organisation, role, created_at FROM learners "
-            "ORDER BY name COLLATE NOCASE"
-        ).fetchall()
-        return [LearnerRow(*r) for r in rows]
+class RecordsStore(LearnerRecords):
+    """The records database: see :class:`~trainer.records.base.StoreBase` for opening it."""
 
     # ------------------------------------------------------------------ attempts
     def start_attempt(
@@ -296,7 +126,7 @@ class RecordsStore:
         role: str,
         seed: int,
     ) -> AttemptRow:
-        with self._write() as db:
+        with self._write("starting an attempt") as db:
             cur = db.execute(
                 "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
                 "module_sha256, role, seed, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -315,6 +145,12 @@ class RecordsStore:
         assert attempt is not None
         return attempt
 
+    def _check_open(self, db: sqlite3.Connection, attempt_id: int) -> None:
+        """Raise :class:`AttemptClosed` unless the attempt exists and is unfinished."""
+        row = db.execute("SELECT finished_at FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is None or row[0] is not None:
+            raise AttemptClosed(attempt_id)
+
     def record_answer(
         self,
         attempt_id: int,
@@ -325,10 +161,19 @@ class RecordsStore:
         points: float,
         max_points: int,
         outcome: str,
+        *,
+        finish: Finish | None = None,
     ) -> None:
-        """Commit one answer. ``seq`` counts from 1; a repeat of a seq is refused."""
+        """Commit one answer. ``seq`` counts from 1; a repeat of a seq is refused.
+
+        An answer for an attempt that is closed (finished or abandoned, e.g. from another
+        window) is refused with :class:`AttemptClosed`. With ``finish``, the attempt's result
+        is recorded in the same transaction (fully synced), so a last answer and the result
+        it completes are saved together or not at all.
+        """
         try:
-            with self._write() as db:
+            with self._write("saving an answer", full_sync=finish is not None) as db:
+                self._check_open(db, attempt_id)
                 db.execute(
                     "INSERT INTO answers (attempt_id, seq, scenario_id, step_id, choice_ids, "
                     "points, max_points, outcome, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -344,26 +189,43 @@ class RecordsStore:
                         self._now(),
                     ),
                 )
-        except sqlite3.IntegrityError:
-            raise StoreError(
+                if finish is not None:
+                    self._finish(db, attempt_id, finish)
+        except StoreConflict:
+            raise StoreConflict(
                 f"answer {seq} of attempt {attempt_id} was already recorded (is the same "
                 "attempt open in another window?)"
             ) from None
 
+    def _finish(self, db: sqlite3.Connection, attempt_id: int, finish: Finish) -> None:
+        cur = db.execute(
+            "UPDATE attempts SET finished_at = ?, score = ?, max_score = ?, percent = ?, "
+            "passed = ? WHERE id = ? AND finished_at IS NULL",
+            (
+                self._now(),
+                finish.score,
+                finish.max_score,
+                finish.percent,
+                int(finish.passed),
+                attempt_id,
+            ),
+        )
+        if cur.rowcount != 1:
+            raise AttemptClosed(attempt_id)
+
     def finish_attempt(
         self, attempt_id: int, score: float, max_score: float, percent: int, passed: bool
     ) -> None:
-        """Record the result; synced to disk fully before returning."""
-        with self._write(full_sync=True) as db:
-            db.execute(
-                "UPDATE attempts SET finished_at = ?, score = ?, max_score = ?, percent = ?, "
-                "passed = ? WHERE id = ? AND finished_at IS NULL",
-                (self._now(), score, max_score, percent, int(passed), attempt_id),
-            )
+        """Record the result; synced to disk fully before returning.
+
+        Raises :class:`AttemptClosed` when the attempt was already closed.
+        """
+        with self._write("recording a result", full_sync=True) as db:
+            self._finish(db, attempt_id, Finish(score, max_score, percent, passed))
 
     def abandon_attempt(self, attempt_id: int) -> None:
         """Close an attempt that can no longer be resumed (its module changed)."""
-        with self._write() as db:
+        with self._write("closing an attempt") as db:
             db.execute(
                 "UPDATE attempts SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
                 (self._now(), attempt_id),
@@ -381,18 +243,16 @@ class RecordsStore:
         return AttemptRow(*values)  # type: ignore[arg-type]
 
     def get_attempt(self, attempt_id: int) -> AttemptRow | None:
-        row = self._db.execute(
-            f"SELECT {self._ATTEMPT_COLS} FROM attempts WHERE id = ?", (attempt_id,)
-        ).fetchone()
+        row = self._one(f"SELECT {self._ATTEMPT_COLS} FROM attempts WHERE id = ?", (attempt_id,))
         return self._attempt(row) if row else None
 
     def open_attempt(self, learner_id: int, course_id: str, module_id: str) -> AttemptRow | None:
         """The learner's unfinished attempt at a module, if any (the newest)."""
-        row = self._db.execute(
+        row = self._one(
             f"SELECT {self._ATTEMPT_COLS} FROM attempts WHERE learner_id = ? AND course_id = ? "
             "AND module_id = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
             (learner_id, course_id, module_id),
-        ).fetchone()
+        )
         return self._attempt(row) if row else None
 
     def attempts(
@@ -421,25 +281,38 @@ class RecordsStore:
             where.append("started_at < ?")
             args.append(until)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(
+        rows = self._rows(
             f"SELECT {self._ATTEMPT_COLS} FROM attempts {clause} ORDER BY started_at, id", args
-        ).fetchall()
+        )
         return [self._attempt(r) for r in rows]
 
     def answers(self, attempt_id: int) -> list[AnswerRow]:
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT attempt_id, seq, scenario_id, step_id, choice_ids, points, max_points, "
             "outcome, answered_at FROM answers WHERE attempt_id = ? ORDER BY seq",
             (attempt_id,),
-        ).fetchall()
+        )
         return [
-            AnswerRow(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])
-            for r in rows
+            AnswerRow(r[0], r[1], r[2], r[3], self._choices(r[4], r[0], r[1]), *r[5:]) for r in rows
         ]
+
+    def _choices(self, text: object, attempt_id: int, seq: int) -> tuple[str, ...]:
+        """The recorded choice ids of one answer; damage is reported, not raised raw."""
+        try:
+            value = json.loads(text) if isinstance(text, (str, bytes)) else None
+        except ValueError:
+            value = None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise StoreDamaged(
+                f"records database {self.path} is damaged: answer {seq} of attempt "
+                f"{attempt_id} has unreadable choices. Nothing was changed. Restore it from "
+                "a backup."
+            )
+        return tuple(value)
 
     # ------------------------------------------------------------------ certificates
     def record_certificate(self, cert: CertificateRow) -> None:
-        with self._write(full_sync=True) as db:
+        with self._write("recording a certificate", full_sync=True) as db:
             db.execute(
                 "INSERT INTO certificates (id, learner_id, course_id, course_version, issued_at, "
                 "valid_until, payload_sha256, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -459,9 +332,9 @@ class RecordsStore:
         clause, args = (
             ("WHERE learner_id = ?", (learner_id,)) if learner_id is not None else ("", ())
         )
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT id, learner_id, course_id, course_version, issued_at, valid_until, "
             f"payload_sha256, token FROM certificates {clause} ORDER BY issued_at, id",
             args,
-        ).fetchall()
+        )
         return [CertificateRow(*r) for r in rows]

@@ -1,0 +1,226 @@
+"""No silent loss: a closed attempt refuses answers; full, read-only and damaged are told apart."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from trainer.bank.model import Course
+from trainer.records.errors import convert
+from trainer.records.store import (
+    DB_NAME,
+    AttemptClosed,
+    RecordsStore,
+    StoreBusy,
+    StoreDamaged,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+)
+from trainer.session import Session
+
+# The demo module (tests/conftest.py): s1 "a" (wrong) -> s2 "fact" ends scenario 1;
+# scenario 2's q1 "report" ends the module.
+
+
+def test_answer_into_an_attempt_closed_in_another_window_is_refused(
+    course: Course, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    module = course.module("demo")
+    with RecordsStore.in_dir(data) as window_a, RecordsStore.in_dir(data) as window_b:
+        learner = window_a.add_learner("Ana", "employee")
+        a = Session.start_or_resume(window_a, course, module, learner, seed=7)
+        a.answer(["a"])
+        a.answer(["fact"])
+        b = Session.start_new(window_b, course, module, learner)  # "Start again" in window B
+        before = a.current
+        with pytest.raises(AttemptClosed, match="not saved") as caught:
+            a.answer(["report"])  # would have been the last answer: "Module finished"
+        assert caught.value.attempt_id == a.attempt_row.id if a.attempt_row else False
+        # Window A stays where the records are: at the same question, nothing finished.
+        assert not a.finished and a.current == before and len(a.attempt.answers) == 2
+        first, second = window_a.attempts(learner_id=learner.id)
+        assert first.status == "abandoned" and first.passed is None
+        assert [x.step_id for x in window_a.answers(first.id)] == ["s1", "s2"]
+        assert second.status == "in-progress" and b.attempt_row is not None
+        assert second.id == b.attempt_row.id
+        # Opening the module again in window A continues the newer attempt.
+        again = Session.start_or_resume(window_a, course, module, learner)
+        assert again.attempt_row is not None and again.attempt_row.id == second.id
+
+
+def test_finishing_a_closed_attempt_is_refused(course: Course, store: RecordsStore) -> None:
+    learner = store.add_learner("Ben", "employee")
+    row = store.start_attempt(learner.id, course.id, "demo", "1", "x" * 64, "employee", 1)
+    store.abandon_attempt(row.id)
+    with pytest.raises(AttemptClosed):
+        store.finish_attempt(row.id, 1.0, 2.0, 50, False)
+    with pytest.raises(AttemptClosed):
+        store.record_answer(row.id, 1, "debt", "s1", ("a",), 0.0, 2, "incorrect")
+    assert store.answers(row.id) == []
+    closed = store.get_attempt(row.id)
+    assert closed is not None and closed.status == "abandoned"
+
+
+def _fill_disk(store: RecordsStore) -> None:
+    """Let the database grow no further, as a full disk would (SQLite answers SQLITE_FULL)."""
+    db = store._db  # the limit is per connection
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_disk_full_mid_answer_keeps_what_was_saved_and_resume_works(
+    course: Course, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    module = course.module("demo")
+    with RecordsStore.in_dir(data) as store:
+        learner = store.add_learner("Chi", "employee")
+        session = Session.start_or_resume(store, course, module, learner, seed=3)
+        session.answer(["a"])
+        _fill_disk(store)
+        other = store.add_learner("Filler", "employee")
+        filler = store.start_attempt(other.id, course.id, "demo", "1", "f" * 64, "employee", 1)
+        with pytest.raises(StoreFull, match="disk is full") as caught:
+            for seq in range(1, 10_000):  # answers of the same size, until the disk is full
+                store.record_answer(filler.id, seq, "debt", "s2", ("fact",), 1.0, 1, "correct")
+        assert "move it aside" not in str(caught.value)
+        with pytest.raises(StoreFull):
+            session.answer(["fact"])
+        assert len(session.attempt.answers) == 1  # the session did not run ahead
+    with RecordsStore.in_dir(data) as store:  # space again: resume where the records end
+        (row,) = store.attempts(learner_id=learner.id)
+        assert [a.step_id for a in store.answers(row.id)] == ["s1"]
+        resumed = Session.start_or_resume(store, course, module, learner)
+        assert resumed.resumed and resumed.current is not None
+        assert resumed.current.step.id == "s2"
+        resumed.answer(["fact"])
+        resumed.answer(["report"])
+        assert resumed.finished
+
+
+def test_locked_database_is_a_store_error(store: RecordsStore) -> None:
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        store._db.execute("PRAGMA busy_timeout = 0")  # do not wait 15 s
+        with pytest.raises(StoreBusy, match="locked by another program"):
+            store.add_learner("Dee", "employee")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_read_only_open_creates_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "none"
+    with RecordsStore.in_dir(data, read_only=True) as store:
+        assert store.learners() == [] and store.attempts() == []
+        with pytest.raises(StoreReadOnly, match="read-only"):
+            store.add_learner("Eve", "employee")
+    assert not data.exists()
+
+
+def test_read_only_open_never_turns_a_symlinked_empty_file_into_a_database(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(b"")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / DB_NAME).symlink_to(target)
+    with RecordsStore.in_dir(data, read_only=True) as store:
+        assert store.learners() == []
+    assert target.read_bytes() == b""
+    assert sorted(p.name for p in data.iterdir()) == [DB_NAME]
+
+
+def test_read_only_open_reads_an_older_schema_without_writing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with RecordsStore.in_dir(data) as store:
+        store.add_learner("Fay", "contractor")
+    path = data / DB_NAME
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE learner_history")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with RecordsStore.in_dir(data, read_only=True) as store:
+        assert [lr.name for lr in store.learners()] == ["Fay"]
+        (created,) = store.learner_history()
+        assert (created.change, created.new_value) == ("created", "Fay")
+    assert path.read_bytes() == before
+    with RecordsStore.in_dir(data) as store:
+        assert store.schema_version > 2
+
+
+def test_real_sqlite_failures_are_told_apart(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    ro = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.Error) as readonly:
+        ro.execute("INSERT INTO t VALUES (1)")
+    ro.close()
+    error = convert(readonly.value, path, "saving")
+    assert isinstance(error, StoreReadOnly)
+    assert "no permission" in str(error) and "move it aside" not in str(error)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA max_page_count = 2")
+    with pytest.raises(sqlite3.Error) as full:
+        db.execute("INSERT INTO t VALUES (?)", ("y" * 100_000,))
+    db.close()
+    error = convert(full.value, path, "saving")
+    assert isinstance(error, StoreFull) and "move it aside" not in str(error)
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = bytes(4096)  # zero the table's page
+    path.write_bytes(bytes(data))
+    db = sqlite3.connect(path)
+    with pytest.raises(sqlite3.Error) as damaged:
+        db.execute("SELECT * FROM t").fetchall()
+    db.close()
+    assert isinstance(convert(damaged.value, path, "reading"), StoreDamaged)
+
+
+def test_unwritable_data_folder_is_a_permission_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, where chmod stops nothing: the OS's answer is simulated instead.
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(StoreReadOnly, match="not writable") as caught:
+        RecordsStore.in_dir(tmp_path)
+    assert "move it aside" not in str(caught.value)
+
+
+def _damage(path: Path, sql: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE answers SET choice_ids = '{not json'",
+        "UPDATE answers SET choice_ids = '[1, 2]'",
+        "UPDATE attempts SET started_at = CAST(x'ff fe 41' AS TEXT)",
+    ],
+    ids=["bad-json", "not-strings", "bad-utf8"],
+)
+def test_damaged_rows_are_store_errors(course: Course, tmp_path: Path, sql: str) -> None:
+    data = tmp_path / "data"
+    with RecordsStore.in_dir(data) as store:
+        learner = store.add_learner("Gus", "employee")
+        Session.start_or_resume(store, course, course.module("demo"), learner).answer(["a"])
+    _damage(data / DB_NAME, sql.replace("x'ff fe 41'", "x'fffe41'"))
+    with RecordsStore.in_dir(data, read_only=True) as store, pytest.raises(StoreError):
+        for row in store.attempts():
+            store.answers(row.id)

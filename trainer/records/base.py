@@ -1,0 +1,236 @@
+"""The records database connection: opening safely, migrating, and converting failures.
+
+Durability rules:
+
+* the database file is created 0600 and its folder 0700 before SQLite touches them;
+* WAL journal; every connection sets ``synchronous`` itself (NORMAL for answers, which
+  survives a killed process; FULL around completions, which survives power loss too);
+* a file that is not ours (not SQLite, another application's database, or a newer schema)
+  is refused with a clear message and never written to;
+* every SQLite failure reaches callers as a :class:`StoreError` subclass (full disk,
+  read-only folder, locked, damaged: see :mod:`trainer.records.errors`), never raw;
+* ``read_only=True`` (the reporting commands) never creates or writes anything: the file is
+  opened with ``mode=ro`` and copied into memory, where an older schema is upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from trainer.records.errors import (
+    StoreConflict,
+    StoreDamaged,
+    StoreError,
+    StoreReadOnly,
+    convert,
+    convert_os,
+)
+from trainer.records.migrations import MIGRATIONS, SCHEMA_VERSION
+
+APPLICATION_ID = 0x54524E52  # "TRNR"
+DB_NAME = "records.sqlite3"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _create_private(path: Path) -> None:
+    """Create the folder (0700) and an empty database file (0600) if they do not exist."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _check_header(path: Path) -> bool:
+    """Refuse a file that is not SQLite; True when the file holds anything at all."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise convert_os(exc, path, "reading it") from None
+    if head and head != _SQLITE_MAGIC:
+        raise StoreDamaged(
+            f"{path} is not a trainer records database (it is not an SQLite file). "
+            "Nothing was changed. Move it aside or point --data-dir elsewhere."
+        )
+    return bool(head)
+
+
+def _read_only_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the database at ``path``, read with ``mode=ro`` (never written).
+
+    A missing or empty file (also behind a symlink) gives empty records: nothing is created.
+    """
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if not path.exists() or not _check_header(path):
+        return memory
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    source = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None)
+    try:
+        source.execute("PRAGMA busy_timeout = 15000")
+        source.backup(memory)
+    finally:
+        source.close()
+    return memory
+
+
+class StoreBase:
+    """One connection to the records database. Use as a context manager or call close().
+
+    With ``read_only=True`` nothing is ever written to ``path`` or its folder: the records
+    are read once, with SQLite's ``mode=ro``, into a private in-memory copy.
+    """
+
+    def __init__(
+        self, path: Path, *, now: Callable[[], str] = utc_now, read_only: bool = False
+    ) -> None:
+        self.path = Path(path)
+        self._now = now
+        self.read_only = read_only
+        self._sealed = False
+        try:
+            if read_only:
+                self._db = _read_only_copy(self.path)
+            else:
+                _create_private(self.path)
+                _check_header(self.path)
+                self._db = sqlite3.connect(
+                    self.path, timeout=15.0, isolation_level=None, check_same_thread=False
+                )
+            self._configure()
+            self._migrate()
+            if read_only:  # the in-memory copy refuses writes too: nothing can be lost there
+                self._db.execute("PRAGMA query_only = ON")
+                self._sealed = True
+        except sqlite3.Error as exc:
+            self._close_quietly()
+            raise convert(exc, self.path, "opening it") from None
+        except OSError as exc:
+            self._close_quietly()
+            raise convert_os(exc, self.path, "opening it") from None
+        except StoreError:
+            self._close_quietly()
+            raise
+
+    @classmethod
+    def in_dir(
+        cls, data_dir: Path, *, now: Callable[[], str] = utc_now, read_only: bool = False
+    ) -> Self:
+        """Open the database in a data folder (creating both if needed, unless read-only)."""
+        return cls(Path(data_dir) / DB_NAME, now=now, read_only=read_only)
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ set-up
+    def _configure(self) -> None:
+        db = self._db
+        db.execute("PRAGMA busy_timeout = 15000")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (version or tables):
+            raise StoreError(
+                f"{self.path} is an SQLite database of another application, not trainer "
+                "records. Nothing was changed. Point --data-dir at another folder."
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer trainer (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}). Nothing was changed. Upgrade trainer to open it."
+            )
+        if not self.read_only:
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
+                raise StoreError(f"cannot use write-ahead logging on {self.path} (got {mode})")
+            db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        db = self._db
+        while True:
+            with self._write("upgrading its schema"):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    return
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        row = self._one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    # ------------------------------------------------------------------ access
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a query; any SQLite failure becomes a :class:`StoreError`."""
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise convert(exc, self.path, "reading it") from None
+
+    def _one(self, sql: str, args: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, args)
+        return rows[0] if rows else None
+
+    @contextmanager
+    def _write(self, doing: str, *, full_sync: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken immediately so concurrent writers queue, not fail.
+
+        SQLite failures become :class:`StoreError`; a constraint violation becomes
+        :class:`StoreConflict` for the caller to explain.
+        """
+        if self._sealed:
+            raise StoreReadOnly(
+                f"the records in {self.path} were opened read-only (for reporting) while "
+                f"{doing}; nothing was changed."
+            )
+        db = self._db
+        try:
+            if full_sync:
+                db.execute("PRAGMA synchronous = FULL")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                self._rollback_quietly()  # SQLite may have rolled back already (a full disk)
+                raise
+            finally:
+                if full_sync:
+                    db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.IntegrityError as exc:
+            raise StoreConflict(f"the records refused this while {doing}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise convert(exc, self.path, doing) from None
+
+    def _rollback_quietly(self) -> None:
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")

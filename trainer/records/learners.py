@@ -1,0 +1,205 @@
+"""Learners and their history: who they are, and every change to name, role, organisation, ID.
+
+Names are checked here, in the one path every front end (TUI, plain mode, CLI) uses to add or
+rename a learner: control characters (escape sequences, bidi controls) and names longer than
+fit a certificate are refused with the reason. :func:`name_warnings` adds what is allowed but
+worth a second look (letters that look like other scripts' letters, characters the
+certificate font cannot print), for the front ends to show before saving.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from dataclasses import dataclass
+from typing import Literal
+
+from trainer.records.base import StoreBase
+from trainer.records.errors import StoreConflict, StoreError
+from trainer.safetext import confusable_warning, name_problems
+
+Change = Literal["created", "name", "role", "organisation", "external_id"]
+CHANGES: tuple[Change, ...] = ("created", "name", "role", "organisation", "external_id")
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerRow:
+    """A learner as recorded: the name as on the certificate, ID, organisation and role."""
+
+    id: int
+    name: str
+    external_id: str
+    organisation: str
+    role: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerHistoryRow:
+    """One change to a learner: what changed, from what to what, when and by which account.
+
+    ``change`` is ``created`` (``new_value`` is the first name), ``name``, ``role``,
+    ``organisation`` or ``external_id``. ``changed_by`` is the operating-system account that
+    made the change (empty when unknown, e.g. for learners created before history was kept).
+    """
+
+    id: int
+    learner_id: int
+    at: str
+    change: str
+    old_value: str | None
+    new_value: str
+    changed_by: str
+
+
+class InvalidName(StoreError):
+    """A learner name that cannot be recorded; the message gives every reason."""
+
+
+def check_name(name: str) -> str:
+    """The name as it will be recorded, or :class:`InvalidName` with every reason."""
+    if not name.strip():
+        raise InvalidName("a learner needs a name (as it should appear on a certificate)")
+    problems = name_problems(name)
+    if problems:
+        raise InvalidName(" ".join(problems))
+    return " ".join(name.split())
+
+
+def name_warnings(name: str) -> list[str]:
+    """What is allowed in ``name`` but worth a second look before it is saved.
+
+    Look-alike letters from another script, and characters the certificate font cannot print
+    (found now, not after the course when the certificate is refused).
+    """
+    warnings = []
+    confusable = confusable_warning(name)
+    if confusable:
+        warnings.append(confusable)
+    from trainer.certificates.pdf import unsupported_characters  # loads the fonts: only here
+
+    bad = unsupported_characters(name)
+    if bad:
+        shown = " ".join(bad[:10])
+        warnings.append(
+            f"The certificate cannot print these characters of the name: {shown}. Use the "
+            "name as it should be printed in Latin, Greek or Cyrillic letters, or the "
+            "certificate will be refused."
+        )
+    return warnings
+
+
+def current_account() -> str:
+    """The operating-system account making a change (empty when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
+
+
+_LEARNER_COLS = "id, name, external_id, organisation, role, created_at"
+
+
+class LearnerRecords(StoreBase):
+    """The learner half of the records store."""
+
+    def add_learner(
+        self, name: str, role: str, organisation: str = "", external_id: str = ""
+    ) -> LearnerRow:
+        """Record a new learner (and the 'created' entry of their history)."""
+        name = check_name(name)
+        now = self._now()
+        try:
+            with self._write("adding a learner") as db:
+                cur = db.execute(
+                    "INSERT INTO learners (name, external_id, organisation, role, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (name, external_id.strip(), organisation.strip(), role, now),
+                )
+                learner_id = int(cur.lastrowid or 0)
+                self._log(db, learner_id, now, "created", None, name)
+        except StoreConflict as exc:
+            if "UNIQUE" in str(exc):
+                raise StoreConflict(f"a learner named {name!r} already exists") from None
+            raise StoreError(f"invalid learner: {exc}") from None
+        learner = self.get_learner(learner_id)
+        assert learner is not None
+        return learner
+
+    def update_learner(
+        self, learner_id: int, *, organisation: str, external_id: str, role: str
+    ) -> LearnerRow:
+        """Change ID, organisation and role; each change is kept in the learner's history."""
+        new: dict[Change, str] = {
+            "organisation": organisation.strip(),
+            "external_id": external_id.strip(),
+            "role": role,
+        }
+        return self._change(learner_id, new, "changing a learner's details")
+
+    def rename_learner(self, learner_id: int, name: str) -> LearnerRow:
+        """Correct a learner's name (checked as a new name is); kept in the history."""
+        name = check_name(name)
+        try:
+            return self._change(learner_id, {"name": name}, "renaming a learner")
+        except StoreConflict:
+            raise StoreConflict(f"a learner named {name!r} already exists") from None
+
+    def _change(self, learner_id: int, new: dict[Change, str], doing: str) -> LearnerRow:
+        now = self._now()
+        with self._write(doing) as db:
+            row = db.execute(
+                f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?", (learner_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no learner with id {learner_id}")
+            old = LearnerRow(*row)
+            for column, value in new.items():
+                before = getattr(old, column)
+                if value == before:
+                    continue
+                db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
+                self._log(db, learner_id, now, column, before, value)
+        learner = self.get_learner(learner_id)
+        assert learner is not None
+        return learner
+
+    def _log(
+        self,
+        db: sqlite3.Connection,
+        learner_id: int,
+        at: str,
+        change: Change,
+        old: str | None,
+        new: str,
+    ) -> None:
+        db.execute(
+            "INSERT INTO learner_history (learner_id, at, change, old_value, new_value, "
+            "changed_by) VALUES (?, ?, ?, ?, ?, ?)",
+            (learner_id, at, change, old, new, current_account()),
+        )
+
+    def learner_history(self, learner_id: int | None = None) -> list[LearnerHistoryRow]:
+        """Every recorded change (of one learner, or of all), oldest first."""
+        clause, args = ("WHERE learner_id = ?", (learner_id,)) if learner_id else ("", ())
+        rows = self._rows(
+            "SELECT id, learner_id, at, change, old_value, new_value, changed_by "
+            f"FROM learner_history {clause} ORDER BY id",
+            args,
+        )
+        return [LearnerHistoryRow(*r) for r in rows]
+
+    def get_learner(self, learner_id: int) -> LearnerRow | None:
+        row = self._one(f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?", (learner_id,))
+        return LearnerRow(*row) if row else None
+
+    def find_learner(self, name: str) -> LearnerRow | None:
+        row = self._one(
+            f"SELECT {_LEARNER_COLS} FROM learners WHERE name = ? COLLATE NOCASE",
+            (" ".join(name.split()),),
+        )
+        return LearnerRow(*row) if row else None
+
+    def learners(self) -> list[LearnerRow]:
+        rows = self._rows(f"SELECT {_LEARNER_COLS} FROM learners ORDER BY name COLLATE NOCASE")
+        return [LearnerRow(*r) for r in rows]
