@@ -1,0 +1,147 @@
+"""The organisation's config file (TOML): where it is, reading it safely, the keys it may hold.
+
+Which file: ``--config FILE``, else ``$TRAINER_CONFIG``, else ``config.toml`` in the platform
+config folder (``platformdirs.user_config_dir("trainer")``) when it exists. A missing default
+file is not an error; a named file that is missing is.
+
+Keys read so far (a later release gathers every setting into one settings object)::
+
+    [certificates]
+    verify_url = "https://training.example.gov/verify.html"   # the published verification page
+
+The file is bounded (64 KiB), must be UTF-8 TOML, and unknown sections or keys are refused so
+that a typo is not silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MAX_CONFIG_BYTES = 64 * 1024
+KNOWN: dict[str, set[str]] = {"certificates": {"verify_url"}}
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None  # the file read, or None when there is none
+    verify_url: str | None = None
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("trainer", appauthor=False)) / "config.toml"
+
+
+def config_path(flag: str | None, environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
+    """The file to read and whether it was named explicitly (a named file must exist)."""
+    env = os.environ if environ is None else environ
+    if flag:
+        return Path(flag).expanduser(), True
+    if env.get("TRAINER_CONFIG"):
+        return Path(env["TRAINER_CONFIG"]).expanduser(), True
+    return default_config_path(), False
+
+
+def load_config(flag: str | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    path, named = config_path(flag, environ)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if named:
+            raise ConfigError(f"{path}: config file not found") from None
+        return Config(None)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path}: not a regular file")
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: too large for a config file (over {MAX_CONFIG_BYTES} bytes)")
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(MAX_CONFIG_BYTES + 1).decode("utf-8")
+        _check_bounds(path, text)
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return Config(path, verify_url=_verify_url(path, _known(path, data)))
+
+
+MAX_DEPTH = 16  # nested arrays/tables; tomllib recurses, so deep nesting is refused first
+MAX_DIGITS = 64  # int() refuses over 4,300 digits; no setting needs more than a few
+
+
+def _check_bounds(path: Path, text: str) -> None:
+    """Refuse nesting and number lengths tomllib cannot take, before it parses (a rough scan
+    that skips quoted text; it can only refuse a file, never accept a bad one)."""
+    depth = digits = 0
+    quote = ""
+    escaped = False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote or ch == "\n":
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        digits = digits + 1 if ch.isdigit() else 0
+        if digits > MAX_DIGITS:
+            raise ConfigError(f"{path}: a number longer than {MAX_DIGITS} digits")
+
+
+def _known(path: Path, data: dict[str, object]) -> dict[str, dict[str, object]]:
+    for section, value in data.items():
+        if section not in KNOWN:
+            what = f"section [{section}]" if isinstance(value, dict) else f"setting {section!r}"
+            raise ConfigError(f"{path}: unknown {what}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {section} must be a [{section}] table")
+        for key in value:
+            if key not in KNOWN[section]:
+                raise ConfigError(f"{path}: unknown key {key!r} in [{section}]")
+    return data  # type: ignore[return-value]
+
+
+def _verify_url(path: Path, data: dict[str, dict[str, object]]) -> str | None:
+    url = data.get("certificates", {}).get("verify_url")
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise ConfigError(f"{path}: [certificates] verify_url must be a string")
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("https", "http", "file")
+        or parts.fragment
+        or any(ch.isspace() or ord(ch) < 0x20 for ch in url)
+    ):
+        raise ConfigError(
+            f"{path}: [certificates] verify_url must be an http(s) or file address without "
+            "spaces or a '#' part (the certificate token is added after '#')"
+        )
+    if len(url) > 200:
+        raise ConfigError(f"{path}: [certificates] verify_url is too long (over 200 characters)")
+    return url
