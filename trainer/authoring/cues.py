@@ -281,12 +281,17 @@ ECHO_SHARE = 0.5
 
 
 def words(text: str) -> set[str]:
-    """Content words: lower-case word tokens of 4+ letters, not stop words, final "s" off."""
+    """Content words: lower-case word tokens of 4+ letters that are not stop words, with a
+    final "'s" or plural "s" taken off ("hotel's", "hotels" -> "hotel"; "access" stays)."""
     found = set()
     for token in _WORD.findall(text.lower().replace("’", "'")):
         if len(token) < 4 or token in STOPWORDS:
             continue
-        found.add(token[:-1] if len(token) > 4 and token.endswith("s") else token)
+        if token.endswith("'s"):
+            token = token[:-2]
+        elif len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
+            token = token[:-1]
+        found.add(token)
     return found
 
 
