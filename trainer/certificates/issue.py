@@ -5,7 +5,6 @@ This is the one function the CLI and the TUI call: :func:`issue_certificate`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import hashlib
 import os
@@ -16,11 +15,15 @@ from pathlib import Path
 from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.store import CertificateRow, LearnerRow, RecordsStore, utc_now
+from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_safe
 
 from .keys import fingerprint, load_or_create_issuer_key
 from .payload import CertificatePayload, ModuleResult
-from .pdf import PAPER_SIZES, render_certificate, unsupported_characters
+from .pdf import PAPER_SIZES, QR_MAX_BYTES, render_to_bytes, token_fits_qr, unsupported_characters
+from .safeio import write_new_file
 from .verify import sign_payload
+
+MAX_NAME_LENGTH = DEFAULT_MAX_NAME_LENGTH  # characters; fits the page and the QR code
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -133,15 +136,19 @@ def _check_printable(payload: CertificatePayload) -> None:
         *((f"module title {m.id}", m.title) for m in payload.modules),
     ]
     problems = []
+    for problem in name_problems(payload.learner, max_length=MAX_NAME_LENGTH):
+        problems.append(f"  - learner name: {problem}")
     for label, text in fields:
         bad = unsupported_characters(text)
         if bad:
             shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad[:8])
-            problems.append(f"  - {label} {text!r}: {shown}")
+            problems.append(f"  - {label} {terminal_safe(text)[:80]!r}: {shown}")
     if problems:
         raise CertificateRefused(
             "No certificate: the certificate font (DejaVu Sans, left-to-right only) cannot "
-            "show some characters, so the certificate would not match its signed text:\n"
+            "show some characters, or the name is too long for the certificate and its QR "
+            f"code (at most {MAX_NAME_LENGTH} characters) or has control characters; the "
+            "certificate would not match its signed text:\n"
             + "\n".join(problems)
             + "\nRecord the name as it should appear in a supported script (for example a "
             "Latin transliteration), or ask for a font with these characters to be added."
@@ -158,6 +165,8 @@ def issue_certificate(
     paper: str = "letter",
     create_key: bool | None = None,
     today: _dt.date | None = None,
+    replace: bool = True,
+    check_key_permissions: bool = True,
 ) -> IssuedCertificate:
     """Issue, write and record a certificate for a learner who has passed ``course``.
 
@@ -166,6 +175,11 @@ def issue_certificate(
     named, which must already exist. Raises :class:`CertificateRefused` when the records do
     not show the course as passed, ``IssuerKeyError`` for key problems, ``OSError`` when the
     PDF cannot be written. Nothing is recorded unless the PDF was rendered.
+
+    The PDF is never written through a symbolic link: it is rendered to a new private
+    temporary file and linked (``replace=False``: FileExistsError if anything is at
+    ``out_path``) or renamed (``replace=True``) into place. ``check_key_permissions=False``
+    accepts a key file others can read (``--force``).
     """
     if paper not in PAPER_SIZES:
         raise CertificateRefused(f"Unknown paper size {paper!r}; use {' or '.join(PAPER_SIZES)}.")
@@ -181,7 +195,12 @@ def issue_certificate(
         completed_payload(progress, certificate_id="CHECK", issued=issued, key_fingerprint="-")
     )
 
-    key, created = load_or_create_issuer_key(issuer_key_path, create=create_key is not False)
+    out = Path(out_path)
+    if not replace and os.path.lexists(out):
+        raise FileExistsError(f"{out} already exists")
+    key, created = load_or_create_issuer_key(
+        issuer_key_path, create=create_key is not False, check_permissions=check_key_permissions
+    )
     payload = completed_payload(
         progress,
         certificate_id=new_certificate_id(),
@@ -190,27 +209,27 @@ def issue_certificate(
     )
     payload_bytes, token = sign_payload(key, payload)
     payload_sha256 = hashlib.sha256(payload_bytes).hexdigest()
-
-    out = Path(out_path)
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        render_certificate(payload, token, tmp, paper)
-        store.record_certificate(
-            CertificateRow(
-                id=payload.certificate_id,
-                learner_id=learner.id,
-                course_id=course.id,
-                course_version=course.version,
-                issued_at=utc_now(),
-                valid_until=payload.valid_until,
-                payload_sha256=payload_sha256,
-                token=token,
-            )
+    if not token_fits_qr(token):
+        raise CertificateRefused(
+            f"No certificate: the signed contents are too long for the certificate's QR code "
+            f"({len(token)} characters, at most {QR_MAX_BYTES}). Shorten the learner name, "
+            "organisation or course titles."
         )
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    pdf = render_to_bytes(payload, token, paper)
+    record = CertificateRow(
+        id=payload.certificate_id,
+        learner_id=learner.id,
+        course_id=course.id,
+        course_version=course.version,
+        issued_at=utc_now(),
+        valid_until=payload.valid_until,
+        payload_sha256=payload_sha256,
+        token=token,
+    )
+    # Recorded once the PDF is safely on disk, before it appears under its name.
+    write_new_file(
+        out, pdf, replace=replace, before_install=lambda: store.record_certificate(record)
+    )
     return IssuedCertificate(
         certificate_id=payload.certificate_id,
         path=out,

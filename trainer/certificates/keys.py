@@ -12,11 +12,14 @@ import contextlib
 import hashlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from .safeio import NotARegularFile, TooLarge, read_regular_file
 
 ISSUER_KEY_FILENAME = "issuer-key.pem"
 MAX_KEY_FILE_BYTES = 64 * 1024
@@ -66,25 +69,54 @@ def _private_pem(key: Ed25519PrivateKey) -> bytes:
     )
 
 
-def _read_limited(path: Path, what: str, error: type[CertificateKeyError]) -> bytes:
+def _read_limited(
+    path: Path, what: str, error: type[CertificateKeyError]
+) -> tuple[bytes, os.stat_result]:
+    """Read a key file: a regular file only (a FIFO or device is refused, never waited on)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_KEY_FILE_BYTES + 1)
+        return read_regular_file(path, MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         raise error(f"{what} {path} does not exist.") from None
-    except IsADirectoryError:
-        raise error(f"{what} {path} is a directory, not a key file.") from None
+    except NotARegularFile as exc:
+        raise error(f"{what} {exc}, not a key file.") from None
+    except TooLarge:
+        raise error(f"{what} {path} is too large to be a key file.") from None
     except OSError as exc:
         raise error(f"{what} {path} cannot be read: {exc.strerror or exc}.") from None
-    if len(data) > MAX_KEY_FILE_BYTES:
-        raise error(f"{what} {path} is too large to be a key file.")
-    return data
 
 
-def load_issuer_key(path: Path | str) -> Ed25519PrivateKey:
-    """Load an Ed25519 private key (PEM PKCS#8). Raise IssuerKeyError with a clear message."""
+def key_file_problem(path: Path, st: os.stat_result) -> str | None:
+    """Why a private key file is unsafe to sign with (like ssh): readable or writable by
+    group or others, or not owned by the user running trainer. None when it is safe.
+
+    Not checked where POSIX ownership does not exist (Windows).
+    """
+    geteuid = getattr(os, "geteuid", None)
+    if geteuid is None:
+        return None
+    if st.st_uid != geteuid():
+        return (
+            f"The issuer key file {path} is owned by another user (uid {st.st_uid}); a key "
+            "someone else controls could have been replaced. Use your own key file, or "
+            "re-run with --force if you trust it."
+        )
+    if st.st_mode & 0o077:
+        return (
+            f"The issuer key file {path} can be read by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}); anyone who reads it can sign certificates. "
+            f"Fix it with: chmod 600 {path}   (or re-run with --force)."
+        )
+    return None
+
+
+def load_issuer_key(path: Path | str, *, check_permissions: bool = False) -> Ed25519PrivateKey:
+    """Load an Ed25519 private key (PEM PKCS#8). Raise IssuerKeyError with a clear message.
+
+    With ``check_permissions`` (signing), a key file others can read or that another user
+    owns is refused (see :func:`key_file_problem`).
+    """
     path = Path(path)
-    data = _read_limited(path, "The issuer key file", IssuerKeyError)
+    data, st = _read_limited(path, "The issuer key file", IssuerKeyError)
     damaged = (
         f"The issuer key file {path} is damaged or is not an unencrypted Ed25519 private key "
         "in PEM (PKCS#8) format. It has been left exactly as it is. Restore it from a backup, "
@@ -107,6 +139,9 @@ def load_issuer_key(path: Path | str) -> Ed25519PrivateKey:
             "certificates need an Ed25519 key (e.g. `trainer keys generate FILE` or "
             "`openssl genpkey -algorithm ed25519 -out FILE`). The file was not changed."
         )
+    problem = key_file_problem(path, st) if check_permissions else None
+    if problem:
+        raise IssuerKeyError(problem)
     return key
 
 
@@ -148,22 +183,26 @@ def create_issuer_key(path: Path | str) -> Ed25519PrivateKey:
 
 
 def load_or_create_issuer_key(
-    path: Path | str, *, create: bool = True
+    path: Path | str, *, create: bool = True, check_permissions: bool = True
 ) -> tuple[Ed25519PrivateKey, bool]:
-    """Return (key, created). Creates the key only if no file exists at ``path``."""
+    """Return (key, created). Creates the key only if no file exists at ``path``.
+
+    This is the signing path, so by default an existing key file that others can read or
+    another user owns is refused (``check_permissions=False`` is ``--force``).
+    """
     path = Path(path)
     if create and not os.path.lexists(path):
         try:
             return create_issuer_key(path), True
         except FileExistsError:
             pass  # someone else created it a moment ago: use theirs
-    return load_issuer_key(path), False
+    return load_issuer_key(path, check_permissions=check_permissions), False
 
 
 def load_public_key(path: Path | str) -> Ed25519PublicKey:
     """Load a published public key (PEM SubjectPublicKeyInfo); a private key file also works."""
     path = Path(path)
-    data = _read_limited(path, "The public key file", PublicKeyError)
+    data, _ = _read_limited(path, "The public key file", PublicKeyError)
     key: object
     try:
         key = serialization.load_pem_public_key(data)

@@ -35,6 +35,8 @@ TOKEN_PREFIX = "TRC1"
 MAX_PAYLOAD_BYTES = 64 * 1024  # decompression limit; real payloads are ~1-3 KiB
 MAX_TOKEN_CHARS = 128 * 1024
 SIGNATURE_BYTES = 64
+MAX_JSON_DEPTH = 8  # format 1 nests 3 levels; checked before json.loads
+MAX_NUMBER_DIGITS = 20  # format 1 numbers have at most 3 digits; checked before json.loads
 
 _B64URL_RE = re.compile(r"^[A-Za-z0-9_-]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -262,6 +264,46 @@ def _inflate(data: bytes) -> bytes:
     return out
 
 
+def check_json_shape(raw: bytes) -> None:
+    """Refuse JSON nested deeper than ``MAX_JSON_DEPTH`` or with a number of more than
+    ``MAX_NUMBER_DIGITS`` digits, by scanning the bytes BEFORE ``json.loads`` sees them.
+
+    A format-1 payload nests three levels (payload, modules list, module) and its numbers are
+    at most 3 digits; a hostile token could otherwise nest 30,000 levels (RecursionError) or
+    hold a 5,000-digit integer (Python's integer-string limit raises ValueError) — both used
+    to end in a traceback. Characters inside strings are skipped (escapes included).
+    """
+    depth = 0
+    digits = 0
+    in_string = False
+    escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+            continue
+        if 0x30 <= byte <= 0x39:
+            digits += 1
+            if digits > MAX_NUMBER_DIGITS:
+                raise PayloadError(
+                    f"payload holds a number of more than {MAX_NUMBER_DIGITS} digits"
+                )
+            continue
+        digits = 0
+        if byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise PayloadError(f"payload JSON is nested more than {MAX_JSON_DEPTH} levels deep")
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+
+
 def encode_token(payload_bytes: bytes, signature: bytes) -> str:
     return f"{TOKEN_PREFIX}.{b64url_encode(_deflate(payload_bytes))}.{b64url_encode(signature)}"
 
@@ -298,10 +340,13 @@ def decode_token(token: str) -> DecodedToken:
     if b64url_encode(compressed) != parts[1] or b64url_encode(signature) != parts[2]:
         raise PayloadError("non-canonical base64url in token")
     raw = _inflate(compressed)
+    check_json_shape(raw)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise PayloadError("payload is not UTF-8 JSON") from None
+    except (ValueError, RecursionError):  # cannot happen after check_json_shape; belt and braces
+        raise PayloadError("payload JSON is too deeply nested or has too large a number") from None
     try:
         canonical = canonical_json(data)
     except PayloadError as exc:

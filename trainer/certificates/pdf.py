@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -115,11 +116,21 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def _ellipsize(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut to the longest prefix that fits ``width`` with an ellipsis.
+
+    A binary search over the prefix length (widths only grow with length), so a hostile
+    50,000-character title costs milliseconds, not minutes.
+    """
     if _width(text, font, size) <= width:
         return text
-    while text and _width(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    lo, hi = 0, len(text)  # the answer n: longest prefix with width(prefix + "…") <= width
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _width(text[:mid] + "…", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
 
 
 def wrap_token(token: str, groups_per_line: int, group: int = TOKEN_GROUP) -> list[str]:
@@ -140,12 +151,57 @@ def _human_date(iso: str) -> str:
     return f"{int(d)} {months[int(m) - 1]} {y}"
 
 
+class TextRecorder:
+    """A stand-in for reportlab's Canvas that records the text drawn, in drawing order.
+
+    :func:`page_text_lines` runs the very code that draws the page (:func:`_draw_page`) on
+    one of these, so what ``trainer verify`` expects to read on a page can never drift from
+    what the renderer draws. Drawing calls without text are accepted and ignored.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def drawString(self, x: float, y: float, text: str, **_: object) -> None:
+        self.lines.append(text)
+
+    drawCentredString = drawString
+    drawRightString = drawString
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        """Every other Canvas method (colours, fonts, rules, images) draws no text."""
+        return lambda *args, **kwargs: None
+
+
+def page_text_lines(payload: CertificatePayload, token: str, paper: str = "letter") -> list[str]:
+    """Every text line the certificate page shows for ``payload``, in drawing order.
+
+    The same drawing code as :func:`render_certificate`, recorded instead of drawn (the QR
+    code is not drawn, so this is cheap).
+    """
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    register_fonts()
+    recorder = TextRecorder()
+    _draw_page(recorder, payload, token, *PAPER_SIZES[paper])
+    return recorder.lines
+
+
 def render_certificate(
     payload: CertificatePayload, token: str, out: str | Path | BinaryIO, paper: str = "letter"
 ) -> None:
-    """Draw the certificate to ``out`` (a path or a binary file object)."""
+    """Draw the certificate to ``out`` (a path or a binary file object).
+
+    Raises ValueError for an unknown paper size or a token too long for a QR code (see
+    :func:`token_fits_qr`).
+    """
     if paper not in PAPER_SIZES:
         raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
+    if not token_fits_qr(token):
+        raise ValueError(
+            f"the verification code is {len(token)} characters; a QR code holds at most "
+            f"{QR_MAX_BYTES} (shorten the name, organisation or titles)"
+        )
     register_fonts()
     page_w, page_h = PAPER_SIZES[paper]
     target = str(out) if isinstance(out, Path) else out
@@ -159,7 +215,15 @@ def render_certificate(
     c.setKeywords(token)
     c.setCreator("trainer")
     c.setViewerPreference("DisplayDocTitle", "true")
+    _draw_page(c, payload, token, page_w, page_h)
+    c.showPage()
+    c.save()
 
+
+def _draw_page(
+    c: Canvas, payload: CertificatePayload, token: str, page_w: float, page_h: float
+) -> None:
+    """Draw everything on the page. Also run on a :class:`TextRecorder` by verification."""
     margin = 30.0
     # Frame: an outer rule and an inner hairline.
     c.setStrokeColor(ACCENT)
@@ -312,11 +376,15 @@ def render_certificate(
     c.setStrokeColor(RULE)
     c.line(inner_l, facts_top - 1, inner_l + left_w, facts_top - 1)
 
-    c.showPage()
-    c.save()
-
 
 QR_MASK = 0  # see _qr_matrix
+QR_MAX_BYTES = 2331  # byte-mode capacity of the largest QR code (version 40) at level M
+
+
+def token_fits_qr(token: str) -> bool:
+    """True if ``token`` fits one QR code at error correction level M (no "code length
+    overflow" when drawing it)."""
+    return len(token.encode("utf-8")) <= QR_MAX_BYTES
 
 
 def _qr_matrix(token: str) -> list[list[bool]]:
@@ -344,6 +412,8 @@ def _draw_qr(c: Canvas, token: str, x: float, y: float, size: float, border: int
     ``trainer verify``) ten times slower. Several pixels per module keep it sharp when a
     viewer scales it down for the screen, where one pixel per module would be smoothed.
     """
+    if isinstance(c, TextRecorder):
+        return  # recording text only: the code is an image
     modules = _qr_matrix(token)
     k = QR_PIXELS_PER_MODULE
     side = (len(modules) + 2 * border) * k

@@ -10,6 +10,7 @@ from pathlib import Path
 from trainer.bank.model import Course
 from trainer.commands.common import CommandError, fail, open_course, open_store
 from trainer.paths import data_dir
+from trainer.safetext import terminal_safe, terminal_safe_multiline
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -30,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="PDF to write")
     p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="default: letter")
     add_issuer_key_option(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing FILE.pdf (a link there is replaced, never written through), "
+        "and sign even with an issuer key file other users can read or that you do not own",
+    )
     p.set_defaults(handler=run)
 
 
@@ -38,7 +45,7 @@ def add_issuer_key_option(p: argparse.ArgumentParser) -> None:
         "--issuer-key",
         metavar="FILE",
         help="sign with this Ed25519 private key (PEM PKCS#8) instead of the data folder's "
-        "issuer-key.pem; the file must exist",
+        "issuer-key.pem; the file must exist, be yours and readable only by you (chmod 600)",
     )
 
 
@@ -88,25 +95,42 @@ def run(args: argparse.Namespace) -> int:
                 issuer_key_path=key_path,
                 paper=args.paper,
                 create_key=may_create,
+                replace=args.force,
+                check_key_permissions=not args.force,
             )
         except CertificateRefused as exc:
-            print(f"trainer: {exc}", file=sys.stderr)
+            print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
             return 1
         except IssuerKeyError as exc:
-            print(f"trainer: {exc}", file=sys.stderr)
+            print(f"trainer: {terminal_safe(str(exc))}", file=sys.stderr)
             return 2
+        except FileExistsError:
+            print(
+                f"trainer: {terminal_safe(args.output)} already exists; it was not changed. "
+                "Choose another file, or add --force to replace it.",
+                file=sys.stderr,
+            )
+            return 1
         except OSError as exc:
-            print(f"trainer: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            print(
+                f"trainer: cannot write {terminal_safe(args.output)}: "
+                f"{terminal_safe(str(exc.strerror or exc))}",
+                file=sys.stderr,
+            )
             return 2
     if issued.key_created:
         print(
-            f"Created a new issuer key at {issued.key_path} (mode 0600). Publish its public "
-            "key with 'trainer keys public' so others can verify.",
+            f"Created a new issuer key at {terminal_safe(str(issued.key_path))} (mode 0600). "
+            "Publish its public key with 'trainer keys public' so others can verify.",
             file=sys.stderr,
         )
     p = issued.payload
-    print(f"Certificate {issued.certificate_id} written to {issued.path}")
-    print(f"  {p.learner} — {p.course_title} (version {p.course_version})")
-    print(f"  completed {p.completed}, valid until {p.valid_until}")
-    print(f"  signed with issuer key {issued.key_fingerprint}")
+    lines = [
+        f"Certificate {issued.certificate_id} written to {issued.path}",
+        f"  {p.learner} — {p.course_title} (version {p.course_version})",
+        f"  completed {p.completed}, valid until {p.valid_until}",
+        f"  signed with issuer key {issued.key_fingerprint}",
+    ]
+    for line in lines:
+        print(terminal_safe(line))
     return 0

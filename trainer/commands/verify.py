@@ -29,7 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
+def _emit(line: str = "", *, err: bool = False) -> None:
+    """Print one line with every control character escaped (see trainer.safetext)."""
+    from trainer.safetext import terminal_safe
+
+    print(terminal_safe(line), file=sys.stderr if err else sys.stdout)
+
+
 def run(args: argparse.Namespace) -> int:
+    """Verify, print every field terminal-safe, and end with the verdict as the last line."""
     from trainer.certificates.keys import (
         CertificateKeyError,
         default_issuer_key_path,
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         inp = read_input(args.input)
     except UnreadableInput as exc:
-        print(f"trainer: cannot read a certificate: {exc}", file=sys.stderr)
+        _emit(f"trainer: cannot read a certificate: {exc}", err=True)
         return EXIT_UNREADABLE
     try:
         if args.public_key:
@@ -51,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             key_path = default_issuer_key_path(data_dir(getattr(args, "data_dir", None)))
             if not key_path.exists():
-                print(
+                _emit(
                     f"trainer: no --public-key given and this installation has no issuer key "
                     f"({key_path}). Pass the issuer's published key with --public-key FILE.",
-                    file=sys.stderr,
+                    err=True,
                 )
                 return EXIT_UNREADABLE
             public = load_issuer_key(key_path).public_key()
@@ -62,42 +70,46 @@ def run(args: argparse.Namespace) -> int:
                 f"this installation's own issuer key ({key_path}), as no --public-key was given"
             )
     except CertificateKeyError as exc:
-        print(f"trainer: {exc}", file=sys.stderr)
+        _emit(f"trainer: {exc}", err=True)
         return EXIT_UNREADABLE
 
     result = verify_input(inp, public)
-    out = sys.stdout
     source = {"pdf": "PDF", "token": "token", "file": "token file"}[inp.kind]
-    print(f"Checked: {source} {args.input if inp.kind != 'token' else ''}".rstrip(), file=out)
-    print(f"Against: {against}", file=out)
-    print(f"         key fingerprint {fingerprint(public)}", file=out)
+    _emit(f"Checked: {source} {args.input if inp.kind != 'token' else ''}".rstrip())
+    _emit(f"Against: {against}")
+    _emit(f"         key fingerprint {fingerprint(public)}")
     if result.payload is not None:
         heading = (
             "Certificate fields (signed):"
             if result.signature_ok
             else ("Certificate fields as CLAIMED (NOT verified):")
         )
-        print("", file=out)
-        print(heading, file=out)
+        _emit()
+        _emit(heading)
         rows = result.payload.display_fields()
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
-            print(f"  {label.ljust(width)}  {value}", file=out)
-    print("", file=out)
+            _emit(f"  {label.ljust(width)}  {value}")
+    _emit()
     for note in result.notes:
-        print(f"Note: {note}", file=out)
+        _emit(f"Note: {note}")
     for failure in result.failures:
-        print(f"FAILED: {failure}", file=out)
-    if result.valid:
-        print("Verdict: VALID — the signature covers every field above. Compare the name, "
-              "course and dates with the paper.", file=out)  # fmt: skip
-    else:
-        print(f"Verdict: {result.verdict}", file=out)
+        _emit(f"FAILED: {failure}")
     if result.signature_ok and not args.public_key:
-        print(
+        _emit(
             "Caution: checked against the local key only. Whoever holds that key (possibly the "
             "learner) can sign anything; use --public-key with your organisation's published "
-            "key to check origin.",
-            file=out,
+            "key to check origin."
         )
+    # The verdict is always the last line: nothing printed above can stand in for it, since
+    # every line above is escaped to one terminal line.
+    sys.stdout.flush()
+    if result.valid:
+        page = " and the page shows exactly the signed text" if inp.kind == "pdf" else ""
+        _emit(
+            f"Verdict: VALID — the signature covers every field above{page}. Compare the "
+            "name, course and dates with the paper."
+        )
+    else:
+        _emit(f"Verdict: {result.verdict}")
     return EXIT_VALID if result.valid else EXIT_INVALID
