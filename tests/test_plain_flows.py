@@ -58,7 +58,7 @@ def test_plain_invalid_input_reprompts(course: Course, store: RecordsStore) -> N
         "1",
         "",
         "",
-        "7",
+        "q",
     ]
     status, out = drive(course, store, lines)
     assert status == 0
@@ -75,10 +75,12 @@ def test_plain_invalid_input_reprompts(course: Course, store: RecordsStore) -> N
 
 
 def test_plain_menu_invalid_input_reprompts(course: Course, store: RecordsStore) -> None:
-    status, out = drive(course, store, [*NEW_LEARNER, "zero", "0", "8", "", "7"])
+    status, out = drive(course, store, [*NEW_LEARNER, "zero", "0", "8", "", "q"])
     assert status == 0
-    assert "You typed zero. That is not a number. Type a number from 1 to 7, or type help." in out
-    assert "There is no choice 8. Type a number from 1 to 7." in out
+    how = "Type the number or letter shown before your choice"
+    assert f"There is no choice zero. {how}, or type repeat to hear the list." in out
+    assert f"There is no choice 8. {how}, or type repeat to hear the list." in out
+    assert f"Nothing was typed. {how}, or type help." in out
     assert out.count("Dashboard choice:") == 5
 
 
@@ -98,14 +100,14 @@ def test_plain_commands_help_resources_repeat(course: Course, store: RecordsStor
 
 
 def test_plain_menu_command_returns_to_dashboard(course: Course, store: RecordsStore) -> None:
-    status, out = drive(course, store, [*NEW_LEARNER, "1", "1", "2", "", "menu", "7"])
+    status, out = drive(course, store, [*NEW_LEARNER, "1", "1", "2", "", "menu", "q"])
     assert status == 0
     assert "Back to the dashboard. The module stays open where you left it." in out
     assert "Status: in progress, 1 question answered." in out
 
 
 def test_plain_back_from_module_intro_records_nothing(course: Course, store: RecordsStore) -> None:
-    status, out = drive(course, store, [*NEW_LEARNER, "1", "2", "7"])
+    status, out = drive(course, store, [*NEW_LEARNER, "1", "2", "q"])
     assert status == 0
     assert "Content note: This test module mentions pressure and debt, without detail." in out
     assert "Objective 1: Answer a branching question." in out
@@ -114,20 +116,20 @@ def test_plain_back_from_module_intro_records_nothing(course: Course, store: Rec
 
 def test_plain_choose_existing_or_new_learner(course: Course, store: RecordsStore) -> None:
     store.add_learner("Zed Person", "contractor", "Acme")
-    status, out = drive(course, store, ["2", "New Person", "E-1", "", "3", "7"], learner=None)
+    status, out = drive(course, store, ["2", "New Person", "E-1", "", "3", "q"], learner=None)
     assert status == 0
     assert "1. Zed Person, contractor, Acme" in out
     assert "2. Add a new learner." in out
     assert "Added learner New Person, role uniformed." in out
     row = store.find_learner("New Person")
     assert row is not None and row.external_id == "E-1" and row.role == "uniformed"
-    status, out = drive(course, store, ["1", "7"], learner=None)
+    status, out = drive(course, store, ["1", "q"], learner=None)
     assert "Dashboard for New Person, role uniformed." in out  # sorted by name: New before Zed
 
 
 def test_plain_duplicate_learner_name_asks_again(course: Course, store: RecordsStore) -> None:
     store.add_learner("Zed Person", "employee")
-    status, out = drive(course, store, ["2", "zed person", "Other", "", "", "1", "7"], learner=None)
+    status, out = drive(course, store, ["2", "zed person", "Other", "", "", "1", "q"], learner=None)
     assert status == 0
     assert "A learner named zed person already exists. Type a different name." in out
     assert store.find_learner("Other") is not None
@@ -151,8 +153,8 @@ def test_plain_retake_history_and_results(course: Course, store: RecordsStore) -
         "2",  # module menu: results of last attempt
         "1",
         *PERFECT[2:],  # the module menu again: retake, and pass
-        "3",
-        "7",
+        "a",
+        "q",
     ]
     status, out = drive(course, store, lines)
     assert status == 0
@@ -167,7 +169,7 @@ def test_plain_retake_history_and_results(course: Course, store: RecordsStore) -
 
 def test_plain_restart_unfinished_attempt(course: Course, store: RecordsStore) -> None:
     drive(course, store, [*NEW_LEARNER, "1", "1", "1", "", "pause"])
-    _, out = drive(course, store, ["1", "2", *PERFECT[2:], "7"])
+    _, out = drive(course, store, ["1", "2", *PERFECT[2:], "q"])
     assert "2. Start again from the beginning. The unfinished attempt is closed." in out
     assert [a.status for a in store.attempts()] == ["abandoned", "passed"]
 
@@ -175,7 +177,7 @@ def test_plain_restart_unfinished_attempt(course: Course, store: RecordsStore) -
 def test_plain_says_why_an_updated_module_starts_again(course: Course, store: RecordsStore) -> None:
     drive(course, store, [*NEW_LEARNER, "1", "1", "1", "", "pause"])  # one answer, then pause
     updated = with_module_changed(course, course.modules[0].id)
-    _, out = drive(updated, store, ["1", "1", *PERFECT[2:], "7"])
+    _, out = drive(updated, store, ["1", "1", *PERFECT[2:], "q"])
     assert (
         "This module has been updated since you began it. Your answer from then stays in your "
         "records, but the updated module starts again from the beginning." in out
@@ -188,7 +190,7 @@ def test_plain_certificate_refused_then_issued(
     course: Course, store: RecordsStore, tmp_path: Path
 ) -> None:
     pdf = tmp_path / "cert.pdf"
-    status, out = drive(course, store, [*NEW_LEARNER, "4", *PERFECT, "4", str(pdf), "7"])
+    status, out = drive(course, store, [*NEW_LEARNER, "c", *PERFECT, "c", str(pdf), "q"])
     assert status == 0
     assert "No certificate yet: pass every required module first." in out
     assert f"Certificate saved: {pdf}" in out
@@ -198,13 +200,13 @@ def test_plain_certificate_refused_then_issued(
 
 def test_plain_existing_learner_and_wrapping(course: Course, store: RecordsStore) -> None:
     store.add_learner("Ann", "employee")
-    _, out = drive(course, store, ["1", "1", "7"], width=40)
+    _, out = drive(course, store, ["1", "1", "q"], width=40)
     assert "Learner: Ann, role employee." in out
     assert all(len(line.rstrip()) <= 40 for line in out.splitlines() if " " in line.strip())
 
 
 def test_plain_eof_at_every_prompt_exits_zero(course: Course, store: RecordsStore) -> None:
-    full = [*NEW_LEARNER, *PERFECT, "7"]
+    full = [*NEW_LEARNER, *PERFECT, "q"]
     for cut in range(len(full)):
         with RecordsStore(store.path.parent / f"cut{cut}.sqlite3") as s:
             status, out = drive(course, s, full[:cut])
@@ -270,10 +272,10 @@ def test_plain_preview_start_step_and_eof(course: Course) -> None:
 
 
 def test_plain_dashboard_not_reread_after_history(course: Course, store: RecordsStore) -> None:
-    status, out = drive(course, store, [*NEW_LEARNER, "3", "repeat", "7"])
+    status, out = drive(course, store, [*NEW_LEARNER, "a", "repeat", "q"])
     assert status == 0
     assert out.count("Dashboard for Ann, role employee.") == 2  # at first, then on repeat only
     assert (
-        "Back at the dashboard. Type a number from 1 to 7, or type repeat to hear the "
+        "Back at the dashboard. Type a module number or a letter, or type repeat to hear the "
         "dashboard again." in out
     )

@@ -59,7 +59,7 @@ def records(data_dir: Path):
 
 def test_plain_completes_module_and_records_score(tmp_path: Path) -> None:
     # Q1 wrong (branch to s1b), s1b right, s2 one of two right (partial), t1 right.
-    lines = [*NEW_LEARNER, "1", "1", "1", "", "1", "", "1", "", "1", "", "", "7"]
+    lines = [*NEW_LEARNER, "1", "1", "1", "", "1", "", "1", "", "1", "", "", "q"]
     proc = run_plain(tmp_path, lines)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
@@ -86,7 +86,7 @@ def test_plain_completes_module_and_records_score(tmp_path: Path) -> None:
 
 
 def test_plain_output_has_no_escape_sequences(tmp_path: Path) -> None:
-    lines = [*NEW_LEARNER, "1", "1", "2", "", "1,3", "", "1", "", "", "3", "5", "help", "x", "7"]
+    lines = [*NEW_LEARNER, "1", "1", "2", "", "1,3", "", "1", "", "", "a", "r", "help", "x", "q"]
     proc = run_plain(tmp_path, lines)
     assert proc.returncode == 0, proc.stderr
     assert "Result: passed." in proc.stdout
@@ -106,7 +106,7 @@ def test_plain_pause_then_resume_at_same_question(tmp_path: Path) -> None:
     assert [a.status for a in attempts] == ["in-progress"]
     assert [r.step_id for r in answers[attempts[0].id]] == ["s1"]
 
-    second = run_plain(tmp_path, ["1", "1", "1,3", "", "1", "", "", "7"])
+    second = run_plain(tmp_path, ["1", "1", "1,3", "", "1", "", "", "q"])
     assert second.returncode == 0, second.stderr
     out = second.stdout
     assert "Status: in progress, 1 question answered." in out

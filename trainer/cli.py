@@ -12,8 +12,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from trainer import __version__
-
 # Command name -> one-line help. Only the command being run is imported (see build_parser),
 # so `trainer` and `trainer validate` start without loading what they do not use.
 COMMANDS: dict[str, str] = {
@@ -28,8 +26,14 @@ COMMANDS: dict[str, str] = {
     "certificate": "issue a signed PDF certificate for a passed course",
     "verify": "verify a certificate PDF or token (exit 0 valid, 1 invalid, 2 unreadable)",
     "keys": "issuer keys: print the public key, or generate an organisation key",
+    "doctor": "check this installation: course, data folder, records, issuer key",
     "verify-page": "write the offline certificate verification page (HTML) to publish",
+    "import": "import Moodle XML or GIFT questions into a new module file",
+    "export": "export a module or course as Moodle XML or GIFT questions",
 }
+
+# Commands whose module name is not the command name ('import' is a Python keyword).
+COMMAND_MODULES: dict[str, str] = {"import": "import_bank", "export": "export_bank"}
 
 
 def chosen_command(argv: Sequence[str]) -> str | None:
@@ -45,7 +49,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Scenario-based training: recognising sex-trafficking victims who appear "
         "to consent. With no command, opens the course in the terminal app.",
     )
-    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    parser.add_argument(
+        "--version",
+        action=VersionAction,
+        help="show the version, the shipped course, the data folder and config file; exit",
+    )
     add_common(parser)
     parser.add_argument("--learner", metavar="NAME", help="start as this learner (skip the pick)")
     parser.add_argument(
@@ -59,12 +67,33 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     wanted = chosen_command(argv) if argv is not None else None
     for name, help_text in COMMANDS.items():
         if argv is None or name == wanted:
-            importlib.import_module(f"trainer.commands.{name.replace('-', '_')}").register(sub)
+            module = COMMAND_MODULES.get(name, name.replace("-", "_"))
+            importlib.import_module(f"trainer.commands.{module}").register(sub)
         else:
             sub.add_parser(name, help=help_text)
     for command in sub.choices.values():
         add_common(command)  # --data-dir and --course work before or after the command
     return parser
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the version, the shipped course's id and version, and where the data
+    folder and config file are. Only what that needs is imported, so it stays fast."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from trainer.commands.doctor import version_text
+
+        print(version_text(getattr(namespace, "data_dir", None)))
+        parser.exit()
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ from typing import IO
 
 from trainer.bank.model import Course
 from trainer.engine import AnswerError, ReplayError
-from trainer.plain.console import Console, Paused, plain_width, prepare_output
+from trainer.plain.console import BackToDashboard, Console, Paused, plain_width, prepare_output
 from trainer.plain.screens.dashboard import dashboard
 from trainer.plain.screens.learners import add_learner, choose_learner
 from trainer.plain.words import sentence
@@ -36,13 +36,18 @@ class PlainApp:
         ui.say("Type help at any prompt to hear the commands. Type pause to save and stop.")
         if learner_name:
             self.learner = self.store.find_learner(learner_name)
-            if self.learner is None:
-                ui.say(f"There is no learner named {' '.join(learner_name.split())} yet.")
-                self.learner = add_learner(self, " ".join(learner_name.split()))
-            else:
+            if self.learner is not None:
                 ui.say(f"Learner: {self.learner.name}, role {self.learner.role}.")
-        else:
-            self.learner = choose_learner(self)
+            else:
+                ui.say(f"There is no learner named {' '.join(learner_name.split())} yet.")
+        while self.learner is None:
+            try:
+                if learner_name:
+                    self.learner = add_learner(self, " ".join(learner_name.split()))
+                else:
+                    self.learner = choose_learner(self)
+            except BackToDashboard:
+                ui.say("The dashboard comes once a learner is chosen. Starting again.")
         dashboard(self)
         return 0
 

@@ -18,6 +18,10 @@ ENV_WIDTH = "TRAINER_PLAIN_WIDTH"
 # Control characters (including ESC, so no ANSI sequence can reach the output) except tab and
 # newline, and the 8-bit CSI.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+# In typed input: every C0/C1 control character and DEL (a tab is turned into a space first).
+_INPUT_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_LINE = 4096  # characters in one typed line; a longer line is refused, never kept whole
+MAX_CHOICE_DIGITS = 6  # "There is no choice 1234567": longer digit strings are not numbers here
 
 
 class Paused(Exception):
@@ -30,9 +34,26 @@ class BackToDashboard(Exception):
 
 @dataclass
 class Option:
+    """One entry of a list: its label, the value returned, the words that also pick it, and
+    an optional fixed ``key`` shown and typed instead of its position (see :meth:`choose`)."""
+
     label: str
     value: Any
     words: tuple[str, ...] = ()
+    key: str = ""
+
+
+def choice_number(text: str) -> int | None:
+    """``text`` as a choice number: ASCII digits only (not '²'), at most six of them."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_CHOICE_DIGITS:
+        return int(text)
+    return None
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """Typed text quoted back in a message: control characters removed, at most ``limit``."""
+    text = _CONTROL.sub("", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Console:
@@ -52,6 +73,7 @@ class Console:
         self.resources = resources
         self.width = width if width and width >= 20 else None
         self.menu_command = menu_command
+        prepare_input(stdin)
         try:
             self.echo = not stdin.isatty()
         except (AttributeError, ValueError):
@@ -86,19 +108,59 @@ class Console:
 
     # ---- input
     def read(self, prompt: str) -> str:
-        """One line of input; raises :class:`Paused` at end of input."""
-        self.stdout.write(_CONTROL.sub("", prompt).rstrip() + " ")
-        self.stdout.flush()
-        line = self.stdin.readline()
+        """One line of input; raises :class:`Paused` at end of input.
+
+        A line that is not valid text (bytes that are not UTF-8), holds control characters
+        (such as ESC) or is longer than :data:`MAX_LINE` is refused with a message and the
+        prompt repeated: such a line never reaches a name, an answer or the records.
+        """
+        while True:
+            self.stdout.write(_CONTROL.sub("", prompt).rstrip() + " ")
+            self.stdout.flush()
+            line, problem = self._readline()
+            if self.echo:
+                self.stdout.write(shown(line.rstrip("\r\n"), 80) + "\n")
+                self.stdout.flush()
+            if problem is None:
+                return line.rstrip("\r\n").replace("\t", " ").strip()
+            self.say(problem)
+
+    def _readline(self) -> tuple[str, str | None]:
+        """One line (at most :data:`MAX_LINE` characters kept) and why it is refused, if it is."""
+        try:
+            line = self.stdin.readline(MAX_LINE + 1)
+        except UnicodeDecodeError:
+            return "", (
+                "That line is not readable text: it holds bytes that are not UTF-8. Type it again."
+            )
         if not line:
             self.stdout.write("\n")
             self.say("End of input.")
             raise Paused
-        line = line.rstrip("\r\n")
-        if self.echo:
-            self.stdout.write(_CONTROL.sub("", line) + "\n")
-            self.stdout.flush()
-        return line.strip()
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            self._skip_rest_of_line()
+            return line[:MAX_LINE], (
+                f"That line is too long: more than {MAX_LINE:,} characters. Type it again."
+            )
+        text = line.rstrip("\r\n").replace("\t", " ")
+        if "\ufffd" in text:
+            return line, (
+                "That line is not readable text: it holds bytes that are not UTF-8. Type it again."
+            )
+        if _INPUT_CONTROL.search(text):
+            return line, (
+                "That line holds control characters, such as Escape, that cannot be used. "
+                "Type it again."
+            )
+        return line, None
+
+    def _skip_rest_of_line(self) -> None:
+        """Read and drop what is left of an over-long line, a bounded chunk at a time."""
+        with contextlib.suppress(UnicodeDecodeError):
+            while True:
+                chunk = self.stdin.readline(MAX_LINE)
+                if not chunk or chunk.endswith("\n"):
+                    return
 
     def ask(
         self,
@@ -165,23 +227,38 @@ class Console:
         coming back to a list the learner has just heard should not read it all again.
         """
 
+        keyed = any(option.key for option in options)
+        keys = [option.key if keyed else str(n) for n, option in enumerate(options, start=1)]
+
         def show_all() -> None:
             show()
-            for n, option in enumerate(options, start=1):
-                self.say(f"{n}. {option.label}")
+            for key, option in zip(keys, options, strict=True):
+                self.say(f"{key}. {option.label}")
 
         if brief is None:
             show_all()
-        else:
+        elif brief:
             self.say(brief)
         count = len(options)
-        help_all = [f"Type a number from 1 to {count} and press Enter.", *help_lines]
+        how = "the number or letter shown before your choice" if keyed else None
+        help_all = [
+            f"Type {how or f'a number from 1 to {count}'} and press Enter.",
+            *help_lines,
+        ]
         while True:
             answer = self.ask(prompt, repeat=show_all, help_lines=help_all)
             word = answer.lower().rstrip(".")
-            for option in options:
-                if word in option.words:
+            for key, option in zip(keys, options, strict=True):
+                if word == key.lower() or word in option.words:
                     return option.value
+            if keyed:
+                self.say(
+                    f"There is no choice {shown(answer)}. Type {how}, or type repeat to hear "
+                    "the list."
+                    if answer
+                    else f"Nothing was typed. Type {how}, or type help."
+                )
+                continue
             error = number_error(answer, count)
             if error:
                 self.say(error)
@@ -203,9 +280,11 @@ def number_error(answer: str, count: int) -> str | None:
     range_text = "1 or 2" if count == 2 else f"a number from 1 to {count}"
     if not answer:
         return f"Nothing was typed. Type {range_text}, or type help."
-    if not answer.isdigit():
-        return f"You typed {answer}. That is not a number. Type {range_text}, or type help."
-    n = int(answer)
+    n = choice_number(answer)
+    if n is None and answer.isascii() and answer.isdigit():
+        return f"There is no choice with that number. Type {range_text}."
+    if n is None:
+        return f"You typed {shown(answer)}. That is not a number. Type {range_text}, or type help."
     if not 1 <= n <= count:
         return f"There is no choice {n}. Type {range_text}."
     return None
@@ -218,6 +297,14 @@ def plain_width(width: int | None) -> int | None:
         return int(os.environ.get(ENV_WIDTH, "") or 0) or None
     except ValueError:
         return None
+
+
+def prepare_input(stream: IO[str]) -> None:
+    """Read bytes that are not UTF-8 as U+FFFD, which :meth:`Console.read` then refuses."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            reconfigure(errors="replace")
 
 
 def prepare_output(stream: IO[str]) -> None:

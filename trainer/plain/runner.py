@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from trainer.engine import Attempt, Feedback, Question, Result
-from trainer.plain.console import Console
+from trainer.plain.console import Console, choice_number, shown
 from trainer.plain.words import number_list, plural, points_text, question_heading, sentence
 from trainer.session import Session
 
@@ -27,11 +27,13 @@ def parse_answer(answer: str, question: Question) -> tuple[list[int] | None, str
             return [pc.number], None
     numbers: list[int] = []
     for part in (p for p in _ANSWER_SPLIT.split(answer.strip()) if p):
-        if not part.isdigit():
+        n = choice_number(part)
+        if n is None and part.isascii() and part.isdigit():
+            return None, f"There is no choice with that number. Type {range_text}."
+        if n is None:
             return None, (
-                f"You typed {answer}. That is not a number. Type {range_text}, or type help."
+                f"You typed {shown(answer)}. That is not a number. Type {range_text}, or type help."
             )
-        n = int(part)
         if not 1 <= n <= count:
             return None, f"There is no choice {n}. Type {range_text}."
         if n not in numbers:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from trainer.plain.console import BackToDashboard, Option, Paused
+from trainer.plain.console import BackToDashboard, Console, Option, Paused
 from trainer.plain.screens.certificate import save_certificate
 from trainer.plain.screens.history import show_history
 from trainer.plain.screens.learners import choose_learner
 from trainer.plain.screens.module import module_menu
 from trainer.plain.words import STATUS_WORDS, plural, sentence, spoken_date
 from trainer.progress import CourseProgress, ModuleProgress
+from trainer.records.store import StoreError
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
@@ -57,51 +58,100 @@ def module_line(app: PlainApp, n: int, p: ModuleProgress) -> str:
     )
 
 
+# The actions after the modules: a fixed letter each, so a script's keys never depend on how
+# many modules the learner's role takes ('h' is help at every prompt, so history is 'a').
+ACTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("a", "Attempt history.", ("history",), "history"),
+    ("c", "Certificate: export it as a PDF file.", ("certificate",), "certificate"),
+    ("r", "Reporting resources.", (), "resources"),
+    ("l", "Learner: change to another learner.", ("learner",), "learner"),
+    ("q", "Quit. Your progress is saved.", (), "quit"),
+)
+
+
+def dashboard_options(app: PlainApp, progress: CourseProgress) -> list[Option]:
+    """The dashboard's list: each module under its number in the course (the same number
+    for every role), then the actions under fixed letters."""
+    position = {cm.id: n for n, cm in enumerate(app.course.modules, start=1)}
+    options = [
+        Option(
+            module_line(app, position[p.module.id], p),
+            ("module", p),
+            (),
+            str(position[p.module.id]),
+        )
+        for p in progress.modules
+    ]
+    options += [Option(label, (kind,), words, key) for key, label, words, kind in ACTIONS]
+    return options
+
+
 def dashboard(app: PlainApp) -> None:
+    """The dashboard loop: show the list, run the chosen screen, come back; until quit."""
     ui = app.ui
     brief: str | None = None
     while True:
         progress = app.progress()
-        options = [
-            Option(module_line(app, n, p), ("module", p), ())
-            for n, p in enumerate(progress.modules, start=1)
-        ]
-        options += [
-            Option("Attempt history.", ("history",), ("history",)),
-            Option("Export a certificate.", ("certificate",), ("certificate",)),
-            Option("Reporting resources.", ("resources",), ()),
-            Option("Change learner.", ("learner",), ("learner",)),
-            Option("Quit. Your progress is saved.", ("quit",), ()),
-        ]
-        choice = ui.choose(
-            lambda pr=progress: show_dashboard(app, pr),  # type: ignore[misc]
-            options,
-            "Dashboard choice:",
-            help_lines=[
-                "Choose a module to see its objectives and start or resume it.",
-                "You can also type history, certificate or learner.",
-            ],
-            brief=brief,
-        )
-        kind = choice[0]
+        options = dashboard_options(app, progress)
+        try:
+            choice = ui.choose(
+                lambda pr=progress: show_dashboard(app, pr),  # type: ignore[misc]
+                options,
+                "Dashboard choice:",
+                help_lines=[
+                    "Choose a module by its number to see its objectives and start or resume it.",
+                    "You can also type history, certificate or learner.",
+                ],
+                brief=brief,
+            )
+        except BackToDashboard:
+            ui.say("You are at the dashboard. Type repeat to hear it again.")
+            brief = ""
+            continue
         brief = (
-            f"Back at the dashboard. Type a number from 1 to {len(options)}, "
+            "Back at the dashboard. Type a module number or a letter, "
             "or type repeat to hear the dashboard again."
         )
-        if kind == "module":
-            brief = None  # the module may have changed the status: read it out again
-            try:
-                module_menu(app, choice[1])
-            except BackToDashboard:
-                ui.say("Back to the dashboard. The module stays open where you left it.")
-        elif kind == "history":
-            show_history(app)
-        elif kind == "certificate":
-            save_certificate(app, progress)
-        elif kind == "resources":
-            ui.show_resources()
-        elif kind == "learner":
-            app.learner = choose_learner(app)
-            brief = None
-        else:
-            raise Paused
+        try:
+            brief = run_choice(app, choice, progress, brief)
+        except BackToDashboard:
+            ui.say("Back to the dashboard.")
+
+
+def run_choice(
+    app: PlainApp, choice: tuple[Any, ...], progress: CourseProgress, brief: str | None
+) -> str | None:
+    """Run the screen the learner chose; return the line to say back at the dashboard
+    (None: read the whole dashboard again)."""
+    ui = app.ui
+    kind = choice[0]
+    if kind == "module":
+        try:
+            module_menu(app, choice[1])
+        except BackToDashboard:
+            ui.say("Back to the dashboard. The module stays open where you left it.")
+        except StoreError as exc:
+            say_store_error(ui, exc)
+        return None  # the module may have changed the status: read it out again
+    if kind == "history":
+        show_history(app)
+    elif kind == "certificate":
+        save_certificate(app, progress)
+    elif kind == "resources":
+        ui.show_resources()
+    elif kind == "learner":
+        app.learner = choose_learner(app)
+        return None
+    else:
+        raise Paused
+    return brief
+
+
+def say_store_error(ui: Console, exc: StoreError) -> None:
+    """Tell the learner what went wrong with the records, that what was saved stays saved,
+    and how to go on."""
+    ui.say(f"The records could not be written. {exc}".rstrip())
+    ui.say(
+        "Everything saved before that stays saved. When the problem is solved, choose the "
+        "module again to continue where the saved answers end."
+    )
