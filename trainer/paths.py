@@ -1,12 +1,26 @@
-"""Where trainer keeps its data and finds the shipped course."""
+"""Where trainer keeps its data and config, and where it finds the shipped course.
+
+The shipped course is the top-level ``question_banks/`` folder of the repository. A built
+wheel carries it as package data at ``trainer/_course/`` (see ``setup.py``), found through
+:mod:`importlib.resources`; a checkout (or an editable install) has no such folder, and uses
+``question_banks/`` beside the ``trainer`` package instead. Nothing here depends on the
+current folder, so an installed ``trainer`` behaves the same wherever it is started.
+"""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
+APP_NAME = "trainer"
 ENV_DATA_DIR = "TRAINER_DATA_DIR"
 ENV_COURSE = "TRAINER_COURSE"
+ENV_CONFIG = "TRAINER_CONFIG"
+COURSE_FILE = "course.yaml"
+PACKAGED_COURSE_DIR = "_course"  # inside the installed package; setup.py maps it
+CHECKOUT_COURSE_DIR = "question_banks"  # at the top of the repository
+CONFIG_FILE = "config.toml"
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -18,7 +32,36 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(env).expanduser()
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("trainer", appauthor=False))
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The config file: ``$TRAINER_CONFIG``, else ``config.toml`` in the user config folder.
+
+    The file is optional: it may not exist."""
+    env = os.environ.get(ENV_CONFIG)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE
+
+
+def shipped_course_dir() -> Path:
+    """The folder of the course that ships with trainer.
+
+    In an installed package it is package data (``trainer/_course``); in a checkout, the
+    ``question_banks/`` folder next to the package."""
+    packaged = resources.files(__package__ or APP_NAME) / PACKAGED_COURSE_DIR
+    if packaged.joinpath(COURSE_FILE).is_file():
+        # Installed wheels are unpacked on disk, so the resource is a real folder.
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / CHECKOUT_COURSE_DIR
+
+
+def shipped_course() -> Path:
+    """The shipped course file (which may be missing from a broken installation)."""
+    return shipped_course_dir() / COURSE_FILE
 
 
 def default_course(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -28,7 +71,13 @@ def default_course(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_COURSE)
     if env:
         return Path(env).expanduser()
-    local = Path("question_banks") / "course.yaml"
-    if local.is_file():
-        return local
-    return Path(__file__).resolve().parent.parent / "question_banks" / "course.yaml"
+    return shipped_course()
+
+
+def course_origin(explicit: str | os.PathLike[str] | None = None) -> str:
+    """Words saying where :func:`default_course` took the course from."""
+    if explicit:
+        return "--course"
+    if os.environ.get(ENV_COURSE):
+        return f"${ENV_COURSE}"
+    return "shipped with trainer"
