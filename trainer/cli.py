@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "schema": "print the JSON Schema for bank files (for editors)",
     "banks": "list courses and modules in bank folders",
     "records": "export attempt records (table, CSV, JSON or xAPI statements)",
+    "learners": "list learners; correct a learner's name (kept in the learner history)",
     "new": "write a commented starter module or course (valid as written)",
     "paths": "list every path through every scenario with its score",
     "preview": "take a module as a learner would, recording nothing",
