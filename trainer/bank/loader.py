@@ -30,7 +30,7 @@ from trainer.bank.model import (
     Step,
 )
 from trainer.bank.problems import CourseLoad, Problem
-from trainer.bank.safeyaml import YamlRefused, YMap, YSeq, load_bytes
+from trainer.bank.safeyaml import YamlRefused, YMap, YSeq, load_bytes, read_bounded
 from trainer.bank.schema import KIND_OBJECT
 from trainer.scoring import best_path_points, correct_path_points
 
@@ -80,9 +80,9 @@ def read_yaml(path: Path) -> Loaded:
     """Read a file and load its YAML safely; problems are collected, never raised."""
     loaded = Loaded(path, display_path(path))
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        loaded.problems.append(Problem(loaded.display, 1, 1, f"cannot read file: {exc.strerror}"))
+        data = read_bounded(path, loaded.display)
+    except YamlRefused as exc:
+        loaded.problems.append(exc.problem)
         return loaded
     loaded.sha256 = hashlib.sha256(data).hexdigest()
     try:

@@ -14,7 +14,10 @@ raise, somewhere past 10,000 levels).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -61,6 +64,7 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 100
 MAX_NODES = 1_000_000
+MAX_NUMBER_CHARS = 100  # a bank's numbers are points, minutes, marks: never this long
 # Text-level guards that keep the C composer's recursion far from the stack limit.
 _MAX_FLOW_DEPTH = 256
 _MAX_BLOCK_PREFIX = 512
@@ -121,18 +125,69 @@ def _pos(node: yaml.Node) -> Pos:
     return (mark.line + 1, mark.column + 1)
 
 
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _too_large(size: int, path: str) -> YamlRefused:
+    return YamlRefused(
+        Problem(
+            path,
+            1,
+            1,
+            f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for a bank; "
+            "split it into several module files",
+        )
+    )
+
+
+def read_bounded(file: Path, path: str) -> bytes:
+    """The bytes of a bank file, checked before reading: a regular file of at most
+    :data:`MAX_BYTES`. A FIFO, a device (``/dev/zero``) or a folder is refused at once, and
+    a 2 GB file without reading it; at most ``MAX_BYTES + 1`` bytes are ever read.
+
+    The file is opened non-blocking, so opening a FIFO with no writer cannot hang, and the
+    checks use the opened file's own ``fstat``, so the file cannot be swapped in between.
+    Raises :class:`YamlRefused` (also for ``OSError``: the problem says why).
+    """
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise YamlRefused(Problem(path, 1, 1, f"cannot read file: {exc.strerror or exc}")) from None
+    try:
+        info = os.fstat(fd)
+        for test, kind in _FILE_KINDS:
+            if test(info.st_mode):
+                raise YamlRefused(
+                    Problem(path, 1, 1, f"not a bank file: it is {kind}, not a regular file")
+                )
+        if info.st_size > MAX_BYTES:
+            raise _too_large(info.st_size, path)
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise YamlRefused(Problem(path, 1, 1, f"cannot read file: {exc.strerror or exc}")) from None
+    finally:
+        os.close(fd)
+
+
 def decode_text(data: bytes, path: str) -> str:
     """Check size and encoding of raw bytes and return the text."""
     if len(data) > MAX_BYTES:
-        raise YamlRefused(
-            Problem(
-                path,
-                1,
-                1,
-                f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit for a bank; "
-                "split it into several module files",
-            )
-        )
+        raise _too_large(len(data), path)
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line = data.count(b"\n", 0, offset) + 1
@@ -219,12 +274,24 @@ class _Walker:
         if tag in (_STR, _TIMESTAMP):
             return value
         if tag == _INT:
+            if len(value) > MAX_NUMBER_CHARS:
+                raise self.refuse(
+                    node,
+                    f"number with {len(value):,} characters is too long; numbers in a bank "
+                    f"have at most {MAX_NUMBER_CHARS} (quote it if it is meant as text)",
+                )
             return _to_int(value)
         if tag == _BOOL:
             return value.lower() in _BOOL_TRUE
         if tag == _NULL:
             return None
         if tag == _FLOAT:
+            if len(value) > MAX_NUMBER_CHARS:
+                raise self.refuse(
+                    node,
+                    f"number with {len(value):,} characters is too long; numbers in a bank "
+                    f"have at most {MAX_NUMBER_CHARS} (quote it if it is meant as text)",
+                )
             return _to_float(value)
         raise self.refuse(
             node,
