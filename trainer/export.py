@@ -1,6 +1,10 @@
 """Compliance exports of attempt records: filtered rows as a table, CSV or JSON.
 
-Columns (in order) are documented in docs/records.md; keep the two in step.
+Columns (in order) are documented in docs/records.md; keep the two in step. Text from
+learners reaches spreadsheets and terminals neutralised: CSV cells a spreadsheet would run
+as a formula get a leading apostrophe (:func:`trainer.safetext.csv_safe`); table cells have
+control characters shown as escapes (:func:`trainer.safetext.terminal_safe`). JSON and xAPI
+keep every value exact.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from datetime import date, datetime
 from typing import Any
 
 from trainer.progress import add_months
-from trainer.records.store import RecordsStore
+from trainer.records.store import LearnerHistoryRow, RecordsStore
+from trainer.safetext import csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
     "attempt_id",
@@ -121,20 +126,66 @@ def record_rows(
     return rows
 
 
-def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+def _csv_cell(value: object) -> object:
+    """A CSV cell: missing is empty, text is neutralised for spreadsheets, numbers stay."""
+    if value is None:
+        return ""
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def to_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> str:
+    """CSV with a header row; text cells that would start a formula begin with ``'``."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
-def to_json(rows: Iterable[dict[str, Any]]) -> str:
-    return (
-        json.dumps({"columns": list(COLUMNS), "records": list(rows)}, indent=2, ensure_ascii=False)
-        + "\n"
-    )
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "learner_id",
+    "learner",
+    "at",
+    "change",
+    "old_value",
+    "new_value",
+    "changed_by",
+)
+
+
+def history_rows(
+    store: RecordsStore, learner_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """The learner history (created, renamed, role/organisation/ID changed), oldest first,
+    of the given learners (all when None), with :data:`HISTORY_COLUMNS` as keys."""
+    names = {lr.id: lr.name for lr in store.learners()}
+    wanted = None if learner_ids is None else set(learner_ids)
+    return [
+        _history_row(h, names.get(h.learner_id, ""))
+        for h in store.learner_history()
+        if wanted is None or h.learner_id in wanted
+    ]
+
+
+def _history_row(h: LearnerHistoryRow, name: str) -> dict[str, Any]:
+    return {
+        "learner_id": h.learner_id,
+        "learner": name,
+        "at": h.at,
+        "change": h.change,
+        "old_value": h.old_value,
+        "new_value": h.new_value,
+        "changed_by": h.changed_by,
+    }
+
+
+def to_json(rows: Iterable[dict[str, Any]], history: list[dict[str, Any]] | None = None) -> str:
+    """``{"columns", "records"}``, plus ``learner_history`` when given; values exact."""
+    data: dict[str, Any] = {"columns": list(COLUMNS), "records": list(rows)}
+    if history is not None:
+        data["learner_history"] = history
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 TABLE_COLUMNS = (
@@ -148,15 +199,54 @@ TABLE_COLUMNS = (
 )
 
 
-def to_table(rows: list[dict[str, Any]]) -> str:
-    """A plain-text table (no box drawing) of the main columns."""
+def _cell(value: object) -> str:
+    return "" if value is None else terminal_safe(str(value))
+
+
+def _aligned(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> list[str]:
+    cells = [[_cell(r[c]) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return [line.rstrip() for line in lines]
+
+
+def to_table(rows: list[dict[str, Any]], history: list[dict[str, Any]] | None = None) -> str:
+    """A plain-text table (no box drawing) of the main columns; then the learners' changes
+    since they were created (renames, role, organisation, ID), when ``history`` is given."""
     if not rows:
         return "no records match\n"
-    cells = [[("" if r[c] is None else str(r[c])) for c in TABLE_COLUMNS] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(TABLE_COLUMNS)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths, strict=True))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    lines = _aligned(TABLE_COLUMNS, rows)
+    changes = [h for h in history or [] if h["change"] != "created"]
+    if changes:
+        lines += ["", "Learner changes:"]
+        lines += [f"  {change_text(h)}" for h in changes]
+    return "\n".join(lines) + "\n"
+
+
+_CHANGE_WORDS = {
+    "name": "renamed",
+    "role": "role changed",
+    "organisation": "organisation changed",
+    "external_id": "ID changed",
+}
+
+
+def change_text(h: dict[str, Any]) -> str:
+    """One history entry in words, terminal-safe: 'DAY learner: renamed from 'A' to 'B'."""
+    what = _CHANGE_WORDS.get(h["change"], str(h["change"]))
+    by = f" (by {_cell(h['changed_by'])})" if h.get("changed_by") else ""
+    return (
+        f"{_cell(h['at'])}  {_cell(h['learner'])}: {what} from "
+        f"'{_cell(h['old_value'])}' to '{_cell(h['new_value'])}'{by}"
+    )
+
+
+def history_table(history: list[dict[str, Any]]) -> str:
+    """The learner history as aligned text (terminal-safe)."""
+    if not history:
+        return "no learner history matches\n"
+    return "\n".join(_aligned(HISTORY_COLUMNS, history)) + "\n"
 
 
 # --------------------------------------------------------------------------- xAPI

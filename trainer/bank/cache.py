@@ -218,18 +218,23 @@ def _current_entry(path: Path, cache_dir: Path) -> _Entry | None:
     return entry if entry is not None and entry.is_current_for(path) else None
 
 
-def load_course_cached(path: Path | str, cache_dir: Path | str) -> CourseLoad:
-    """Like :func:`trainer.bank.load_course`, but reuses the last valid load when unchanged."""
+def load_course_cached(
+    path: Path | str, cache_dir: Path | str, *, write: bool = True
+) -> CourseLoad:
+    """Like :func:`trainer.bank.load_course`, but reuses the last valid load when unchanged.
+
+    ``write=False`` (commands that only read) uses a current entry but never writes one.
+    """
     path = Path(path)
     entry = _current_entry(path, Path(cache_dir))
     if entry is not None:
         load = entry.load()
         if load is not None:
             return load
-    return _load_and_store(path, Path(cache_dir))
+    return _load_and_store(path, Path(cache_dir), write=write)
 
 
-def _load_and_store(path: Path, cache_dir: Path) -> CourseLoad:
+def _load_and_store(path: Path, cache_dir: Path, *, write: bool = True) -> CourseLoad:
     from trainer.bank.loader import load_course  # only on a miss: a hit needs no YAML
 
     course_hash = _sha256(path)
@@ -247,7 +252,7 @@ def _load_and_store(path: Path, cache_dir: Path) -> CourseLoad:
     ):
         return result
     known = [(name, digest) for name, digest in hashes if digest is not None]
-    if len(known) != len(hashes):
+    if len(known) != len(hashes) or not write:
         return result
     _write_entry(cache_file(path, cache_dir), known, result)
     return result

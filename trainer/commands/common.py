@@ -37,10 +37,12 @@ def _course_problems(problems: Sequence[object]) -> CommandError:
     return CommandError("the course has problems; run 'trainer validate':\n" + "\n".join(lines))
 
 
-def open_course(args: argparse.Namespace) -> Course:
-    """The course, loaded from the cache in the data folder when its files are unchanged."""
+def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
+    """The course, loaded from the cache in the data folder when its files are unchanged
+    (``read_only``: a command that only reads never writes a cache entry)."""
     path = _course_path(args)
-    result = load_course_cached(path, data_dir(getattr(args, "data_dir", None)) / "cache")
+    cache = data_dir(getattr(args, "data_dir", None)) / "cache"
+    result = load_course_cached(path, cache, write=not read_only)
     if result.course is None:
         raise _course_problems(result.problems)
     return result.course
@@ -55,9 +57,10 @@ def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
     return opened
 
 
-def open_store(args: argparse.Namespace) -> RecordsStore:
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> RecordsStore:
+    """The records store; ``read_only`` (commands that only report) never writes anything."""
     try:
-        return RecordsStore.in_dir(data_dir(getattr(args, "data_dir", None)))
+        return RecordsStore.in_dir(data_dir(getattr(args, "data_dir", None)), read_only=read_only)
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:

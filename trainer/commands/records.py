@@ -1,12 +1,29 @@
-"""``trainer records``: export attempt records for compliance staff."""
+"""``trainer records``: export attempt records for compliance staff.
+
+Read-only: the database is opened with SQLite's ``mode=ro`` and never written (see
+docs/records.md). ``--history`` gives the learners' history (created, renamed, role,
+organisation and ID changes) instead of attempts.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
-from trainer.export import RecordFilter, record_rows, to_csv, to_json, to_table, to_xapi
+from trainer.export import (
+    HISTORY_COLUMNS,
+    RecordFilter,
+    history_rows,
+    history_table,
+    record_rows,
+    to_csv,
+    to_json,
+    to_table,
+    to_xapi,
+)
+from trainer.records.store import RecordsStore, StoreError
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 
@@ -31,43 +48,90 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="IRI",
         help="base IRI for xAPI activity ids (default urn:trainer:)",
     )
+    p.add_argument(
+        "--history",
+        action="store_true",
+        help="the learners' history instead of attempts: created, renamed, role, "
+        "organisation and ID changes (table, csv or json; --learner/--organisation filter)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        store = open_store(args)
+        store = open_store(args, read_only=True)
     except CommandError as exc:
         return fail(exc)
+    if args.history and args.format == "xapi":
+        return fail(CommandError("--history is written as table, csv or json, not xapi", 2))
     validity: dict[str, int] = {}
     try:
-        course = open_course(args)
+        course = open_course(args, read_only=True)
         validity[course.id] = course.validity_months
     except CommandError:
         pass  # without the course file, 'expired' cannot be worked out; other columns can
-    with store:
-        rows = record_rows(
-            store,
-            RecordFilter(
-                args.learner,
-                args.organisation,
-                args.course_id,
-                args.module,
-                args.since,
-                args.until,
-                args.status,
-            ),
-            validity_months=validity,
-        )
-        if args.format == "xapi":
-            text = to_xapi(store, rows, args.xapi_base)
-        else:
-            text = {"csv": to_csv, "json": to_json, "table": to_table}[args.format](rows)
+    try:
+        with store:
+            count, text = _export(store, args, validity)
+    except StoreError as exc:
+        return fail(CommandError(str(exc)))
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        print(f"wrote {len(rows)} records to {args.output}", file=sys.stderr)
+        print(f"wrote {count} records to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _learner_ids(store: RecordsStore, args: argparse.Namespace) -> list[int]:
+    """The learners the --learner and --organisation filters keep."""
+    org = args.organisation.lower() if args.organisation is not None else None
+    name = " ".join(args.learner.split()).lower() if args.learner is not None else None
+    return [
+        lr.id
+        for lr in store.learners()
+        if (org is None or lr.organisation.lower() == org)
+        and (name is None or lr.name.lower() == name)
+    ]
+
+
+def _export(
+    store: RecordsStore, args: argparse.Namespace, validity: dict[str, int]
+) -> tuple[int, str]:
+    """How many records, and the text to write."""
+    if args.history:
+        history = history_rows(store, _learner_ids(store, args))
+        if args.format == "csv":
+            return len(history), to_csv(history, HISTORY_COLUMNS)
+        if args.format == "json":
+            text = json.dumps(
+                {"columns": list(HISTORY_COLUMNS), "records": history},
+                indent=2,
+                ensure_ascii=False,
+            )
+            return len(history), text + "\n"
+        return len(history), history_table(history)
+    rows = record_rows(
+        store,
+        RecordFilter(
+            args.learner,
+            args.organisation,
+            args.course_id,
+            args.module,
+            args.since,
+            args.until,
+            args.status,
+        ),
+        validity_months=validity,
+    )
+    if args.format == "xapi":
+        return len(rows), to_xapi(store, rows, args.xapi_base)
+    if args.format == "csv":
+        return len(rows), to_csv(rows)
+    shown = {r["learner"] for r in rows}
+    history = history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
+    if args.format == "json":
+        return len(rows), to_json(rows, history)
+    return len(rows), to_table(rows, history)

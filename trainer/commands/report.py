@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -168,7 +166,7 @@ def _modules(args: argparse.Namespace) -> list[Module]:
     found: list[Module] = []
     # The report works without the course; choice texts and tags then need --bank.
     with contextlib.suppress(CommandError):
-        found += open_course(args).module_map.values()
+        found += open_course(args, read_only=True).module_map.values()
     if args.bank:
         result = validate_paths([Path(p) for p in args.bank])
         for problem in result.problems:
@@ -178,12 +176,10 @@ def _modules(args: argparse.Namespace) -> list[Module]:
 
 
 def _csv(columns: Sequence[str], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    return out.getvalue()
+    """CSV whose text cells cannot start a spreadsheet formula (see trainer.export)."""
+    from trainer.export import to_csv
+
+    return to_csv(rows, tuple(columns))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -191,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         print("trainer report: --min-sample must be at least 1", file=sys.stderr)
         return 2
     try:
-        store = open_store(args)
+        store = open_store(args, read_only=True)
     except CommandError as exc:
         return fail(exc)
     modules = _modules(args)

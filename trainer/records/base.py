@@ -36,6 +36,7 @@ from trainer.records.migrations import MIGRATIONS, SCHEMA_VERSION
 APPLICATION_ID = 0x54524E52  # "TRNR"
 DB_NAME = "records.sqlite3"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_READONLY, _CANTOPEN = 8, 14  # SQLite result codes
 
 
 def utc_now() -> str:
@@ -76,14 +77,25 @@ def _read_only_copy(path: Path) -> sqlite3.Connection:
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     if not path.exists() or not _check_header(path):
         return memory
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = path.resolve().as_uri()
+    try:
+        _copy(f"{uri}?mode=ro", memory)
+    except sqlite3.OperationalError as exc:
+        # A folder nobody may write: SQLite cannot make its shared-memory file beside the
+        # database, and nobody can be writing to it either, so it can be read as immutable.
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in (_READONLY, _CANTOPEN):
+            raise
+        _copy(f"{uri}?immutable=1", memory)
+    return memory
+
+
+def _copy(uri: str, memory: sqlite3.Connection) -> None:
     source = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None)
     try:
         source.execute("PRAGMA busy_timeout = 15000")
         source.backup(memory)
     finally:
         source.close()
-    return memory
 
 
 class StoreBase:

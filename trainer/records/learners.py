@@ -111,6 +111,7 @@ class LearnerRecords(StoreBase):
         now = self._now()
         try:
             with self._write("adding a learner") as db:
+                self._check_free(db, name, None)
                 cur = db.execute(
                     "INSERT INTO learners (name, external_id, organisation, role, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -119,7 +120,7 @@ class LearnerRecords(StoreBase):
                 learner_id = int(cur.lastrowid or 0)
                 self._log(db, learner_id, now, "created", None, name)
         except StoreConflict as exc:
-            if "UNIQUE" in str(exc):
+            if "UNIQUE" in str(exc) or "already exists" in str(exc):
                 raise StoreConflict(f"a learner named {name!r} already exists") from None
             raise StoreError(f"invalid learner: {exc}") from None
         learner = self.get_learner(learner_id)
@@ -154,6 +155,8 @@ class LearnerRecords(StoreBase):
             if row is None:
                 raise StoreError(f"no learner with id {learner_id}")
             old = LearnerRow(*row)
+            if "name" in new:
+                self._check_free(db, new["name"], learner_id)
             for column, value in new.items():
                 before = getattr(old, column)
                 if value == before:
@@ -163,6 +166,16 @@ class LearnerRecords(StoreBase):
         learner = self.get_learner(learner_id)
         assert learner is not None
         return learner
+
+    @staticmethod
+    def _check_free(db: sqlite3.Connection, name: str, learner_id: int | None) -> None:
+        """Refuse a name another learner has (names are matched ignoring case)."""
+        row = db.execute(
+            "SELECT id FROM learners WHERE name = ? COLLATE NOCASE AND id IS NOT ?",
+            (name, learner_id),
+        ).fetchone()
+        if row is not None:
+            raise StoreConflict(f"a learner named {name!r} already exists")
 
     def _log(
         self,
