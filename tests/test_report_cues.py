@@ -308,6 +308,7 @@ def test_cue_statistics_by_hand(tmp_path: Path) -> None:
     c = module_cues(module)
     assert c.single == 4
     assert c.key_longest == 1
+    assert c.key_shortest == 1  # s2
     assert c.chance_longest == pytest.approx(4 / 3, abs=0.01)
     lengths = {t: len(t) for t in (LONG, MID, SHORT)}
     expected = (
@@ -399,6 +400,7 @@ JSON_SCHEMA = {
                         "required": [
                             "single_steps",
                             "key_strictly_longest",
+                            "key_strictly_shortest",
                             "key_length_ratio",
                             "keyed_myth",
                             "keyed_fact",

@@ -42,7 +42,7 @@ import math
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trainer.bank.model import Choice, Course, Module, Role, Step, StepType
 from trainer.engine import Attempt
@@ -323,6 +323,7 @@ class Cues:
 
     single: int  # single-choice steps
     key_longest: int  # ... whose correct choice is strictly the longest
+    key_shortest: int  # ... strictly the shortest (the over-correction)
     chance_longest: float  # expected count if the key's position by length were random
     length_ratio: float | None  # mean over single steps of len(key) / mean len(distractors)
     echo: int  # single steps whose key shares strictly more prompt words than any distractor
@@ -354,7 +355,7 @@ def _steps(module: Module) -> Iterable[tuple[str, Step]]:
 
 def module_cues(module: Module) -> Cues:
     """The cue statistics of every step of ``module`` (see :class:`Cues`)."""
-    single = key_longest = echo = echo_ok = echo_bad = abs_keys = abs_dis = n_dis = 0
+    single = key_longest = key_shortest = echo = echo_ok = echo_bad = abs_keys = abs_dis = n_dis = 0
     chance = 0.0
     ratios: list[float] = []
     tf = myth = fact = 0
@@ -390,6 +391,8 @@ def module_cues(module: Module) -> Cues:
         others = [c for c in step.choices if not c.correct]
         if all(len(key.text) > len(c.text) for c in others):
             key_longest += 1
+        if all(len(key.text) < len(c.text) for c in others):
+            key_shortest += 1
         mean_other = sum(len(c.text) for c in others) / len(others)
         if mean_other:
             ratios.append(len(key.text) / mean_other)
@@ -402,6 +405,7 @@ def module_cues(module: Module) -> Cues:
     return Cues(
         single=single,
         key_longest=key_longest,
+        key_shortest=key_shortest,
         chance_longest=round(chance, 2),
         length_ratio=round(sum(ratios) / len(ratios), 2) if ratios else None,
         echo=echo,
@@ -471,8 +475,20 @@ def audit(
     """The audit of each module for each of its roles."""
     return CuesReport(
         tuple(
-            ModuleAudit(m, tuple(audit_role(m, r, seeds) for r in roles), module_cues(m))
-            for m, roles in targets
+            ModuleAudit(m, _audit_roles(m, roles, seeds), module_cues(m)) for m, roles in targets
         ),
         seeds,
     )
+
+
+def _audit_roles(module: Module, roles: tuple[Role, ...], seeds: int) -> tuple[RoleAudit, ...]:
+    """Each role's audit; roles that meet the same scenarios play the same attempts (the
+    engine uses the role only to choose scenarios), so they are played once."""
+    done: dict[tuple[str, ...], RoleAudit] = {}
+    out = []
+    for role in roles:
+        key = tuple(s.id for s in module.scenarios_for(role))
+        if key not in done:
+            done[key] = audit_role(module, role, seeds)
+        out.append(replace(done[key], role=role))
+    return tuple(out)

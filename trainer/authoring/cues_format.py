@@ -76,6 +76,7 @@ def _cues_dict(c: Cues) -> dict[str, Any]:
     return {
         "single_steps": c.single,
         "key_strictly_longest": c.key_longest,
+        "key_strictly_shortest": c.key_shortest,
         "key_strictly_longest_by_chance": c.chance_longest,
         "key_length_ratio": c.length_ratio,
         "key_echoes_prompt_most": c.echo,
@@ -125,10 +126,11 @@ def _wrap(text: str, indent: str) -> list[str]:
 def _cue_lines(c: Cues) -> list[str]:
     out: list[str] = []
     if c.single:
-        ratio = f"; key {c.length_ratio:g}x the distractors' length" if c.length_ratio else ""
+        ratio = f"; key {c.length_ratio:.2f}x the distractors' length" if c.length_ratio else ""
         out += _wrap(
-            f"single-choice {c.single}: key strictly longest in {c.key_longest} "
-            f"(about {c.chance_longest:g} by chance){ratio}",
+            f"single-choice {c.single}: key strictly longest in {c.key_longest}, "
+            f"strictly shortest in {c.key_shortest} (about {c.chance_longest:g} each by "
+            f"chance){ratio}",
             "    ",
         )
         out += _wrap(
