@@ -202,15 +202,26 @@ def test_resources_hold_the_reporting_numbers(course: Course) -> None:
     text = "\n".join(course.resources.as_lines())
     for needle in (
         "911",
-        "1-866-347-2423",
-        "1-802-872-6199",
+        "1-877-4-HSI-TIP",  # the number the current official HSI tip form shows (facts.md 6)
+        "dhs.gov/hsi/tipline",
         "1-888-373-7888",
         "233733",
-        "ice.gov/tips",
         "tips.fbi.gov",
         "humantraffickinghotline.org",
     ):
         assert needle in text, needle
+
+
+def test_every_reporting_number_says_when_it_was_last_checked(course: Course) -> None:
+    """Numbers change (the hotline's operator did in 2025): each one but 911 carries a date."""
+    undated = [
+        c.name
+        for c in course.resources.contacts
+        if (c.phone or c.text)
+        and c.phone != "911"
+        and not re.search(r"status \d{1,2} \w+ \d{4}", c.note or "")
+    ]
+    assert undated == []
 
 
 def test_role_specific_modules_go_only_to_their_role(course: Course) -> None:
