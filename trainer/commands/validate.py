@@ -54,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     result = validate_paths(paths)
     for problem in result.problems:
         print(problem)
+    from trainer.exchange.citations import import_warnings
+
+    for warning in import_warnings(result.modules):  # imported items: a warning, not a problem
+        print(warning)
     if args.stats:
         print_stats(result.modules)
     blind = blind_problems(result) if args.strict else []
