@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "new": "write a commented starter module or course (valid as written)",
     "paths": "list every path through every scenario with its score",
     "preview": "take a module as a learner would, recording nothing",
-    "report": "item analysis from the records: facility, discrimination, distractors, myths",
+    "report": "item analysis from the records; answer-key audit of the banks (cues)",
     "certificate": "issue a signed PDF certificate for a passed course",
     "verify": "verify a certificate PDF or token (exit 0 valid, 1 invalid, 2 unreadable)",
     "keys": "issuer keys: print the public key, or generate an organisation key",

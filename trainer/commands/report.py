@@ -38,8 +38,9 @@ MAX_SEEDS = 10_000
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "report",
-        help="item analysis from the records: facility, discrimination, distractors, myths",
-        description="Reports from the records. Columns and formulas: docs/records.md.",
+        help="item analysis from the records; answer-key audit of the banks (cues)",
+        description="Reports from the records (items, tags; columns and formulas: "
+        "docs/records.md) and the answer-key audit of the banks (cues; docs/authoring.md).",
     )
     kinds = p.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     items = kinds.add_parser(
