@@ -521,6 +521,7 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
         resources=resources,
         path=path,
         sha256=digest.hexdigest(),
+        summary=str(course.get("summary") or "").strip(),
     )
     return CourseLoad(model, [], files)
 

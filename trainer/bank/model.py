@@ -204,6 +204,7 @@ class Course:
     resources: Resources
     path: Path = field(default=Path(), compare=False)
     sha256: str = ""
+    summary: str = ""
 
     def modules_for(self, role: Role) -> list[tuple[CourseModule, Module]]:
         """Modules a learner in ``role`` sees, in course order."""

@@ -35,6 +35,7 @@ OBJECTS: dict[str, tuple[F, ...]] = {
         F("id", "id", True, "Course identifier."),
         F("title", "str", True, "Course title shown to learners."),
         F("version", "str", True, "Course version, printed on certificates."),
+        F("summary", "text", False, "One paragraph introducing the course (optional)."),
         F("certificate_title", "str", True, "Title printed on the certificate."),
         F("issuer", "str", True, "Organisation issuing certificates."),
         F("validity_months", "int", True, "Months until recertification is due.", 1, 120),
