@@ -256,3 +256,24 @@ def test_a_header_naming_any_class_is_refused(course: Path, tmp_path: Path) -> N
     assert cache_mod._read_entry(entry) is not None  # plain values only: read
     entry.write_bytes(b"trainer-course-cache\n" + pickle.dumps({**header, "x": Path()}))
     assert cache_mod._read_entry(entry) is None  # a class, however harmless: refused
+
+
+@pytest.mark.parametrize("source", ["loader.py", "checker.py", "safeyaml.py", "schema.py"])
+def test_editing_any_bank_source_invalidates(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """A checkout whose loader, checker, YAML reader or schema was edited must not keep
+    serving the course as the old code checked it."""
+    package = tmp_path / "bank-sources"
+    package.mkdir()
+    for file in Path(cache_mod.__file__).parent.glob("*.py"):
+        (package / file.name).write_bytes(file.read_bytes())
+    monkeypatch.setattr(cache_mod, "_BANK_SOURCES", package)
+    cache_dir = tmp_path / "cache"
+    load_course_cached(course, cache_dir)
+    (entry,) = _entries(cache_dir)
+    assert cache_mod._read_entry(entry) is not None
+    edited = package / source
+    edited.write_bytes(edited.read_bytes() + b"\n# edited in a checkout\n")
+    cache_mod._sources_fingerprint.cache_clear()
+    assert cache_mod._read_entry(entry) is None

@@ -12,9 +12,9 @@ first screen is drawn), so neither the model's classes nor the unpickling are pa
 the learner sees anything.
 
 An entry is the magic line, a small header (format, trainer version, a fingerprint of the
-model's source files, the course files' hashes, the course title and the SHA-256 of the
-body) and the body (the pickled :class:`CourseLoad`). The cache is a convenience, never a
-source of truth:
+bank package's sources (every ``trainer/bank/*.py``), the course files' hashes, the course
+title and the SHA-256 of the body) and the body (the pickled :class:`CourseLoad`). The cache
+is a convenience, never a source of truth:
 
 * a missing, unreadable, corrupt, foreign or stale cache file is ignored (and rewritten);
   the body's hash is checked when the entry is read, so a hit cannot fail later;
@@ -28,6 +28,7 @@ source of truth:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -81,18 +82,31 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-# The files that define what a cache body holds. Their bytes are part of the key, so editing
-# the model (in a checkout, without a version bump) can never unpickle objects of an old shape.
-_MODEL_FILES = ("model.py", "problems.py", "roles.py")
+# The bank package's sources are part of the key: editing the model (which would unpickle
+# objects of an old shape) or the loader, checker, YAML reader or schema (which would keep
+# serving a course checked by the old rules) in a checkout, without a version bump, misses.
+_BANK_SOURCES = Path(__file__).parent
 
 
 def _model_fingerprint() -> str:
+    """SHA-256 over every ``.py`` file of the bank package (name and bytes), in name order."""
+    return _sources_fingerprint(_BANK_SOURCES)
+
+
+@functools.cache
+def _sources_fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
-    for name in _MODEL_FILES:
+    try:
+        files = sorted(folder.glob("*.py"))
+    except OSError:
+        files = []
+    for file in files:
+        digest.update(file.name.encode() + b"\0")
         try:
-            digest.update((Path(__file__).with_name(name)).read_bytes())
+            digest.update(file.read_bytes())
         except OSError:  # e.g. installed without sources: the version alone keys the cache
-            digest.update(name.encode())
+            digest.update(b"unreadable")
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
