@@ -14,7 +14,7 @@ from trainer.commands.certificate import add_issuer_key_option, issuer_key_path
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "verify-page",
-        help="write the offline verification page (HTML) to publish for certificate QR codes",
+        help="write the offline certificate verification page (HTML) to publish",
         description="Write one self-contained HTML file that verifies certificates in a "
         "browser, offline, with your organisation's public key(s) embedded. Publish it at the "
         "address set as [certificates] verify_url in the config file: certificates issued "
