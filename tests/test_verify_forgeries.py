@@ -423,3 +423,36 @@ def test_attacker_key_token_with_escape_sequences(
     assert lines[-1] == "Verdict: INVALID"
     assert [ln for ln in lines if ln.startswith("Verdict:")] == ["Verdict: INVALID"]
     assert "\\x1b[2J" in text  # shown, escaped, not obeyed
+
+
+# ---- a QR code that opens a verification page (VERIFY_URL#token) -----------------------------
+URL = "https://training.example.gov/verify.html"
+
+
+def test_qr_with_verification_page_verifies_and_names_the_address(
+    key: Ed25519PrivateKey, pub_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = sample_payload(key, learner=GENUINE, valid_until="2999-01-01")
+    _, token = sign_payload(key, payload)
+    path = write(tmp_path, "url.pdf", render_to_bytes(payload, token, "letter", URL))
+    status, lines, _ = run_verify(capsys, str(path), pub_file)
+    assert status == 0 and lines[-1].startswith("Verdict: VALID"), lines
+    assert any(ln.startswith("Note: the QR code opens " + URL) for ln in lines)
+
+
+def test_qr_pointing_elsewhere_than_the_subject_says_fails(
+    key: Ed25519PrivateKey, pub_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    payload = sample_payload(key, learner=GENUINE, valid_until="2999-01-01")
+    _, token = sign_payload(key, payload)
+    evil = render_to_bytes(payload, token, "letter", "https://evil.example/ok.html")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(evil)))
+    meta = PdfReader(io.BytesIO(evil)).metadata
+    assert meta is not None and meta.subject is not None
+    writer.add_metadata({"/Subject": meta.subject.replace("https://evil.example/ok.html", URL)})
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert_rejected(
+        capsys, write(tmp_path, "evil.pdf", buf.getvalue()), pub_file,
+        "the QR code image is not the QR code trainer draws for this token",
+    )  # fmt: skip

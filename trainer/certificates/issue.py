@@ -19,7 +19,14 @@ from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_sa
 
 from .keys import fingerprint, load_or_create_issuer_key
 from .payload import CertificatePayload, ModuleResult
-from .pdf import PAPER_SIZES, QR_MAX_BYTES, render_to_bytes, token_fits_qr, unsupported_characters
+from .pdf import (
+    PAPER_SIZES,
+    QR_MAX_BYTES,
+    qr_text,
+    render_to_bytes,
+    token_fits_qr,
+    unsupported_characters,
+)
 from .safeio import write_new_file
 from .verify import sign_payload
 
@@ -167,6 +174,7 @@ def issue_certificate(
     today: _dt.date | None = None,
     replace: bool = True,
     check_key_permissions: bool = True,
+    verify_url: str | None = None,
 ) -> IssuedCertificate:
     """Issue, write and record a certificate for a learner who has passed ``course``.
 
@@ -179,7 +187,8 @@ def issue_certificate(
     The PDF is never written through a symbolic link: it is rendered to a new private
     temporary file and linked (``replace=False``: FileExistsError if anything is at
     ``out_path``) or renamed (``replace=True``) into place. ``check_key_permissions=False``
-    accepts a key file others can read (``--force``).
+    accepts a key file others can read (``--force``). With ``verify_url`` (the config's
+    ``[certificates] verify_url``) the QR code holds ``VERIFY_URL#token``.
     """
     if paper not in PAPER_SIZES:
         raise CertificateRefused(f"Unknown paper size {paper!r}; use {' or '.join(PAPER_SIZES)}.")
@@ -209,13 +218,14 @@ def issue_certificate(
     )
     payload_bytes, token = sign_payload(key, payload)
     payload_sha256 = hashlib.sha256(payload_bytes).hexdigest()
-    if not token_fits_qr(token):
+    code = qr_text(token, verify_url)
+    if not token_fits_qr(code):
         raise CertificateRefused(
             f"No certificate: the signed contents are too long for the certificate's QR code "
-            f"({len(token)} characters, at most {QR_MAX_BYTES}). Shorten the learner name, "
-            "organisation or course titles."
+            f"({len(code)} characters, at most {QR_MAX_BYTES}). Shorten the learner name, "
+            "organisation or course titles" + (" or the verify_url." if verify_url else ".")
         )
-    pdf = render_to_bytes(payload, token, paper)
+    pdf = render_to_bytes(payload, token, paper, verify_url)
     record = CertificateRow(
         id=payload.certificate_id,
         learner_id=learner.id,

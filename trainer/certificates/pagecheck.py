@@ -320,15 +320,16 @@ def drawing_differences(
     payload: CertificatePayload,
     token: str,
     paper: str,
+    verify_url: str | None = None,
 ) -> list[str]:
-    """Compare the page with the page trainer renders for (payload, token, paper).
+    """Compare the page with the page trainer renders for (payload, token, paper, verify_url).
 
     Returns FAILED messages (at most one per aspect: page entries, images, fonts, other
     resources, drawing operations).
     """
     from pypdf import PdfReader
 
-    expected_reader = PdfReader(io.BytesIO(render_to_bytes(payload, token, paper)))
+    expected_reader = PdfReader(io.BytesIO(render_to_bytes(payload, token, paper, verify_url)))
     want = expected_reader.pages[0]
     problems: list[str] = []
     budget = _Budget(MAX_OBJECTS_COMPARED)

@@ -187,19 +187,40 @@ def page_text_lines(payload: CertificatePayload, token: str, paper: str = "lette
     return recorder.lines
 
 
+def qr_text(token: str, verify_url: str | None = None) -> str:
+    """What the QR code holds: the token, or ``VERIFY_URL#token`` for a verification page."""
+    return f"{verify_url}#{token}" if verify_url else token
+
+
+SUBJECT_URL_MARK = " Verification page: "  # the Subject ends with it and the URL, if any
+
+
+def verify_url_from_subject(subject: str) -> str | None:
+    """The verification-page address a certificate's Subject names (see render_certificate)."""
+    _head, mark, url = subject.rpartition(SUBJECT_URL_MARK)
+    return (url.strip() or None) if mark else None
+
+
 def render_certificate(
-    payload: CertificatePayload, token: str, out: str | Path | BinaryIO, paper: str = "letter"
+    payload: CertificatePayload,
+    token: str,
+    out: str | Path | BinaryIO,
+    paper: str = "letter",
+    verify_url: str | None = None,
 ) -> None:
     """Draw the certificate to ``out`` (a path or a binary file object).
 
-    Raises ValueError for an unknown paper size or a token too long for a QR code (see
-    :func:`token_fits_qr`).
+    With ``verify_url`` the QR code holds ``VERIFY_URL#token`` (see :func:`qr_text`) and the
+    PDF Subject ends with ``SUBJECT_URL_MARK`` and the address, so ``trainer verify`` can
+    redraw the same page. Raises ValueError for an unknown paper size or a QR text too long
+    for a QR code (see :func:`token_fits_qr`).
     """
     if paper not in PAPER_SIZES:
         raise ValueError(f"unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}")
-    if not token_fits_qr(token):
+    code = qr_text(token, verify_url)
+    if not token_fits_qr(code):
         raise ValueError(
-            f"the verification code is {len(token)} characters; a QR code holds at most "
+            f"the verification code is {len(code)} characters; a QR code holds at most "
             f"{QR_MAX_BYTES} (shorten the name, organisation or titles)"
         )
     register_fonts()
@@ -211,17 +232,23 @@ def render_certificate(
     c.setSubject(
         f"Certificate {payload.certificate_id}: {payload.learner} completed "
         f"{payload.course_title} (version {payload.course_version})"
+        + (f"{SUBJECT_URL_MARK}{verify_url}" if verify_url else "")
     )
     c.setKeywords(token)
     c.setCreator("trainer")
     c.setViewerPreference("DisplayDocTitle", "true")
-    _draw_page(c, payload, token, page_w, page_h)
+    _draw_page(c, payload, token, page_w, page_h, code)
     c.showPage()
     c.save()
 
 
 def _draw_page(
-    c: Canvas, payload: CertificatePayload, token: str, page_w: float, page_h: float
+    c: Canvas,
+    payload: CertificatePayload,
+    token: str,
+    page_w: float,
+    page_h: float,
+    code: str | None = None,
 ) -> None:
     """Draw everything on the page. Also run on a :class:`TextRecorder` by verification."""
     margin = 30.0
@@ -318,7 +345,7 @@ def _draw_page(
     qr_size = min(200.0, band_top - band_bottom - 12)
     qr_x = inner_r - qr_size
     qr_y = band_bottom + 12 + (band_top - band_bottom - 12 - qr_size) / 2
-    _draw_qr(c, token, qr_x, qr_y, qr_size)
+    _draw_qr(c, code or token, qr_x, qr_y, qr_size)
     c.setFillColor(MUTED)
     c.setFont(FONT, 7.5)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 8, "Scan to verify")
@@ -434,7 +461,10 @@ def qr_image(token: str, border: int = 2) -> Image.Image:
     return Image.frombytes("L", (side, side), b"".join(rows))
 
 
-def render_to_bytes(payload: CertificatePayload, token: str, paper: str = "letter") -> bytes:
+def render_to_bytes(
+    payload: CertificatePayload, token: str, paper: str = "letter", verify_url: str | None = None
+) -> bytes:
+    """The certificate PDF as bytes (see :func:`render_certificate`)."""
     buf = io.BytesIO()
-    render_certificate(payload, token, buf, paper)
+    render_certificate(payload, token, buf, paper, verify_url)
     return buf.getvalue()

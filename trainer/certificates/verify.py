@@ -45,7 +45,7 @@ from .payload import (
     decode_token,
     encode_token,
 )
-from .pdf import token_fits_qr
+from .pdf import QR_MAX_BYTES, qr_text, token_fits_qr, verify_url_from_subject
 from .safeio import NotARegularFile, TooLarge, read_regular_file
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024  # a certificate PDF is ~70-150 KB
@@ -139,6 +139,7 @@ class PdfTokens:
     reader: Any = None  # the pypdf reader, for the page check
     inspection: PageInspection | None = None  # page 1's bounded content, if it passed
     library_warnings: int = 0
+    verify_url: str | None = None  # the verification page the QR code opens (from Subject)
 
 
 def _norm_text(text: str) -> str:
@@ -213,6 +214,16 @@ def _metadata_token(reader: Any) -> str | None:
     return text
 
 
+def _verify_url(reader: Any) -> str | None:
+    """The verification-page address in the Subject (see pdf.render_certificate), if sane."""
+    meta = reader.metadata
+    subject = meta.get("/Subject") if meta else None
+    url = verify_url_from_subject(str(subject)[:8192]) if subject else None
+    if url is None or len(url) > QR_MAX_BYTES or any(ch.isspace() for ch in url):
+        return None
+    return url
+
+
 def _read_pages(reader: Any, tokens: PdfTokens) -> None:
     """Page count, then the bounded inspection and text of the first pages (see pagecheck)."""
     count = len(reader.pages)
@@ -251,6 +262,7 @@ def read_pdf_tokens(data: bytes) -> PdfTokens:
             if reader.is_encrypted:
                 raise UnreadableInput("the PDF is encrypted")
             tokens = PdfTokens(_metadata_token(reader), None, "", reader=reader)
+            tokens.verify_url = _verify_url(reader)
             _read_pages(reader, tokens)
         except UnreadableInput:
             raise
@@ -344,7 +356,7 @@ def check_page(pdf: PdfTokens, payload: CertificatePayload, token: str) -> list[
     paper = paper_of(page)
     if paper is None:
         return ["the page is not US Letter or A4 landscape, the sizes trainer draws"]
-    if not token_fits_qr(token):
+    if not token_fits_qr(qr_text(token, pdf.verify_url)):
         return ["the token is too long for a QR code, so trainer never drew this page"]
     failures: list[str] = []
     p = payload
@@ -365,7 +377,7 @@ def check_page(pdf: PdfTokens, payload: CertificatePayload, token: str) -> list[
     with quiet_pdf_library():
         try:
             found: list[str] = drawing_differences(
-                page, pdf.reader, pdf.inspection, payload, token, paper
+                page, pdf.reader, pdf.inspection, payload, token, paper, pdf.verify_url
             )
             return found
         except PageProblem as exc:
@@ -387,6 +399,11 @@ def verify_input(
         result.failures.append(
             "the token in the PDF metadata differs from the token printed on the page "
             "(the PDF was altered or assembled from two certificates)"
+        )
+    if pdf.verify_url:
+        result.notes.append(
+            f"the QR code opens {pdf.verify_url} — make sure this is the issuer's own "
+            "verification page (the address is not signed)"
         )
     if result.payload is not None and result.signature_ok:
         result.failures += check_page(pdf, result.payload, inp.token)
