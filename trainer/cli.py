@@ -20,7 +20,6 @@ COMMANDS: dict[str, str] = {
     "banks": "list courses and modules in bank folders",
     "records": "export attempt records (table, CSV, JSON or xAPI statements)",
     "learners": "list learners; correct a learner's name (kept in the learner history)",
-    "learners": "list learners; correct a learner's name (kept in the learner history)",
     "new": "write a commented starter module or course (valid as written)",
     "paths": "list every path through every scenario with its score",
     "preview": "take a module as a learner would, recording nothing",
@@ -110,7 +109,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         "--course",
         metavar="FILE",
         default=argparse.SUPPRESS,
-        help="course file (default: $TRAINER_COURSE or the shipped question_banks/course.yaml)",
+        help="course file (default: $TRAINER_COURSE or the course shipped with trainer)",
     )
 
 
