@@ -159,10 +159,11 @@ class TrainerApp(App[int]):
     # ------------------------------------------------------------------ navigation
     def use_learner(self, learner: LearnerRow) -> None:
         """Make ``learner`` the current learner and show their dashboard."""
+        from trainer.safetext import terminal_safe
         from trainer.tui.screens.dashboard import DashboardScreen
 
         self.learner = learner
-        self.sub_title = learner.name
+        self.sub_title = terminal_safe(learner.name)  # names stored before they were checked
         if len(self.screen_stack) > 1:
             self.switch_screen(DashboardScreen())
         else:

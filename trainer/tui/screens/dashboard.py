@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from trainer.progress import CourseProgress, ModuleProgress, course_progress
+from trainer.safetext import terminal_safe
+from trainer.standing import ExpiredModule, expired_modules, learner_role_changes
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import ModuleList
 from trainer.tui.words import day_text, role_text, status_text
@@ -23,9 +25,13 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
-def module_line(number: int, progress: ModuleProgress) -> Content:
+def module_line(
+    number: int, progress: ModuleProgress, expired: ExpiredModule | None = None
+) -> Content:
     status = status_text(progress.status)
-    if progress.status in ("passed", "failed") and progress.best_percent is not None:
+    if expired is not None:
+        status = f"✘ Expired on {day_text(expired.expired_on)}: retake it"
+    elif progress.status in ("passed", "failed") and progress.best_percent is not None:
         status += f" (best {progress.best_percent}%)"
     need = "Required" if progress.required else "Optional"
     return Content.assemble(
@@ -34,14 +40,18 @@ def module_line(number: int, progress: ModuleProgress) -> Content:
     )
 
 
-def completion_line(progress: CourseProgress, today: date | None = None) -> str:
+def completion_line(
+    progress: CourseProgress, today: date | None = None, expired: list[ExpiredModule] | None = None
+) -> str:
     required = [p for p in progress.modules if p.required]
     done = sum(1 for p in required if p.passed_attempt is not None)
     if progress.complete and progress.valid_until is not None:
         if progress.expired(today):
+            retake = [e.module.title for e in expired or [] if e.required]
+            which = f": {', '.join(retake)}" if retake else " required modules"
             return (
                 f"✘ Course completion expired on {day_text(progress.valid_until)}. "
-                "Retake the required modules to recertify."
+                f"To recertify, retake{which}."
             )
         return (
             f"✔ Course complete on {day_text(progress.completed_on)} · valid until "
@@ -88,15 +98,27 @@ class DashboardScreen(Screen[None]):
 
     def refresh_progress(self) -> None:
         learner = self.learner
+        store, course = self.trainer.store, self.trainer.course
+        name = terminal_safe(learner.name)
         self.query_one("#dash-title", Static).update(
-            Content(f"{self.trainer.course.title} · {learner.name} ({role_text(learner.role)})")
+            Content(f"{course.title} · {name} ({role_text(learner.role)})")
         )
-        progress = course_progress(self.trainer.store, self.trainer.course, learner)
+        progress = course_progress(store, course, learner)
         self.progress = progress
-        self.query_one("#completion", Static).update(Content(completion_line(progress)))
+        attempts = store.attempts(learner_id=learner.id, course_id=course.id)
+        expired = expired_modules(course, learner, attempts)
+        line = completion_line(progress, expired=expired)
+        changes = learner_role_changes(store, course, learner)
+        if changes:
+            line += "\n" + changes[-1].text()
+        self.query_one("#completion", Static).update(Content(line))
+        by_id = {e.module.id: e for e in expired}
         modules = self.query_one("#modules", ModuleList)
         modules.set_items(
-            [(item.module.id, module_line(n, item)) for n, item in enumerate(progress.modules, 1)],
+            [
+                (item.module.id, module_line(n, item, by_id.get(item.module.id)))
+                for n, item in enumerate(progress.modules, 1)
+            ],
             highlighted=modules.highlighted,
         )
 

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from trainer.safetext import terminal_safe
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.history_table import HistoryTable
 from trainer.tui.words import day_text, points_text, status_text
@@ -29,9 +30,10 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         learner = self.trainer.learner
         assert learner is not None
-        yield Static(Content(f"History · {learner.name}"), classes="title-bar")
+        yield Static(Content(f"History · {terminal_safe(learner.name)}"), classes="title-bar")
         yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-note", classes="help-text")
+        yield Static(id="learner-changes", classes="help-text")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -67,7 +69,26 @@ class HistoryScreen(Screen[None]):
             else "No attempts yet. Open a module from the dashboard to begin."
         )
         self.query_one("#history-note", Static).update(note)
+        self.show_learner_changes(learner.id)
         table.focus()
+
+    def show_learner_changes(self, learner_id: int) -> None:
+        """Renames and role, organisation or ID changes, as kept in the learner history."""
+        from trainer.export import change_text, history_rows
+
+        changes = [
+            h for h in history_rows(self.trainer.store, [learner_id]) if h["change"] != "created"
+        ]
+        widget = self.query_one("#learner-changes", Static)
+        widget.display = bool(changes)
+        if changes:
+            lines = [change_text(h) for h in changes[-3:]]
+            more = (
+                f" ({len(changes) - 3} earlier: trainer records --history)"
+                if len(changes) > 3
+                else ""
+            )
+            widget.update(Content("Changes to your details" + more + ":\n" + "\n".join(lines)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Open the selected attempt's results, or say why there are none to show."""

@@ -13,7 +13,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from trainer.bank.roles import ROLES
+from trainer.records.learners import check_name, name_warnings
 from trainer.records.store import LearnerRow, StoreError
+from trainer.safetext import terminal_safe
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
@@ -29,7 +31,7 @@ class LearnerPickScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add learner"),
-        Binding("e", "edit", "Edit details"),
+        Binding("e", "edit", "Edit or rename"),
     ]
 
     def __init__(self, add_name: str | None = None, *, auto_add: bool = True) -> None:
@@ -67,7 +69,8 @@ class LearnerPickScreen(Screen[None]):
         items = []
         for learner in learners:
             details = ", ".join(x for x in (role_text(learner.role), learner.organisation) if x)
-            items.append((str(learner.id), Content(f"{learner.name}  ({details})")))
+            shown = terminal_safe(f"{learner.name}  ({details})")
+            items.append((str(learner.id), Content(shown)))
         items.append((ADD, Content("+ Add a new learner")))
         self.query_one("#learners", LearnerList).set_items(items)
 
@@ -90,7 +93,8 @@ class LearnerPickScreen(Screen[None]):
         self.app.push_screen(LearnerFormScreen(name=name), added)
 
     def action_edit(self) -> None:
-        """Change the highlighted learner's ID, organisation or role (not the name)."""
+        """Correct the highlighted learner's name, ID, organisation or role (kept in the
+        learner history)."""
         option = self.query_one("#learners", LearnerList).highlighted_option
         if option is None or option.id == ADD:
             return
@@ -115,6 +119,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         super().__init__()
         self.initial_name = existing.name if existing else name
         self.existing = existing
+        self.warned_for: str | None = None  # the name whose warnings were shown once
 
     @property
     def trainer(self) -> TrainerApp:
@@ -125,16 +130,15 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
             old = self.existing
             yield Label("Edit learner details" if old else "Add a learner", classes="heading")
             yield Static(
-                "The name stays as recorded; ID, organisation and role can change."
+                "Correct the name, ID, organisation or role. Each change is kept in your "
+                "history (shown to compliance staff)."
                 if old
                 else "Your name as it should appear on your certificate. The rest is optional.",
                 classes="help-text",
             )
             with Horizontal(classes="field"):
                 yield Label("Name for certificate", classes="field-label")
-                yield Input(
-                    self.initial_name, placeholder="Full name", id="name", disabled=bool(old)
-                )
+                yield Input(self.initial_name, placeholder="Full name", id="name")
             with Horizontal(classes="field"):
                 yield Label("Employee/contr. ID", classes="field-label")
                 yield Input(
@@ -174,24 +178,46 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
             role = ROLES[0]
         organisation = self.query_one("#organisation", Input).value
         external_id = self.query_one("#external-id", Input).value
-        if self.existing is not None:
-            self.trainer.store.update_learner(
-                self.existing.id, organisation=organisation, external_id=external_id, role=role
-            )
-            self.dismiss(self.trainer.store.get_learner(self.existing.id))
-            return
+        store = self.trainer.store
         try:
-            learner = self.trainer.store.add_learner(
-                name,
-                role,
-                organisation=organisation,
-                external_id=external_id,
-            )
+            renaming = self.existing is None or " ".join(name.split()) != self.existing.name
+            if renaming:
+                check_name(name)  # refused names are said before any warning
+                if self.warn(name):
+                    return
+            if self.existing is None:
+                learner = store.add_learner(
+                    name, str(role), organisation=organisation, external_id=external_id
+                )
+            else:
+                if renaming:
+                    store.rename_learner(self.existing.id, name)
+                learner = store.update_learner(
+                    self.existing.id,
+                    organisation=organisation,
+                    external_id=external_id,
+                    role=str(role),
+                )
         except StoreError as exc:
-            self.query_one("#form-error", Static).update(Content(f"✘ {exc}"))
+            self.show_error(f"✘ {terminal_safe(str(exc))}")
             self.query_one("#name", Input).focus()
             return
         self.dismiss(learner)
+
+    def warn(self, name: str) -> bool:
+        """Show what is worth a second look in ``name`` (once); True when something was."""
+        if self.warned_for == name:
+            return False
+        warnings = name_warnings(name)
+        if not warnings:
+            return False
+        self.warned_for = name
+        self.show_error("⚠ " + " ".join(warnings) + " Save again to keep the name as typed.")
+        self.query_one("#name", Input).focus()
+        return True
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(Content(text))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from trainer.engine import AnswerError
-from trainer.records.store import StoreError
+from trainer.records.store import AttemptClosed, StoreError
+from trainer.safetext import terminal_safe
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 from trainer.tui.widgets.footer import KeyFooter
@@ -124,11 +125,26 @@ class PlayerScreen(Screen[None]):
                 Content(f"✘ {message[:1].upper()}{message[1:]}.")
             )
             return
-        except StoreError as exc:
-            # The records refused the answer (e.g. the same attempt open in another window).
-            # Leave the module, so that opening it again replays what the records hold.
+        except AttemptClosed as exc:
+            # Closed meanwhile (e.g. "Start again" in another window on this learner). Leave
+            # the module: opening it again continues the attempt the records hold now.
             self.app.pop_screen()
-            self.app.notify(str(exc), title="Answer not saved", severity="error", timeout=15)
+            self.app.notify(
+                terminal_safe(str(exc)),
+                title="Answer not saved: attempt closed",
+                severity="error",
+                timeout=20,
+            )
+            return
+        except StoreError as exc:
+            # Full disk, read-only folder, locked database...: the session did not move on,
+            # so the same answer can be given again once the cause is fixed.
+            message = terminal_safe(str(exc))
+            self.app.bell()
+            self.query_one("#hint", Static).update(
+                Content(f"✘ Answer not saved. {message} Press Enter to try again, Esc to pause.")
+            )
+            self.app.notify(message, title="Answer not saved", severity="error", timeout=20)
             return
         await self.show_feedback(feedback)
 

@@ -1,0 +1,201 @@
+"""The terminal app and the records: closed attempts, a full disk, names, renames, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_fixtures import screen_text
+
+from trainer.bank.loader import load_course
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.session import Session
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.dashboard import DashboardScreen
+from trainer.tui.screens.player import PlayerScreen
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    loaded = load_course(FIXTURE)
+    assert loaded.course is not None, loaded.problems
+    return loaded.course
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> RecordsStore:
+    with RecordsStore.in_dir(data_dir) as s:
+        yield s
+
+
+def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerApp:
+    app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
+    app.theme = "textual-dark"
+    return app
+
+
+async def test_an_answer_into_an_attempt_closed_in_another_window_is_refused_and_said(
+    course: Course, store: RecordsStore, data_dir: Path
+) -> None:
+    learner = store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "2", "enter", "enter")  # one answer, next question
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        module = app.screen.session.module
+        with RecordsStore.in_dir(data_dir) as window_b:  # "Start again" in window B
+            Session.start_new(window_b, course, module, learner)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("closed in another window" in m and "not saved" in m for m in messages)
+    first, second = store.attempts(learner_id=learner.id)
+    assert first.status == "abandoned" and len(store.answers(first.id)) == 1
+    assert second.status == "in-progress" and store.answers(second.id) == []
+
+
+async def test_a_full_disk_keeps_the_question_and_the_answer_can_be_given_again(
+    course: Course, store: RecordsStore
+) -> None:
+    learner = store.add_learner("Ana Smith", "employee")
+    filler = store.start_attempt(learner.id, "other", "m", "1", "h", "employee", 1)
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        db = store._db
+        limit = db.execute("PRAGMA max_page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+        with pytest.raises(Exception, match="full"):
+            for seq in range(1, 10_000):
+                store.record_answer(filler.id, seq, "scenario", "s1", ("a",), 1.0, 1, "correct")
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is None
+        assert "Answer not saved" in screen_text(app) and "disk is full" in screen_text(app)
+        db.execute(f"PRAGMA max_page_count = {limit}")  # space again
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.feedback is not None
+    mine = [a for a in store.attempts(learner_id=learner.id) if a.course_id == course.id]
+    assert len(store.answers(mine[0].id)) == 1
+
+
+async def test_names_stored_with_escape_sequences_are_shown_escaped(
+    course: Course, store: RecordsStore
+) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(store.path)
+    db.execute(
+        "INSERT INTO learners (name, role, created_at) VALUES (?, 'employee', 'T0')",
+        ("Eve\x1b]0;owned\x07\x1b[2J",),
+    )
+    db.commit()
+    db.close()
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Eve\\x1b]0;owned\\x07\\x1b[2J" in text and "\x1b" not in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        assert "\x1b" not in screen_text(app) and "\x1b" not in app.sub_title
+
+
+async def test_a_name_is_corrected_and_kept_in_the_history(
+    course: Course, store: RecordsStore
+) -> None:
+    from textual.widgets import Input
+
+    from trainer.tui.screens.history import HistoryScreen
+    from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+
+    store.add_learner("Ana Smyth", "contractor")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        app.screen.query_one("#name", Input).value = "Ana Smith"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerPickScreen)
+        assert "Ana Smith  (Contractor)" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert "renamed from 'Ana Smyth' to 'Ana Smith'" in screen_text(app)
+    (learner,) = store.learners()
+    assert learner.name == "Ana Smith"
+    assert [h.change for h in store.learner_history(learner.id)] == ["created", "name"]
+
+
+async def test_a_name_the_certificate_cannot_print_is_said_when_it_is_entered(
+    course: Course, store: RecordsStore
+) -> None:
+    from textual.widgets import Input
+
+    from trainer.tui.screens.learners import LearnerFormScreen
+
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        app.screen.query_one("#name", Input).value = "王小明"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerFormScreen)
+        assert "certificate cannot print" in screen_text(app)
+        assert store.learners() == []
+        await pilot.press("ctrl+s")  # kept as typed, knowingly
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+    assert [lr.name for lr in store.learners()] == ["王小明"]
+
+
+async def test_dashboard_says_what_a_role_change_changed_and_what_to_retake(
+    course: Course, store: RecordsStore
+) -> None:
+    from datetime import date
+
+    from trainer.progress import add_months
+
+    learner = store.add_learner("Ana Smith", "contractor")
+    store.update_learner(learner.id, organisation="", external_id="", role="employee")
+    module = course.required_for("employee")[0]
+    old = store.start_attempt(learner.id, course.id, module.id, "1", "h", "employee", 1)
+    store.finish_attempt(old.id, 5.0, 5.0, 100, True)
+    months = course.validity_months + 1
+    past = add_months(date.today(), -months).isoformat() + "T09:00:00Z"
+    db = store._db
+    db.execute("UPDATE attempts SET finished_at = ?, started_at = ?", (past, past))
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Role changed from Contractor to Employee on" in text
+        assert "✘ Expired on" in text and "retake it" in text
+        assert module.title in text
