@@ -25,6 +25,8 @@ ROWS = (
     "Answer to feedback",
     "Certificate: render + sign",
     "Certificate: verify PDF",
+    "Hostile certificate input: slowest",
+    "Hostile certificate input: peak memory",
     "Records at scale: bulk write",
     "Dashboard query",
     "History query",
