@@ -224,3 +224,29 @@ def test_damaged_rows_are_store_errors(course: Course, tmp_path: Path, sql: str)
     with RecordsStore.in_dir(data, read_only=True) as store, pytest.raises(StoreError):
         for row in store.attempts():
             store.answers(row.id)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["records"],
+        ["records", "--format", "xapi"],
+        ["certificate", "--learner", "Hal", "-o", "{tmp}/c.pdf"],
+    ],
+    ids=["records", "xapi", "certificate"],
+)
+def test_commands_report_a_damaged_database_without_a_traceback(
+    course: Course, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    from trainer.cli import main
+
+    data = tmp_path / "data"
+    with RecordsStore.in_dir(data) as store:
+        learner = store.add_learner("Hal", "employee")
+        Session.start_or_resume(store, course, course.module("demo"), learner).answer(["a"])
+    _damage(data / DB_NAME, "UPDATE answers SET choice_ids = '{not json'")
+    _damage(data / DB_NAME, "UPDATE attempts SET started_at = CAST(x'1b5b324aff' AS TEXT)")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main([*args, "--data-dir", str(data), "--course", str(course.path)]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" in err and "\x1b" not in err

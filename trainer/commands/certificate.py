@@ -10,6 +10,7 @@ from pathlib import Path
 from trainer.bank.model import Course
 from trainer.commands.common import CommandError, fail, open_course, open_store
 from trainer.paths import data_dir
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -100,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
             )
         except CertificateRefused as exc:
             print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
+            return 1
+        except StoreError as exc:  # locked, full disk, damaged records: said, not a traceback
+            print(f"trainer: {terminal_safe(str(exc))}", file=sys.stderr)
             return 1
         except IssuerKeyError as exc:
             print(f"trainer: {terminal_safe(str(exc))}", file=sys.stderr)

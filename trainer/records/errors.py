@@ -12,6 +12,8 @@ import errno
 import sqlite3
 from pathlib import Path
 
+from trainer.safetext import terminal_safe
+
 
 class StoreError(Exception):
     """The records database cannot be used; the message says why and what to do."""
@@ -56,7 +58,8 @@ _NOTADB = 26
 def convert(exc: sqlite3.Error, path: Path | str, doing: str) -> StoreError:
     """The :class:`StoreError` for an SQLite failure while ``doing`` something with ``path``."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    text = str(exc)
+    text = terminal_safe(str(exc))  # may quote damaged text from the file
+    path = terminal_safe(str(path))
     if code == _FULL or "disk is full" in text or "database or disk is full" in text:
         return StoreFull(
             f"cannot save to the records database {path} while {doing}: the disk is full. "
@@ -87,7 +90,8 @@ def convert(exc: sqlite3.Error, path: Path | str, doing: str) -> StoreError:
 
 def convert_os(exc: OSError, path: Path | str, doing: str) -> StoreError:
     """The :class:`StoreError` for an operating-system failure around the database file."""
-    reason = exc.strerror or str(exc)
+    reason = terminal_safe(exc.strerror or str(exc))
+    path = terminal_safe(str(path))
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StoreFull(
             f"cannot create the records database {path} while {doing}: no space left "

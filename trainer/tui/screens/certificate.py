@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trainer.progress import CourseProgress, course_progress
+from trainer.records.errors import StoreError
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, status_text
 
@@ -163,7 +164,8 @@ class CertificateScreen(ModalScreen[None]):
                 path,
                 issuer_key_path=default_issuer_key_path(self.trainer.data_dir),
             )
-        except (CertificateRefused, CertificateKeyError, OSError) as exc:
+        except (CertificateRefused, CertificateKeyError, OSError, StoreError) as exc:
+            # StoreError: e.g. the records locked by another program, a full disk.
             self.app.call_from_thread(self.show_result, f"✘ Not saved: {exc}", failed=True)
             return
         self.app.call_from_thread(
