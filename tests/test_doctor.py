@@ -18,13 +18,14 @@ from trainer.certificates.keys import create_issuer_key, default_issuer_key_path
 from trainer.cli import main
 from trainer.records.store import DB_NAME, RecordsStore
 
+ENV_CONFIG = "TRAINER_CONFIG"
 BROKEN_TWICE = MODULE_YAML + "estimated_minute: 5\nsumary: typo\n"
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No course, data folder or config file from the environment leaks in."""
-    for name in (paths.ENV_COURSE, paths.ENV_DATA_DIR, paths.ENV_CONFIG):
+    for name in (paths.ENV_COURSE, paths.ENV_DATA_DIR, ENV_CONFIG):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
 
@@ -46,7 +47,7 @@ def test_doctor_passes_a_good_installation_without_creating_anything(
     assert status == 0, lines
     assert line(lines, "course").startswith("ok")
     assert "demo-course version 1.0, 1 module, valid" in line(lines, "course")
-    for label in ("data folder", "records", "issuer key"):
+    for label in ("data folder", "records", "issuer key", "config file"):
         assert line(lines, label).startswith("ok"), label
     assert line(lines, "LRS").startswith("optional") and "not configured" in line(lines, "LRS")
     assert "PostgreSQL driver (psycopg)" in "\n".join(lines)
@@ -141,6 +142,25 @@ def test_doctor_issuer_key_permissions(
     assert status == 1 and line(lines, "issuer key").startswith("PROBLEM")
 
 
+def test_doctor_checks_the_config_file(
+    course_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[certificates]\nverify_url = "https://example.org/verify.html"\n')
+    monkeypatch.setenv(ENV_CONFIG, str(config))
+    common = ("--course", str(course_file), "--data-dir", str(tmp_path / "d"))
+    status, lines = doctor(capsys, *common)
+    assert status == 0 and line(lines, "config file") == f"ok       config file: {config} (valid)"
+
+    config.write_text("[certificates\n")
+    status, lines = doctor(capsys, *common)
+    assert status == 1
+    assert line(lines, "config file").startswith("PROBLEM") and "not valid TOML" in "\n".join(lines)
+
+
 def test_doctor_output_is_terminal_safe(
     course_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -169,7 +189,7 @@ def test_version_names_course_data_folder_and_config(
 
     named = tmp_path / "mine.toml"
     named.write_text("", encoding="utf-8")
-    monkeypatch.setenv(paths.ENV_CONFIG, str(named))
+    monkeypatch.setenv(ENV_CONFIG, str(named))
     with pytest.raises(SystemExit):
         main(["--version"])
     assert f"config file: {named}\n" in capsys.readouterr().out

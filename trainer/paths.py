@@ -1,4 +1,4 @@
-"""Where trainer keeps its data and config, and where it finds the shipped course.
+"""Where trainer keeps its data, and where it finds the shipped course.
 
 The shipped course is the top-level ``question_banks/`` folder of the repository. A built
 wheel carries it as package data at ``trainer/_course/`` (see ``setup.py``), found through
@@ -16,11 +16,9 @@ from pathlib import Path
 APP_NAME = "trainer"
 ENV_DATA_DIR = "TRAINER_DATA_DIR"
 ENV_COURSE = "TRAINER_COURSE"
-ENV_CONFIG = "TRAINER_CONFIG"
 COURSE_FILE = "course.yaml"
 PACKAGED_COURSE_DIR = "_course"  # inside the installed package; setup.py maps it
 CHECKOUT_COURSE_DIR = "question_banks"  # at the top of the repository
-CONFIG_FILE = "config.toml"
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -33,18 +31,6 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def config_file() -> Path:
-    """The config file: ``$TRAINER_CONFIG``, else ``config.toml`` in the user config folder.
-
-    The file is optional: it may not exist."""
-    env = os.environ.get(ENV_CONFIG)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE
 
 
 def shipped_course_dir() -> Path:

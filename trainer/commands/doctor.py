@@ -1,10 +1,11 @@
 """``trainer doctor``: check an installation, one line per check; and ``trainer --version``.
 
 Required checks (exit 1 if any fails): the course is found and valid, the data folder is
-writable, the records are reachable (opened read-only: nothing is created or changed), and the
+writable, the records are reachable (opened read-only: nothing is created or changed), the
 issuer key, when there is one, is private (mode 0600, owned by the user running trainer) and
-loads. Optional pieces are reported but never fail the check. Every line is terminal-safe:
-paths come from the environment and course text from files.
+loads, and the config file, when there is one, is valid. Optional pieces are reported but
+never fail the check. Every line is terminal-safe: paths come from the environment and course
+text from files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer import __version__
-from trainer.paths import config_file, course_origin, data_dir, default_course, shipped_course
+from trainer.config import ConfigError, config_path, load_config
+from trainer.paths import course_origin, data_dir, default_course, shipped_course
 from trainer.safetext import terminal_safe
 
 MAX_PROBLEM_LINES = 10
@@ -48,8 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="check this installation: course, data folder, records, issuer key",
         description="Check this installation, one line per check: the course is found and "
         "valid, the data folder is writable, the records open (read-only), the issuer key is "
-        "private, and which optional pieces are present. Nothing is created or changed. "
-        "Exit status: 0 when every required check passes, 1 otherwise.",
+        "private, the config file (if any) is valid, and which optional pieces are present. "
+        "Nothing is created or changed. Exit status: 0 when every required check passes, "
+        "1 otherwise.",
     )
     p.set_defaults(handler=run)
 
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         lambda: check_data_folder(folder),
         lambda: check_records(folder),
         lambda: check_issuer_key(folder),
+        check_config,
         check_postgres_driver,
         check_lrs,
     ]
@@ -175,6 +179,18 @@ def check_issuer_key(folder: Path) -> Check:
     return Check(True, "issuer key", f"{where}; fingerprint {fingerprint(key)}")
 
 
+def check_config() -> Check:
+    """The config file, when there is one, is readable TOML with only known settings."""
+    path, _named = config_path(None)
+    try:
+        config = load_config(None)
+    except ConfigError as exc:
+        return Check(False, "config file", str(exc))
+    if config.path is None:
+        return Check(True, "config file", f"none ({path} is read when it exists)")
+    return Check(True, "config file", f"{config.path} (valid)")
+
+
 def check_postgres_driver() -> Check:
     """Whether the PostgreSQL driver is importable (looked up, never imported)."""
     found = importlib.util.find_spec("psycopg") is not None
@@ -198,7 +214,7 @@ def version_text(data_dir_flag: str | None = None) -> str:
     course = shipped_course()
     lines.append(f"course: {_course_identity(course)} (shipped: {course})")
     lines.append(f"data folder: {data_dir(data_dir_flag)}")
-    config = config_file()
+    config, _named = config_path(None)
     lines.append(f"config file: {config}{'' if config.is_file() else ' (none)'}")
     return "\n".join(terminal_safe(line) for line in lines)
 
