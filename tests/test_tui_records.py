@@ -199,3 +199,6 @@ async def test_dashboard_says_what_a_role_change_changed_and_what_to_retake(
         assert "Role changed from Contractor to Employee on" in text
         assert "✘ Expired on" in text and "retake it" in text
         assert module.title in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Role changed from Contractor to Employee on" in screen_text(app)

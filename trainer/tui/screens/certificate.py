@@ -18,6 +18,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.errors import StoreError
+from trainer.safetext import terminal_safe
+from trainer.standing import learner_role_changes
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, status_text
 
@@ -95,7 +97,7 @@ class CertificateScreen(ModalScreen[None]):
                     Content(
                         f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
                         f"{day_text(progress.valid_until)}.\nSave a PDF certificate for "
-                        f"{learner.name}:"
+                        f"{terminal_safe(learner.name)}:"
                     ),
                     id="cert-status",
                     classes="para",
@@ -112,6 +114,13 @@ class CertificateScreen(ModalScreen[None]):
                     yield Button("Export PDF", variant="primary", id="export")
                     yield Button("Close", id="close")
             yield Static("", id="cert-result", classes="para")
+            changes = learner_role_changes(self.trainer.store, self.trainer.course, learner)
+            if changes:  # the role decides the required modules: say what a change changed
+                yield Static(
+                    Content("\n".join(c.text() for c in changes)),
+                    id="cert-roles",
+                    classes="help-text",
+                )
             issued = self.trainer.store.certificates(learner_id=learner.id)
             if issued:
                 yield Static(
