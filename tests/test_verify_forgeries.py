@@ -456,3 +456,21 @@ def test_qr_pointing_elsewhere_than_the_subject_says_fails(
         capsys, write(tmp_path, "evil.pdf", buf.getvalue()), pub_file,
         "the QR code image is not the QR code trainer draws for this token",
     )  # fmt: skip
+
+
+def test_font_character_map_bomb(
+    genuine: tuple[bytes, str], pub_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(genuine[0])))
+    fonts = writer.pages[0]["/Resources"]["/Font"].get_object()
+    font = next(f.get_object() for f in fonts.values() if "/ToUnicode" in f.get_object())
+    bomb = DecodedStreamObject()
+    bomb.set_data(b"<00> <0041>\n" * 200_000)
+    font[NameObject("/ToUnicode")] = writer._add_object(bomb.flate_encode())
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert len(buf.getvalue()) < 200_000
+    assert_rejected(
+        capsys, write(tmp_path, "cmap.pdf", buf.getvalue()), pub_file,
+        "the font's character map decodes to more than",
+    )  # fmt: skip

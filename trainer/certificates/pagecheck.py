@@ -6,7 +6,8 @@ reader sees says exactly what was signed, in three steps, each bounded in work:
 1. :func:`inspect_page` — before any text is extracted: the page's content stream must use
    only the encodings trainer writes (Flate, ASCII85), decode to at most
    ``MAX_CONTENT_BYTES`` and hold at most ``MAX_OPERATORS`` operators; the page may not draw
-   form XObjects (nested content).
+   form XObjects (nested content); at most ``MAX_FONTS`` fonts, whose character maps decode
+   to at most ``MAX_CMAP_BYTES``.
 2. :func:`text_differences` — the page's extracted text must equal, after removing all
    whitespace, the lines :func:`trainer.certificates.pdf.page_text_lines` says the renderer
    draws for the payload (the same drawing code). Extra, missing or changed text fails,
@@ -33,6 +34,8 @@ from .pdf import PAPER_SIZES, page_text_lines, render_to_bytes
 MAX_CONTENT_BYTES = 512 * 1024  # decoded page content; a certificate's is ~10-40 KiB
 MAX_OPERATORS = 20_000  # a certificate draws ~250-600
 MAX_STREAM_BYTES = 8 * 1024 * 1024  # a decoded font or image stream (compared, not parsed)
+MAX_FONTS = 32  # a certificate has 4 (more subsets for names in many scripts)
+MAX_CMAP_BYTES = 256 * 1024  # a ToUnicode map; trainer's are ~2 KiB
 MAX_OBJECTS_COMPARED = 50_000  # PDF objects visited by drawing_differences
 _OPERATOR_RE = re.compile(rb"[A-Za-z'\"*]+")  # over-counts (words in strings): a safe bound
 
@@ -142,6 +145,15 @@ def inspect_page(page: Any) -> PageInspection:
                 raise PageProblem(
                     "the page draws a form XObject (nested drawing); a certificate never does"
                 )
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    if fonts is not None:
+        fonts = fonts.get_object()
+        if len(fonts) > MAX_FONTS:
+            raise PageProblem(f"the page has {len(fonts)} fonts; a certificate has a few")
+        for value in fonts.values():
+            cmap = value.get_object().get("/ToUnicode")
+            if cmap is not None:  # text extraction parses it: bound it first
+                decode_stream(cmap.get_object(), MAX_CMAP_BYTES, "font's character map")
     return PageInspection(content, operators)
 
 
