@@ -474,3 +474,23 @@ def test_font_character_map_bomb(
         capsys, write(tmp_path, "cmap.pdf", buf.getvalue()), pub_file,
         "the font's character map decodes to more than",
     )  # fmt: skip
+
+
+def test_font_program_swapped(
+    genuine: tuple[bytes, str], pub_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(genuine[0])))
+    fonts = writer.pages[0]["/Resources"]["/Font"].get_object()
+    embedded = [
+        f.get_object()["/FontDescriptor"].get_object()
+        for f in fonts.values()
+        if "/FontDescriptor" in f.get_object()
+    ]
+    # The bold font's glyphs now come from the regular font's program: same text, other shapes.
+    embedded[0][NameObject("/FontFile2")] = embedded[1]["/FontFile2"]
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert_rejected(
+        capsys, write(tmp_path, "glyphs.pdf", buf.getvalue()), pub_file,
+        "the page's fonts differ from the ones trainer embeds",
+    )  # fmt: skip
