@@ -14,7 +14,7 @@ from tests.verify_vectors import ATTACKER, TRUSTED
 from trainer.certificates.keys import create_issuer_key, fingerprint, public_key_pem
 from trainer.certificates.webpage import PageKey, build_page
 from trainer.cli import main
-from trainer.config import ConfigError, load_config
+from trainer.config import Config, ConfigError, load_config
 
 PAKO_SHA256 = "bbcaa5e569e289b4904c7e12c45b6785bc41745977091d105086a6cbb0faf832"
 
@@ -111,11 +111,19 @@ def test_config_gives_the_verify_url(tmp_path: Path) -> None:
     assert load_config(None, {"TRAINER_CONFIG": str(path)}).path == path
 
 
-def test_missing_default_config_is_fine_but_a_named_one_is_not(tmp_path: Path) -> None:
-    env = {"XDG_CONFIG_HOME": str(tmp_path)}
-    assert load_config(None, env).verify_url is None or True  # default path may not exist
+def test_missing_default_config_is_fine_but_a_named_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_config(None, {}) == Config(None)
+    default = tmp_path / "trainer" / "config.toml"
+    default.parent.mkdir()
+    default.write_text('[certificates]\nverify_url = "https://a.example/v.html"\n')
+    assert load_config(None, {}) == Config(default, "https://a.example/v.html")
     with pytest.raises(ConfigError, match="not found"):
         load_config(str(tmp_path / "nope.toml"))
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(None, {"TRAINER_CONFIG": str(tmp_path / "nope.toml")})
 
 
 @pytest.mark.parametrize(
@@ -151,3 +159,44 @@ def test_config_must_be_a_small_regular_file(tmp_path: Path) -> None:
         load_config(str(fifo))
     with pytest.raises(ConfigError, match="too large"):
         load_config(str(_config(tmp_path, "#" * 70000)))
+
+
+def test_certificate_with_a_verify_url_carries_it_and_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pypdf import PdfReader
+
+    from tests.test_certificates_issue import COURSE, MODULE, NAME, RESOURCES, _learner_with_pass
+    from trainer.bank import load_course
+
+    root = tmp_path / "bank"
+    (root / "modules").mkdir(parents=True)
+    (root / "course.yaml").write_text(COURSE, encoding="utf-8")
+    (root / "resources.yaml").write_text(RESOURCES, encoding="utf-8")
+    for n, x in enumerate("abc"):
+        (root / "modules" / f"{x}.yaml").write_text(MODULE.format(x=x, n=n), encoding="utf-8")
+    course = load_course(root / "course.yaml").course
+    assert course is not None
+    data = tmp_path / "data"
+    _learner_with_pass(data, course)
+    url = "https://training.example.gov/verify.html"
+    config = _config(tmp_path, f'[certificates]\nverify_url = "{url}"\n')
+    out = tmp_path / "c.pdf"
+    common = ["--data-dir", str(data), "--course", str(root / "course.yaml")]
+    argv = ["certificate", "--learner", NAME, "-o", str(out), *common, "--config", str(config)]
+    assert main(argv) == 0
+    assert url in str(PdfReader(out).metadata["/Subject"])  # type: ignore[index]
+    capsys.readouterr()
+    assert main(["verify", str(out), "--data-dir", str(data)]) == 0
+    text = capsys.readouterr().out
+    assert f"the QR code opens {url}" in text
+    assert [ln for ln in text.splitlines() if ln.startswith("Verdict:")][-1].startswith(
+        "Verdict: VALID"
+    )
+    token = str(PdfReader(out).metadata["/Keywords"])  # type: ignore[index]
+    assert main(["verify", f"{url}#{token}", "--data-dir", str(data)]) == 0
+    capsys.readouterr()
+    bad = _config(tmp_path, "[certificates]\nverify_url = 1\n")
+    argv[-1] = str(bad)
+    assert main([*argv, "--force"]) == 2
+    assert "verify_url must be a string" in capsys.readouterr().err

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # Command name -> one-line help. Only the command being run is imported (see build_parser),
 # so `trainer` and `trainer validate` start without loading what they do not use.
@@ -111,6 +113,13 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="course file (default: $TRAINER_COURSE or the course shipped with trainer)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="organisation config file, TOML (default: $TRAINER_CONFIG or config.toml in the "
+        "user config folder; see 'trainer doctor')",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,9 +135,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
+# Arguments and environment variables that name files or folders: checked for '~user' first.
+_PATH_DESTS = ("data_dir", "course", "output", "issuer_key", "public_key", "paths", "path", "file")
+_PATH_ENV = ("TRAINER_DATA_DIR", "TRAINER_COURSE", "TRAINER_CONFIG")
+
+
+def unusable_home(args: argparse.Namespace) -> str | None:
+    """Why a path argument or variable starting with '~user' cannot be used, or None.
+
+    ``Path.expanduser`` raises RuntimeError for an unknown user: say so at the start, once,
+    instead of a traceback from whichever command expands it first."""
+    values = [(f"${name}", os.environ.get(name) or "") for name in _PATH_ENV]
+    for dest in _PATH_DESTS:
+        given = getattr(args, dest, None)
+        for value in given if isinstance(given, list) else [given]:
+            if isinstance(value, str):
+                values.append((f"--{dest.replace('_', '-')}", value))
+    for where, value in values:
+        if value.startswith("~"):
+            try:
+                Path(value).expanduser()
+            except RuntimeError:
+                from trainer.safetext import terminal_safe
+
+                user = value[1:].split("/", 1)[0]
+                return (
+                    f"{where}: cannot use '{terminal_safe(value)}': there is no user "
+                    f"'{terminal_safe(user)}' whose home folder '~{terminal_safe(user)}' names"
+                )
+    return None
+
+
+def _os_error_text(exc: OSError) -> str:
+    """'cannot use FILE: reason' for an OSError no command turned into a message."""
+    from trainer.safetext import terminal_safe
+
+    name = exc.filename if isinstance(exc.filename, str) else None
+    reason = exc.strerror or str(exc)
+    if name is None:
+        return f"cannot use a file or folder: {terminal_safe(reason)}"
+    if len(name) > 120:
+        name = name[:100] + "…"
+    return f"cannot use '{terminal_safe(name)}': {terminal_safe(reason)}"
+
+
 def _run(words: list[str]) -> int:
     parser = build_parser(words)
     args = parser.parse_args(words)
+    problem = unusable_home(args)
+    if problem:
+        print(f"trainer: {problem}", file=sys.stderr)
+        return 2
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
@@ -141,6 +198,19 @@ def _run(words: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # The last line of defence: a file or folder that a command did not check (too long
+        # a name, a folder where a file belongs, a missing parent folder).
+        print(f"trainer: {_os_error_text(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        store = sys.modules.get("trainer.records.store")  # loaded if the records were used
+        if store is None or not isinstance(exc, store.StoreError):
+            raise
+        from trainer.safetext import terminal_safe_multiline
+
+        print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -86,6 +86,13 @@ def run(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(exc)
     key_path, may_create = issuer_key_path(args)
+    from trainer.config import ConfigError, load_config
+
+    try:
+        verify_url = load_config(getattr(args, "config", None)).verify_url
+    except ConfigError as exc:
+        print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
+        return 2
     with store:
         try:
             issued = issue_certificate(
@@ -98,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 create_key=may_create,
                 replace=args.force,
                 check_key_permissions=not args.force,
+                verify_url=verify_url,
             )
         except CertificateRefused as exc:
             print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
