@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ import pytest
 import yaml
 
 from trainer.authoring.cues import (
+    MIN_SEEDS,
     audit,
     audit_role,
+    fit_seeds,
     has_absolute,
     module_cues,
     module_roles,
@@ -30,6 +33,7 @@ from trainer.authoring.cues_format import format_table, to_dict
 from trainer.bank.loader import load_module, validate_paths
 from trainer.bank.model import Module
 from trainer.cli import main
+from trainer.scoring import best_path_points, worst_path_points
 
 SEEDS = 30
 
@@ -253,6 +257,27 @@ def test_a_strategy_that_cannot_depend_on_the_seed_is_recognised(tmp_path: Path)
     assert not seed_free(module, "employee", {"single": "random"})
     tied = load(tmp_path, chain(single("s1", "Same length A", ["Same length B"])))
     assert not seed_free(tied, "employee", {"single": "longest"})
+
+
+def test_a_long_chain_of_steps_scores_without_recursion(tmp_path: Path) -> None:
+    # best/worst path points once recursed per step: 1,000 steps exceeded Python's limit.
+    module = load(tmp_path, chain(*(single(f"s{i}", LONG, [SHORT]) for i in range(1500))))
+    (scenario,) = module.scenarios
+    assert best_path_points(scenario) == 1500.0
+    assert worst_path_points(scenario) == 0.0
+    last = replace(scenario.steps[-1], next="s0")  # the validator refuses this; scoring too
+    with pytest.raises(ValueError, match="cycle"):
+        best_path_points(replace(scenario, steps=(*scenario.steps[:-1], last)))
+
+
+def test_a_very_large_bank_gets_fewer_seeds(tmp_path: Path) -> None:
+    module = load(tmp_path, chain(*(single(f"s{i}", LONG, [SHORT]) for i in range(400))))
+    one_role = [(module, ("employee",))]
+    assert fit_seeds(one_role, 100) == 100  # 400 steps x 8 strategies x 100 = 320,000
+    assert fit_seeds(one_role, 200) == 400_000 // (400 * 8)
+    # three roles meeting the same scenarios are played once
+    assert fit_seeds([(module, ("employee", "contractor", "uniformed"))], 200) == 125
+    assert fit_seeds(one_role * 10, 200) == MIN_SEEDS
 
 
 def test_roles_come_from_the_course_and_the_scenarios(tmp_path: Path) -> None:

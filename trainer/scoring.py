@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -82,45 +82,62 @@ def iter_paths(scenario: Scenario, limit: int = 10_000) -> Iterator[Path]:
             stack.append((step.next_after(chosen), (*so_far, PathStep(step.id, chosen, points))))
 
 
-def best_path_points(scenario: Scenario) -> float:
-    """Highest score over all paths (dynamic programming over the acyclic step graph)."""
+def _fold(
+    scenario: Scenario,
+    answers: Callable[[Step], list[frozenset[str]]],
+    points: Callable[[Step, frozenset[str]], float],
+    pick: Callable[[Iterable[float]], float],
+) -> float:
+    """The value of the scenario's start: ``pick`` over each answer's points plus the value
+    of the step it leads to. Dynamic programming over the step graph, iteratively (a long
+    chain of steps must not exhaust Python's recursion limit); a cycle raises ValueError
+    (the validator refuses cycles before anything scores a scenario)."""
     by_id = {s.id: s for s in scenario.steps}
     memo: dict[str, float] = {}
+    open_ids: set[str] = set()
+    stack = [scenario.start]
+    while stack:
+        step_id = stack[-1]
+        if step_id in memo:
+            stack.pop()
+            continue
+        step = by_id[step_id]
+        leads = [(chosen, step.next_after(chosen)) for chosen in answers(step)]
+        pending = [n for _, n in leads if n is not None and n not in memo]
+        if pending:
+            if step_id in open_ids:
+                raise ValueError(f"scenario {scenario.id!r} has a cycle through {step_id!r}")
+            open_ids.add(step_id)
+            stack.extend(pending)
+            continue
+        memo[step_id] = pick(
+            points(step, chosen) + (memo[n] if n is not None else 0.0) for chosen, n in leads
+        )
+        open_ids.discard(step_id)
+        stack.pop()
+    return round(memo[scenario.start], 2)
 
-    def best(step_id: str | None) -> float:
-        if step_id is None:
-            return 0.0
-        if step_id not in memo:
-            step = by_id[step_id]
-            memo[step_id] = max(
-                score_answer(step, chosen)[0] + best(step.next_after(chosen))
-                for chosen in _answers(step)
-            )
-        return memo[step_id]
 
-    return round(best(scenario.start), 2)
+def best_path_points(scenario: Scenario) -> float:
+    """Highest score over all paths (dynamic programming over the acyclic step graph)."""
+    return _fold(scenario, _answers, lambda step, ch: score_answer(step, ch)[0], max)
+
+
+def _wrong_answers(step: Step) -> list[frozenset[str]]:
+    """Each choice of a single or true/false step; for multi an empty answer worth 0."""
+    if step.type == "multi":
+        return [frozenset()]
+    return [frozenset({c.id}) for c in step.choices]
 
 
 def worst_path_points(scenario: Scenario) -> float:
     """Lowest score over all paths, counting a wrong answer as 0 points."""
-    by_id = {s.id: s for s in scenario.steps}
-    memo: dict[str, float] = {}
-
-    def worst(step_id: str | None) -> float:
-        if step_id is None:
-            return 0.0
-        if step_id not in memo:
-            step = by_id[step_id]
-            options = (
-                [frozenset({c.id}) for c in step.choices] if step.type != "multi" else [frozenset()]
-            )
-            memo[step_id] = min(
-                (score_answer(step, ch)[0] if ch else 0.0) + worst(step.next_after(ch))
-                for ch in options
-            )
-        return memo[step_id]
-
-    return round(worst(scenario.start), 2)
+    return _fold(
+        scenario,
+        _wrong_answers,
+        lambda step, ch: score_answer(step, ch)[0] if ch else 0.0,
+        min,
+    )
 
 
 def correct_path_points(scenario: Scenario) -> float:

@@ -49,6 +49,10 @@ from trainer.engine import Attempt
 from trainer.scoring import percent, score_answer
 
 DEFAULT_SEEDS = 200
+# At most this many answers (steps x strategies x seeds) by default, so that a very large
+# bank is audited in bounded time (seconds to tens of seconds); fewer seeds then (fit_seeds).
+WORK_LIMIT = 400_000
+MIN_SEEDS = 20
 STRATEGIES: tuple[str, ...] = (
     "longest",
     "shortest",
@@ -467,6 +471,20 @@ def module_roles(
         roles = course_roles.get(id(module), list(module.roles))
         out.append((module, tuple(r for r in roles if module.scenarios_for(r))))
     return out
+
+
+def fit_seeds(targets: Sequence[tuple[Module, tuple[Role, ...]]], wanted: int) -> int:
+    """``wanted``, or fewer seeds (not below MIN_SEEDS) when the audit would exceed
+    WORK_LIMIT answers; an upper bound counts every step once per distinct set of scenarios
+    a role meets, for every strategy."""
+    work = 0
+    for module, roles in targets:
+        for key in {tuple(s.id for s in module.scenarios_for(r)) for r in roles}:
+            work += sum(len(module.scenario(sid).steps) for sid in key)
+    per_seed = work * len(ALL_STRATEGIES)
+    if per_seed * wanted <= WORK_LIMIT:
+        return wanted
+    return max(MIN_SEEDS, WORK_LIMIT // per_seed)
 
 
 def audit(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from trainer.authoring.cues import DEFAULT_SEEDS, module_roles
+from trainer.authoring.cues import DEFAULT_SEEDS, fit_seeds, module_roles
 from trainer.authoring.cues import audit as cue_audit
 from trainer.authoring.cues_format import format_table as cues_table
 from trainer.authoring.cues_format import to_dict as cues_dict
@@ -110,9 +110,10 @@ def _register_cues(kinds: argparse._SubParsersAction, add_common: Any) -> None: 
     cues.add_argument(
         "--seeds",
         type=int,
-        default=DEFAULT_SEEDS,
+        default=None,
         metavar="N",
-        help=f"attempts per strategy, seeds 0..N-1 (default {DEFAULT_SEEDS})",
+        help=f"attempts per strategy, seeds 0..N-1 (default {DEFAULT_SEEDS}; fewer for a "
+        "very large bank)",
     )
     cues.add_argument(
         "--strict", action="store_true", help="exit 1 when any module-role is passable blind"
@@ -122,7 +123,7 @@ def _register_cues(kinds: argparse._SubParsersAction, add_common: Any) -> None: 
 
 def run_cues(args: argparse.Namespace) -> int:
     """``trainer report cues``: exit 0, 1 (bank problems; with --strict, passable blind), 2."""
-    if not 1 <= args.seeds <= MAX_SEEDS:
+    if args.seeds is not None and not 1 <= args.seeds <= MAX_SEEDS:
         print(f"trainer report cues: --seeds must be 1 to {MAX_SEEDS}", file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.paths] or [default_course(getattr(args, "course", None))]
@@ -151,7 +152,16 @@ def run_cues(args: argparse.Namespace) -> int:
     if not targets:
         print("trainer report cues: no modules found", file=sys.stderr)
         return 1
-    report = cue_audit(targets, args.seeds)
+    seeds = args.seeds
+    if seeds is None:
+        seeds = fit_seeds(targets, DEFAULT_SEEDS)
+        if seeds < DEFAULT_SEEDS:
+            print(
+                f"note: a large bank; {seeds} seeds instead of {DEFAULT_SEEDS} to bound the "
+                "time (choose with --seeds)",
+                file=sys.stderr,
+            )
+    report = cue_audit(targets, seeds)
     if args.format == "json":
         sys.stdout.write(json.dumps(cues_dict(report), indent=2, ensure_ascii=False) + "\n")
     else:

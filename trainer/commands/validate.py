@@ -78,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
 
 def blind_problems(result: Validation) -> list[str]:
     """--strict: one line per module-role that a content-blind strategy passes."""
-    from trainer.authoring.cues import audit, module_roles
+    from trainer.authoring.cues import DEFAULT_SEEDS, audit, fit_seeds, module_roles
 
-    report = audit(module_roles(result.courses, result.modules))
+    targets = module_roles(result.courses, result.modules)
+    report = audit(targets, fit_seeds(targets, DEFAULT_SEEDS))
     return [
         f"{terminal_safe(display_path(m.module.path))}: module "
         f"'{terminal_safe(m.module.id)}' is passable blind for role {r.role}: "
