@@ -17,19 +17,9 @@ import jsonschema
 import pytest
 import yaml
 
-from trainer.authoring.cues import (
-    MIN_SEEDS,
-    audit,
-    audit_role,
-    fit_seeds,
-    has_absolute,
-    module_cues,
-    module_roles,
-    overlap,
-    seed_free,
-    words,
-)
+from trainer.authoring.cues import MIN_SEEDS, audit, audit_role, fit_seeds, module_roles, seed_free
 from trainer.authoring.cues_format import format_table, to_dict
+from trainer.authoring.cues_stats import has_absolute, module_cues, overlap, words
 from trainer.bank.loader import load_module, validate_paths
 from trainer.bank.model import Module
 from trainer.cli import main

@@ -12,7 +12,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from trainer.authoring.cues import ALL_STRATEGIES, Cues, CuesReport, ModuleAudit
+from trainer.authoring.cues import ALL_STRATEGIES, CuesReport, ModuleAudit
+from trainer.authoring.cues_stats import Cues
 from trainer.safetext import terminal_safe
 
 WIDTH = 80
