@@ -135,8 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
-# Arguments and environment variables that name files or folders: checked for '~user' first.
-_PATH_DESTS = ("data_dir", "course", "output", "issuer_key", "public_key", "paths", "path", "file")
+# Every argument value starting with '~' is checked as a path ('~user/...') first, except
+# these, which are names and words, never paths; and these environment variables.
+_NOT_PATHS = frozenset(
+    ("learner", "name", "organisation", "issuer", "old", "new", "id", "module", "step", "course_id")
+)
 _PATH_ENV = ("TRAINER_DATA_DIR", "TRAINER_COURSE", "TRAINER_CONFIG")
 
 
@@ -146,11 +149,12 @@ def unusable_home(args: argparse.Namespace) -> str | None:
     ``Path.expanduser`` raises RuntimeError for an unknown user: say so at the start, once,
     instead of a traceback from whichever command expands it first."""
     values = [(f"${name}", os.environ.get(name) or "") for name in _PATH_ENV]
-    for dest in _PATH_DESTS:
-        given = getattr(args, dest, None)
+    for dest, given in vars(args).items():
+        if dest in _NOT_PATHS:
+            continue
         for value in given if isinstance(given, list) else [given]:
             if isinstance(value, str):
-                values.append((f"--{dest.replace('_', '-')}", value))
+                values.append((dest.replace("_", "-"), value))
     for where, value in values:
         if value.startswith("~"):
             try:
