@@ -261,3 +261,18 @@ def test_packaged_course_is_preferred_when_installed(
     write_bank(package / paths.PACKAGED_COURSE_DIR)
     monkeypatch.setattr(paths.resources, "files", lambda name: package)
     assert paths.shipped_course() == package / "_course" / "course.yaml"
+
+
+def test_commands_name_every_course_problem_with_a_plural_that_agrees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course = write_bank(tmp_path / "bank", module=MODULE_YAML + "sumary: x\n")
+    common = ["--course", str(course), "--data-dir", str(tmp_path / "d")]
+    status = main(["certificate", "--learner", "Ana", "-o", str(tmp_path / "c.pdf"), *common])
+    err = capsys.readouterr().err
+    assert status == 1
+    head = next(x for x in err.splitlines() if "the course has" in x)
+    count = int(head.split("the course has ")[1].split()[0])
+    assert head.endswith(f"{count} problem{'s' * (count != 1)} (see also 'trainer validate'):")
+    listed = err.split(head + "\n")[1].splitlines()
+    assert len(listed) == count and any("unknown key 'sumary'" in x for x in listed)

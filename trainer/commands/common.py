@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
 from trainer.paths import data_dir, default_course
 from trainer.records.store import RecordsStore, StoreError
+from trainer.safetext import terminal_safe
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
@@ -33,8 +34,11 @@ def _course_path(args: argparse.Namespace) -> Path:
 
 
 def _course_problems(problems: Sequence[object]) -> CommandError:
-    lines = [str(p) for p in problems]
-    return CommandError("the course has problems; run 'trainer validate':\n" + "\n".join(lines))
+    """Every problem, one per line, under a count that agrees with it."""
+    n = len(problems)
+    lines = [terminal_safe(str(p)) for p in problems]
+    head = f"the course has {n} problem{'s' * (n != 1)} (see also 'trainer validate'):"
+    return CommandError("\n".join([head, *lines]))
 
 
 def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
