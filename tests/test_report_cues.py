@@ -485,6 +485,8 @@ def test_default_path_is_the_configured_course(
     ("args", "status", "message"),
     [
         (["/no/such/bank.yaml"], 2, "no such file or folder"),
+        (["/no/\x1b[2Jbank.yaml"], 2, "no such file or folder: /no/\\x1b[2Jbank.yaml"),
+        (["--module", "\x1b[2J"], 2, "no module '\\x1b[2J'"),
         (["--seeds", "0"], 2, "--seeds must be"),
         (["--module", "nope"], 2, "no module 'nope'"),
     ],
@@ -497,7 +499,7 @@ def test_bad_arguments_give_a_message(
         args = [str(tmp_path), *args]
     assert main(["report", "cues", *args]) == status
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err and "Traceback" not in err and "\x1b" not in err
 
 
 @pytest.mark.parametrize(

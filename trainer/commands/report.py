@@ -145,7 +145,7 @@ def run_cues(args: argparse.Namespace) -> int:
         targets = [t for t in targets if t[0].id == args.module]
         if not targets:
             print(
-                f"trainer report cues: no module {_safe(args.module)!r} in {_safe(paths[0])}",
+                f"trainer report cues: no module '{_safe(args.module)}' in {_safe(paths[0])}",
                 file=sys.stderr,
             )
             return 2
