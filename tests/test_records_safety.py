@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.cli import main
 from trainer.export import to_csv
@@ -199,3 +201,14 @@ def test_records_never_turns_a_symlinked_empty_file_into_a_database(
     assert "no records match" in _records(data, capsys=capsys)
     assert target.read_bytes() == b""
     assert [p.name for p in data.iterdir() if p.name != "cache"] == [DB_NAME]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40))
+def test_every_csv_text_cell_reads_back_as_text_a_spreadsheet_will_not_run(name: str) -> None:
+    out = to_csv([{"attempt_id": 1, "learner": name}], ("attempt_id", "learner"))
+    (row,) = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert row["learner"] == (
+        ("'" + name) if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
+    )
+    assert not row["learner"].startswith(("=", "+", "-", "@", "\t", "\r"))

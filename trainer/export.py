@@ -134,9 +134,11 @@ def _csv_cell(value: object) -> object:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> str:
-    """CSV with a header row; text cells that would start a formula begin with ``'``."""
+    """CSV (RFC 4180: CRLF line ends, so a cell holding a lone CR or LF is quoted and can
+    never start a row of its own) with a header row; text cells that would start a formula
+    begin with ``'``."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
