@@ -72,7 +72,8 @@ HEADER = """\
 
 def dump(data: dict[str, Any]) -> str:
     """Module data as YAML: keys in bank order, Unicode kept, long lines wrapped."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=96)
 
 
 def check_module(text: str, path: Path) -> Module:
@@ -94,12 +95,18 @@ def check_module(text: str, path: Path) -> Module:
 
 def import_file(source: Path, output: Path, fmt: Format | None, module_id: str) -> ImportResult:
     """Read ``source`` and build the module that would be written to ``output``."""
-    shown = display_path(source)
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise ImportRefused(shown, 1, f"cannot read file: {exc.strerror}") from None
-    fmt = fmt or detect_format(source, data)
+        raise ImportRefused(display_path(source), 1, f"cannot read file: {exc.strerror}") from None
+    return import_bytes(data, source, output, fmt or detect_format(source, data), module_id)
+
+
+def import_bytes(
+    data: bytes, source: Path, output: Path, fmt: Format, module_id: str
+) -> ImportResult:
+    """The module for ``data`` (the content of ``source``), checked as ``output``."""
+    shown = display_path(source)
     result = read_questions(source, data, fmt)
     built = build(result, path=shown, label=LABELS[fmt], module_id=module_id)
     if not built.data["scenarios"]:

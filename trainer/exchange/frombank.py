@@ -38,7 +38,10 @@ class Exported:
 
 def category_segment(name: str) -> str:
     """A category name as one segment of a Moodle category path ('/' is written '//')."""
-    return normalise(name).replace("\n", " ").replace("/", "//")
+    segment = normalise(name).replace("\n", " ").replace("/", "//")
+    # A name that starts or ends with '/' would run into the separator: pad it (names are
+    # trimmed when read back).
+    return f" {segment} " if segment.startswith("/") or segment.endswith("/") else segment
 
 
 def citation_line(source: Source) -> str:
@@ -72,18 +75,19 @@ def export_module(module: Module) -> Exported:
     titles: set[str] = set()
     module_segment = category_segment(module.title)
     for scenario in module.scenarios:
-        title = category_segment(scenario.title)
+        title = normalise(scenario.title).replace("\n", " ")
         base, n = title, 2
-        while title in titles:
+        while title in titles:  # scenarios with one title would merge into one category
             title, n = f"{base} ({n})", n + 1
         titles.add(title)
-        category = f"$course$/top/{module_segment}/{title}"
+        category = f"$course$/top/{module_segment}/{category_segment(title)}"
         branches = scenario_branches(scenario)
         if branches:
             out.branching.append(f"{module.id}/{scenario.id}")
         narrative = normalise(scenario.narrative)
         for step in step_order(scenario):
             question, nexts = _question(module, scenario, step, out.notes)
+            question.name = f"{title} ({step.id})"
             question.category = category
             question.text = f"{narrative}\n\n{normalise(step.prompt)}"
             question.comment = route_comment(step.id, step.next, nexts, branches)
@@ -105,9 +109,8 @@ def _question(
     module: Module, scenario: Scenario, step: Step, notes: list[str]
 ) -> tuple[Question, list[str | None]]:
     where = f"{module.id}/{scenario.id}/{step.id}"
-    name = f"{normalise(scenario.title)} ({step.id})".replace("\n", " ")
     common = {
-        "name": name,
+        "name": "",
         "text": "",
         "general_feedback": general_feedback(module, step),
         "points": float(step.points),

@@ -125,32 +125,38 @@ def _blocks(text: str, path: str) -> list[tuple[int, str, list[str]]]:
     return blocks
 
 
+_BRACE = re.compile(r"\\[\s\S]|[{}]")
+
+
 def _check_braces(block: str, path: str, first: int) -> None:
     """Refuse unbalanced or nested answer braces with a message that names the line."""
-    depth, opened, i = 0, 0, 0
-    while i < len(block):
-        ch = block[i]
-        line = first + block.count("\n", 0, i)
-        if ch == "\\":
-            i += 2
-            continue
+
+    def line(at: int) -> int:
+        return first + block.count("\n", 0, at)
+
+    opened = -1
+    for m in _BRACE.finditer(block):
+        ch = m.group()
         if ch == "{":
-            if depth:
+            if opened >= 0:
                 raise ImportRefused(
-                    path, line, "'{' inside an answer block; write \\{ for a literal brace"
+                    path,
+                    line(m.start()),
+                    "'{' inside an answer block; write \\{ for a literal brace",
                 )
-            depth, opened = 1, line
+            opened = m.start()
         elif ch == "}":
-            if not depth:
+            if opened < 0:
                 raise ImportRefused(
-                    path, line, "'}' without an opening '{'; write \\} for a literal brace"
+                    path,
+                    line(m.start()),
+                    "'}' without an opening '{'; write \\} for a literal brace",
                 )
-            depth = 0
-        i += 1
-    if depth:
+            opened = -1
+    if opened >= 0:
         raise ImportRefused(
             path,
-            opened,
+            line(opened),
             "'{' is never closed: a question's answers end with '}' before the next blank line",
         )
 
@@ -180,7 +186,8 @@ def read(data: bytes, path: str) -> ReadResult:
         pending = []
         if len(result.questions) + len(result.categories) >= MAX_QUESTIONS:
             raise ImportRefused(path, first, f"more than {MAX_QUESTIONS:,} questions; split it")
-        _check_braces(block, path, first)
+        if not block.lstrip().startswith("$CATEGORY:"):  # a category name is taken as it is
+            _check_braces(block, path, first)
         tree = _parse(block, path, first)
         if tree.data == "category":
             category = normalise(str(tree.children[0])[len("$CATEGORY:") :])
@@ -330,11 +337,18 @@ def _multichoice(body: Tree[Token], fmt: str, name: str, text: str, dropped: lis
 
 
 def escape(text: str) -> str:
-    r"""Text for GIFT: special characters escaped, newlines as ``\n``."""
+    r"""Text for GIFT: special characters escaped, newlines as ``\n``. Text that starts
+    with ``[`` gets an explicit ``[plain]`` so it is never taken for a format name."""
     out = text.replace("\\", "\\\\")
     for ch in "~=#{}:":
         out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", "\\n")
+    out = out.replace("\n", "\\n")
+    return "[plain]" + out if out.startswith("[") else out
+
+
+def escape_title(text: str) -> str:
+    """A question name for ``::name::`` (no format prefix applies there)."""
+    return escape(text).removeprefix("[plain]") if text.startswith("[") else escape(text)
 
 
 def _category_path(path: str) -> str:
@@ -354,7 +368,7 @@ def write(questions: list[Question]) -> str:
             lines.append("// " + q.comment.replace("\n", " "))
         if q.tags:
             lines.append("// " + " ".join(_tag(t) for t in q.tags))
-        lines.append(f"::{escape(q.name)}::[plain]{escape(q.text)}{{")
+        lines.append(f"::{escape_title(q.name)}::[plain]{escape(q.text)}{{")
         if q.kind == "truefalse":
             lines[-1] += _truefalse_body(q) + "}"
         else:

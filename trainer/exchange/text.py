@@ -24,23 +24,18 @@ _PARAS = re.compile(r"\n[ \t]*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+_BIDI = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+# Control characters (C0 but newline, DEL, C1) and bidi controls are dropped; a tab is a space.
+_DROP: dict[int, str | None] = {
+    **dict.fromkeys([*range(0x20), *range(0x7F, 0xA0), *_BIDI]),
+    ord("\n"): "\n",
+    ord("\t"): " ",
+}
+
+
 def clean(text: str) -> str:
     """Drop control and bidi characters (keeping newlines; tabs become spaces)."""
-    out = []
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
-        code = ord(ch)
-        if ch == "\n":
-            out.append(ch)
-        elif ch == "\t":
-            out.append(" ")
-        elif code < 0x20 or 0x7F <= code <= 0x9F or code in _BIDI:
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-_BIDI = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
 
 
 def normalise(text: str) -> str:
