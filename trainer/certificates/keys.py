@@ -78,7 +78,7 @@ def _read_limited(
     except FileNotFoundError:
         raise error(f"{what} {path} does not exist.") from None
     except NotARegularFile as exc:
-        raise error(f"{what} {exc}, not a key file.") from None
+        raise error(f"{what} {exc}.") from None
     except TooLarge:
         raise error(f"{what} {path} is too large to be a key file.") from None
     except OSError as exc:
