@@ -213,3 +213,42 @@ def test_zdict_is_frozen() -> None:
 
 
 ZDICT_SHA256_PREFIX = "f1283813dacfde77"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a":"[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{"}',
+        b'{"a":"123456789012345678901234567890"}',
+        b'{"a":"\\"[[[[[[[[[[[[[[[[[[\\\\"}',
+        b'{"a":[[[[[[[1]]]]]]],"b":12345678901234567890}',
+    ],
+)
+def test_json_shape_scan_accepts_strings_and_limits(raw: bytes) -> None:
+    from trainer.certificates.payload import check_json_shape
+
+    json.loads(raw)  # the samples are valid JSON
+    check_json_shape(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"[" * 9 + b"]" * 9, "nested more than 8"),
+        (b'{"a":"x\\"",' + b'"b":' + b"[" * 9 + b"]" * 9 + b"}", "nested more than 8"),
+        (b'{"a":123456789012345678901}', "more than 20 digits"),
+        (b'{"a":1.12345678901234567890123}', "more than 20 digits"),
+    ],
+)
+def test_json_shape_scan_refuses_depth_and_long_numbers(raw: bytes, message: str) -> None:
+    from trainer.certificates.payload import PayloadError, check_json_shape
+
+    with pytest.raises(PayloadError, match=message):
+        check_json_shape(raw)
+
+
+def test_long_name_with_brackets_and_digits_still_verifies() -> None:
+    key = Ed25519PrivateKey.generate()
+    payload = sample_payload(key, learner="[[[[[[[[[[ 1234567890123456789012345 ]]]]]]]]]]")
+    _, token = sign_payload(key, payload)
+    assert verify_token(token, key.public_key(), today=dt.date(2025, 6, 1)).valid
