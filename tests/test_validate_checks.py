@@ -90,7 +90,9 @@ def test_validate_reports_missing_required_field_at_its_mapping(tmp_path: Path) 
     text = MODULE_YAML.replace("        prompt: What do you do?\n", "")
     msg = only(problems_for(tmp_path, text))
     line, col = pos_of(text, "id: q1")
-    assert msg.startswith(f"{line}:{col}: step 1 is missing required key 'prompt'")
+    assert msg.startswith(
+        f"{line}:{col}: step 'q1' of scenario 'boyfriend' is missing required key 'prompt'"
+    )
 
 
 def test_validate_reports_unknown_next_with_suggestion(tmp_path: Path) -> None:
@@ -188,7 +190,7 @@ def test_validate_rejects_unknown_role_with_suggestion(tmp_path: Path) -> None:
     text = MODULE_YAML.replace("pass_mark: 70", "roles: [employe]\npass_mark: 70")
     msg = only(problems_for(tmp_path, text))
     line, col = pos_of(text, "employe]")
-    assert msg.startswith(f"{line}:{col}: unknown role the text 'employe'")
+    assert msg.startswith(f"{line}:{col}: unknown role 'employe'")
     assert "did you mean 'employee'?" in msg
 
 

@@ -40,6 +40,38 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+# What a list item or mapping value of each kind is called in a message.
+_KIND_WORDS = {
+    "CourseModule": "module entry",
+    "Scenario": "scenario",
+    "Step": "step",
+    "Choice": "choice",
+    "Contact": "contact",
+    "Section": "section",
+    "Source": "source",
+}
+
+
+def item_label(kind: str, item: Any, index: int, parent: str) -> str:
+    """How a message names item ``index`` (0-based) of a list of ``kind``: by its id when it
+    has one ("step 's2' of scenario 'debt'"), else by its position ("module entry 2")."""
+    word = _KIND_WORDS.get(kind, kind.lower())
+    ident = item.get("id") if isinstance(item, dict) else None
+    name = (
+        f"{word} '{ident}'" if isinstance(ident, str) and ident.strip() else f"{word} {index + 1}"
+    )
+    return f"{name} of {parent}" if kind in ("Step", "Choice") else name
+
+
+def _range_words(low: int | None, high: int | None) -> str:
+    """'must be 1', 'must be between 1 and 120', 'must be at least 1'."""
+    if low is not None and low == high:
+        return f"must be {low}"
+    if low is not None and high is not None:
+        return f"must be between {low} and {high}"
+    return f"must be at least {low}" if low is not None else f"must be at most {high}"
+
+
 def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     """' — did you mean 'x'?' for the closest option, or ''."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
@@ -118,9 +150,9 @@ class Checker:
                 items = value[name]
                 if isinstance(items, YSeq) and items:
                     positions = items.item_pos
-                    label = arg.lower()
                     for i, item in enumerate(items):
-                        if self.check_object(item, arg, positions[i], f"{label} {i + 1}") is None:
+                        label = item_label(arg, item, i, what)
+                        if self.check_object(item, arg, positions[i], label) is None:
                             ok = False
                     continue
             elif shape == "scalar" and _fast_ok(value[name], f):
@@ -141,10 +173,8 @@ class Checker:
                 return False
             good = True
             for i, item in enumerate(value):
-                if (
-                    self.check_object(item, kind, value.item_pos[i], f"{kind.lower()} {i + 1}")
-                    is None
-                ):
+                label = item_label(kind, item, i, what)
+                if self.check_object(item, kind, value.item_pos[i], label) is None:
                     good = False
             return good
         if t.startswith("map:"):
@@ -161,7 +191,12 @@ class Checker:
                     )
                     good = False
                 if (
-                    self.check_object(value[key], kind, value.where(key), f"{kind.lower()} '{key}'")
+                    self.check_object(
+                        value[key],
+                        kind,
+                        value.where(key),
+                        f"{_KIND_WORDS.get(kind, kind.lower())} '{key}'",
+                    )
                     is None
                 ):
                     good = False
@@ -193,7 +228,7 @@ class Checker:
                 self.add(pos, f"{label} must be a whole number, not {_describe(value)}")
                 return False
             if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
-                self.add(pos, f"{label} must be between {f.min} and {f.max}, not {value}")
+                self.add(pos, f"{label} {_range_words(f.min, f.max)}, not {value}")
                 return False
             return True
         if t == "bool":
@@ -230,9 +265,10 @@ class Checker:
                 continue
             if t == "roles":
                 if item not in _ROLES:
+                    named = f"'{item}'" if isinstance(item, str) else f"({_describe(item)})"
                     self.add(
                         ipos,
-                        f"unknown role {_describe(item)} in {label}{suggest(str(item), _ROLES)}"
+                        f"unknown role {named} in {label}{suggest(str(item), _ROLES)}"
                         f" (roles: {', '.join(_ROLES)})",
                     )
                     good = False

@@ -450,22 +450,27 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
     files = [path]
     chk = Checker(loaded.display)
     raw = _require_kind(loaded, "course", chk) if not _fatal(loaded) else None
-    course = chk.check_object(raw, "Course", (1, 1), "course") if raw is not None else None
+    checked = chk.check_object(raw, "Course", (1, 1), "course") if raw is not None else None
+    # A course with a wrong field is still followed into its resources and module files
+    # wherever those references are sound, so one run reports every problem, not the first.
+    course = checked if checked is not None else raw
     modules: dict[str, Module] = {}
     entries: list[CourseModule] = []
     resources: Resources | None = None
     if course is not None:
         base = path.parent
-        res_path = base / course["resources"]
-        files.append(res_path)
-        if not res_path.is_file():
-            chk.add(course.where("resources"), f"resources file '{course['resources']}' not found")
-        else:
-            res_loaded = read(res_path)
-            resources = build_resources(res_loaded) if not _fatal(res_loaded) else None
-            problems += res_loaded.problems
+        res_name = course.get("resources")
+        if isinstance(res_name, str) and res_name.strip():
+            res_path = base / res_name
+            files.append(res_path)
+            if not res_path.is_file():
+                chk.add(course.where("resources"), f"resources file '{res_name}' not found")
+            else:
+                res_loaded = read(res_path)
+                resources = build_resources(res_loaded) if not _fatal(res_loaded) else None
+                problems += res_loaded.problems
         seen_ids: set[str] = set()
-        for entry in course["modules"]:
+        for entry in _sound_entries(course.get("modules")):
             mid = entry["id"]
             if mid in seen_ids:
                 chk.add(entry.where("id"), f"module '{mid}' is listed twice in the course")
@@ -479,7 +484,10 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
             mloaded = read(mpath)
             module = build_module(mloaded) if not _fatal(mloaded) else None
             problems += mloaded.problems
-            roles = _roles(entry.get("roles"))
+            given = entry.get("roles")
+            roles = tuple(
+                r for r in _roles(given if isinstance(given, YSeq) else None) if r in ROLES
+            )
             if module is None:
                 continue
             if module.id != mid:
@@ -498,7 +506,7 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
                     )
             modules[mid] = module
             entries.append(
-                CourseModule(mid, str(entry["file"]), entry.get("required", True), roles)
+                CourseModule(mid, str(entry["file"]), entry.get("required", True) is True, roles)
             )
         for role in ROLES:
             if not any(role in e.roles and e.required for e in entries) and not chk.problems:
@@ -524,6 +532,21 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
         summary=str(course.get("summary") or "").strip(),
     )
     return CourseLoad(model, [], files)
+
+
+def _sound_entries(value: Any) -> list[YMap]:
+    """The course's module entries whose 'id' and 'file' can be followed (the checker has
+    already reported the others)."""
+    if not isinstance(value, YSeq):
+        return []
+    return [
+        e
+        for e in value
+        if isinstance(e, YMap)
+        and isinstance(e.get("id"), str)
+        and isinstance(e.get("file"), str)
+        and e["file"].strip()
+    ]
 
 
 def find_bank_files(paths: list[Path]) -> list[Path]:

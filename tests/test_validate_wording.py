@@ -1,0 +1,101 @@
+"""``trainer validate`` reports every problem of a course at once, in plain words: what a
+value is ("unknown role 'contractr'"), which item (by id, not position), and exact ranges."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "plain_course"
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "bank")
+    return tmp_path / "bank"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def validate(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, list[str]]:
+    status = main(["validate", str(path)])
+    out, _ = capsys.readouterr()
+    return status, out.splitlines()
+
+
+def test_course_with_three_problems_reports_all_three(
+    bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course = bank / "course.yaml"
+    edit(course, "validity_months: 12", "validity_months: 0")
+    edit(course, "resources: resources.yaml", "resources: resourcez.yaml")
+    edit(course, "file: modules/extra.yaml", "file: modules/extraz.yaml")
+    status, lines = validate(capsys, course)
+    assert status == 1
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "'validity_months' in course must be between 1 and 120, not 0",
+        "resources file 'resourcez.yaml' not found",
+        "module file 'modules/extraz.yaml' not found",
+    ]
+
+
+def test_unknown_role_named_as_a_role_in_a_module_entry(
+    bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    course = bank / "course.yaml"
+    edit(course, "    id: extra\n", "    id: extra\n    roles: [contractr]\n")
+    status, lines = validate(capsys, course)
+    assert status == 1
+    assert any(
+        line.endswith(
+            "unknown role 'contractr' in 'roles' in module entry 'extra'; did you mean "
+            "'contractor'? (roles: employee, contractor, uniformed)"
+        )
+        for line in lines
+    ), lines
+    assert not any("coursemodule" in line or "the text" in line for line in lines)
+
+
+def test_a_single_allowed_value_is_said_plainly(
+    bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bank / "modules" / "basics.yaml"
+    edit(module, "format: 1", "format: 2")
+    status, lines = validate(capsys, module)
+    assert status == 1
+    assert lines[0].endswith("'format' in module must be 1, not 2"), lines
+
+
+def test_steps_and_choices_are_named_by_id(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = bank / "modules" / "basics.yaml"
+    edit(
+        module,
+        '        points: 1\n        explanation: "Debt bondage',
+        '        points: many\n        explanation: "Debt bondage',
+    )
+    edit(
+        module,
+        '            correct: true\n            feedback: "Yes. That',
+        '            correct: maybe\n            feedback: "Yes. That',
+    )
+    status, lines = validate(capsys, module)
+    assert status == 1
+    assert any(
+        line.endswith(
+            "'points' in step 's1b' of scenario 'market' must be a whole number, "
+            "not the text 'many'"
+        )
+        for line in lines
+    ), lines
+    assert any(
+        "'correct' in choice 'b' of step 's1' of scenario 'market' must be true or false" in line
+        for line in lines
+    ), lines
