@@ -212,3 +212,28 @@ def test_every_csv_text_cell_reads_back_as_text_a_spreadsheet_will_not_run(name:
         ("'" + name) if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
     )
     assert not row["learner"].startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_organisation_and_id_with_control_characters_are_refused(store: RecordsStore) -> None:
+    with pytest.raises(InvalidName, match="organisation"):
+        store.add_learner("Ana", "employee", organisation="Acme\x1b[2J")
+    with pytest.raises(InvalidName, match="ID"):
+        store.add_learner("Ana", "employee", external_id="E-1\x07")
+    ana = store.add_learner("Ana", "employee")
+    with pytest.raises(InvalidName):
+        store.update_learner(ana.id, organisation="\x9bx", external_id="", role="employee")
+    assert store.learner_history(ana.id)[-1].change == "created"
+
+
+def test_csv_for_a_terminal_shows_control_characters_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    _stored_raw(tmp_path, ["Eve\x1b]0;owned\x07"])
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    out = _records(tmp_path, "--format", "csv", capsys=capsys)
+    assert "\x1b" not in out and "Eve\\x1b]0;owned\\x07" in out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)  # a pipe or file: exact but safe
+    out = _records(tmp_path, "--format", "csv", capsys=capsys)
+    assert "Eve\x1b]0;owned\x07" in out

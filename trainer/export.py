@@ -126,22 +126,28 @@ def record_rows(
     return rows
 
 
-def _csv_cell(value: object) -> object:
-    """A CSV cell: missing is empty, text is neutralised for spreadsheets, numbers stay."""
+def _csv_cell(value: object, terminal: bool) -> object:
+    """A CSV cell: missing is empty, text is neutralised for spreadsheets (and, for a
+    terminal, control characters are shown as escapes), numbers stay."""
     if value is None:
         return ""
-    return csv_safe(value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return terminal_safe(csv_safe(value)) if terminal else csv_safe(value)
 
 
-def to_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> str:
+def to_csv(
+    rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS, *, terminal: bool = False
+) -> str:
     """CSV (RFC 4180: CRLF line ends, so a cell holding a lone CR or LF is quoted and can
     never start a row of its own) with a header row; text cells that would start a formula
-    begin with ``'``."""
+    begin with ``'``. ``terminal``: the text is for a terminal, so control characters in
+    cells are shown as escapes too."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v, terminal) for k, v in row.items()})
     return out.getvalue()
 
 

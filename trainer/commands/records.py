@@ -85,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _to_terminal(args: argparse.Namespace) -> bool:
+    """True when the output is read on a terminal (no -o, stdout a TTY)."""
+    return not args.output and sys.stdout.isatty()
+
+
 def _learner_ids(store: RecordsStore, args: argparse.Namespace) -> list[int]:
     """The learners the --learner and --organisation filters keep."""
     org = args.organisation.lower() if args.organisation is not None else None
@@ -104,7 +109,7 @@ def _export(
     if args.history:
         history = history_rows(store, _learner_ids(store, args))
         if args.format == "csv":
-            return len(history), to_csv(history, HISTORY_COLUMNS)
+            return len(history), to_csv(history, HISTORY_COLUMNS, terminal=_to_terminal(args))
         if args.format == "json":
             text = json.dumps(
                 {"columns": list(HISTORY_COLUMNS), "records": history},
@@ -129,7 +134,7 @@ def _export(
     if args.format == "xapi":
         return len(rows), to_xapi(store, rows, args.xapi_base)
     if args.format == "csv":
-        return len(rows), to_csv(rows)
+        return len(rows), to_csv(rows, terminal=_to_terminal(args))
     shown = {r["learner"] for r in rows}
     history = history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
     if args.format == "json":

@@ -16,7 +16,7 @@ from typing import Literal
 
 from trainer.records.base import StoreBase
 from trainer.records.errors import StoreConflict, StoreError
-from trainer.safetext import confusable_warning, name_problems
+from trainer.safetext import confusable_warning, is_dangerous, name_problems
 
 Change = Literal["created", "name", "role", "organisation", "external_id"]
 CHANGES: tuple[Change, ...] = ("created", "name", "role", "organisation", "external_id")
@@ -66,6 +66,17 @@ def check_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def check_detail(what: str, value: str, limit: int = 200) -> None:
+    """Refuse an organisation or ID holding control characters, or longer than ``limit``."""
+    bad = sorted({f"U+{ord(c):04X}" for c in value if is_dangerous(c)})
+    if bad:
+        raise InvalidName(f"The {what} contains control characters: {', '.join(bad[:5])}.")
+    if len(value.strip()) > limit:
+        raise InvalidName(
+            f"The {what} is {len(value.strip())} characters long; the limit is {limit}."
+        )
+
+
 def name_warnings(name: str) -> list[str]:
     """What is allowed in ``name`` but worth a second look before it is saved.
 
@@ -108,6 +119,8 @@ class LearnerRecords(StoreBase):
     ) -> LearnerRow:
         """Record a new learner (and the 'created' entry of their history)."""
         name = check_name(name)
+        check_detail("organisation", organisation)
+        check_detail("ID", external_id)
         now = self._now()
         try:
             with self._write("adding a learner") as db:
@@ -131,6 +144,8 @@ class LearnerRecords(StoreBase):
         self, learner_id: int, *, organisation: str, external_id: str, role: str
     ) -> LearnerRow:
         """Change ID, organisation and role; each change is kept in the learner's history."""
+        check_detail("organisation", organisation)
+        check_detail("ID", external_id)
         new: dict[Change, str] = {
             "organisation": organisation.strip(),
             "external_id": external_id.strip(),
