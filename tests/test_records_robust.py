@@ -250,3 +250,29 @@ def test_commands_report_a_damaged_database_without_a_traceback(
     assert main([*args, "--data-dir", str(data), "--course", str(course.path)]) == 1
     err = capsys.readouterr().err
     assert "damaged" in err and "\x1b" not in err
+
+
+def test_read_only_open_falls_back_to_immutable_when_sqlite_cannot_coordinate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a folder nobody may write, SQLite cannot create its -shm file for mode=ro; the
+    records are then read as immutable (nobody can be writing there either)."""
+    from trainer.records import base
+
+    with RecordsStore.in_dir(tmp_path) as store:
+        store.add_learner("Ivy", "employee")
+    tried: list[str] = []
+    real_copy = base._copy
+
+    def copy(uri: str, memory: sqlite3.Connection) -> None:
+        tried.append(uri.rsplit("?", 1)[1])
+        if uri.endswith("mode=ro"):
+            error = sqlite3.OperationalError("unable to open database file")
+            error.sqlite_errorcode = 14  # SQLITE_CANTOPEN, as in a read-only folder
+            raise error
+        real_copy(uri, memory)
+
+    monkeypatch.setattr(base, "_copy", copy)
+    with RecordsStore.in_dir(tmp_path, read_only=True) as store:
+        assert [lr.name for lr in store.learners()] == ["Ivy"]
+    assert tried == ["mode=ro", "immutable=1"]

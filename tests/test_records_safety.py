@@ -146,6 +146,10 @@ def test_rename_command_and_history_in_records(
     assert "renamed 'Ana Smyth' to 'Ana Smith'" in capsys.readouterr().out
     assert main(["learners", "--data-dir", str(tmp_path), "rename", "Nobody", "X"]) == 1
     assert "no learner named" in capsys.readouterr().err
+    assert main(["records", "--data-dir", str(tmp_path), "--learner", "ANA SMYTH"]) == 0
+    said = capsys.readouterr()
+    assert "no records match" in said.out
+    assert "'Ana Smyth' was renamed to 'Ana Smith'" in said.err
     table = _records(tmp_path, capsys=capsys)
     assert "Learner changes:" in table and "renamed from 'Ana Smyth' to 'Ana Smith'" in table
     data = json.loads(_records(tmp_path, "--format", "json", capsys=capsys))

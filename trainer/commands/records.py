@@ -24,6 +24,7 @@ from trainer.export import (
     to_xapi,
 )
 from trainer.records.store import RecordsStore, StoreError
+from trainer.safetext import terminal_safe
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 
@@ -74,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with store:
             count, text = _export(store, args, validity)
+            if args.learner is not None and store.find_learner(args.learner) is None:
+                _say_renamed(store, args.learner)
     except StoreError as exc:
         return fail(CommandError(str(exc)))
     if args.output:
@@ -83,6 +86,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _say_renamed(store: RecordsStore, name: str) -> None:
+    """A --learner name that matches nobody now may be a name since corrected: say so."""
+    wanted = " ".join(name.split()).lower()
+    current = {lr.id: lr.name for lr in store.learners()}
+    for h in store.learner_history():
+        if h.change == "name" and (h.old_value or "").lower() == wanted:
+            print(
+                f"note: {terminal_safe(h.old_value or '')!r} was renamed to "
+                f"{terminal_safe(current.get(h.learner_id, h.new_value))!r} on {h.at[:10]}; "
+                "use that name with --learner",
+                file=sys.stderr,
+            )
 
 
 def _to_terminal(args: argparse.Namespace) -> bool:
