@@ -159,3 +159,32 @@ def test_dashboard_keys_do_not_depend_on_the_role(course: Course, store: Records
     for role_keys in keys.values():
         assert role_keys[-5:] == ["a", "c", "r", "l", "q"]
     assert "Attempt history for Em" in drive_bytes(course, store, lines("a", "q"), "Em")[1]
+
+
+def test_certificate_default_is_the_visible_documents_folder(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    documents = tmp_path / "home" / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    status, out = drive_bytes(course, store, lines("", "", "1", *PERFECT, "c", "", "q"), "Ann")
+    assert status == 0, out
+    (pdf,) = documents.glob("*.pdf")
+    assert pdf.name.startswith("certificate-plain-fixture-ann-")
+    assert f"Suggested file: {pdf}" in out and f"Certificate saved: {pdf}" in out
+    assert not list(tmp_path.glob("*.pdf"))  # not the folder plain mode was started in
+
+
+def test_certificate_file_name_that_cannot_be_used_asks_again(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-folder").mkdir()
+    script = ["", "", "1", *PERFECT, "c", "~no-such-user-e2/c.pdf", "a-folder", "x" * 300, "menu"]
+    status, out = drive_bytes(course, store, lines(*script, "q"), "Ann")
+    assert status == 0, out
+    assert out.count("That file name cannot be used") == 2
+    assert "a-folder is a folder." in out
+    assert store.certificates() == []

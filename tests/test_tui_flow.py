@@ -526,8 +526,12 @@ async def test_certificate_waits_for_a_complete_course(course: Course, store: Re
 
 
 async def test_certificate_export_saves_a_pdf_and_records_it(
-    course: Course, store: RecordsStore, data_dir: Path
+    course: Course, store: RecordsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    documents = tmp_path / "home" / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     store.add_learner("Ana Smith", "employee", organisation="Acme")
     pass_module(store, course, "Ana Smith")
     app = make_app(course, store, learner_name="Ana Smith")
@@ -543,8 +547,9 @@ async def test_certificate_export_saves_a_pdf_and_records_it(
         assert "✔ Saved:" in text, text
     (cert,) = store.certificates(learner_id=store.find_learner("Ana Smith").id)
     assert cert.id in text
-    pdfs = list((data_dir / "certificates").glob("*.pdf"))
+    pdfs = list(documents.glob("*.pdf"))  # the visible Documents folder, as in plain mode
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+    assert pdfs[0].name.startswith("certificate-")
 
 
 # --------------------------------------------------------------------------- qualities

@@ -111,8 +111,3 @@ def question_heading(attempt: Attempt, question: Question) -> str:
     lo, hi = question_count(attempt, question)
     of = f"{hi}" if lo == hi else f"at most {hi}"
     return f"Question {question.question_number} of {of}."
-
-
-def safe_name(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return slug or "learner"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.plain.words import safe_name
+from trainer.certificates.location import default_certificate_path
 from trainer.progress import CourseProgress
 
 if TYPE_CHECKING:
@@ -27,13 +27,17 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
             "which modules are still to pass."
         )
         return
-    default = Path.cwd() / f"certificate-{safe_name(app.learner.name)}.pdf"
+    default = default_certificate_path(app.learner.name, app.course.id)
     ui.say(f"The certificate will be saved as a PDF file. Suggested file: {default}")
-    typed = ui.ask(
-        "File name for the certificate. Press Enter to use the suggested file:",
-        help_lines=["Type a file name or path ending in .pdf, or press Enter."],
-    )
-    out = Path(typed).expanduser() if typed else default
+    while True:
+        typed = ui.ask(
+            "File name for the certificate. Press Enter to use the suggested file:",
+            help_lines=["Type a file name or path ending in .pdf, or press Enter."],
+        )
+        out, problem = _output_path(typed, default)
+        if problem is None:
+            break
+        ui.say(problem)
     if out.exists() and not ui.confirm(f"The file {out} already exists. Replace it?"):
         ui.say("No certificate was saved.")
         return
@@ -55,5 +59,20 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
     except Exception as exc:  # e.g. an issuer key problem: say it, never a traceback
         ui.say(f"The certificate could not be issued: {exc}")
         return
-    ui.say(f"Certificate saved: {issued.path}")
+    ui.say(f"Certificate saved: {Path(issued.path).absolute()}")
     ui.say(f"Certificate number: {issued.certificate_id}.")
+
+
+def _output_path(typed: str, default: Path) -> tuple[Path, str | None]:
+    """The path typed (or the default), absolute; or why it cannot be used."""
+    if not typed:
+        return default, None
+    try:
+        out = Path(typed).expanduser().absolute()
+        out.exists()  # a name too long for the file system raises here, not later
+    except (RuntimeError, OSError, ValueError) as exc:
+        reason = "there is no such user" if isinstance(exc, RuntimeError) else str(exc)
+        return default, f"That file name cannot be used ({reason}). Type another one."
+    if out.is_dir():
+        return default, f"{out} is a folder. Type a file name ending in .pdf."
+    return out, None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import re
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -36,9 +34,11 @@ def certificates_available() -> bool:
         return False
 
 
-def default_pdf_path(data_dir: Path, learner: LearnerRow, course_id: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", learner.name.lower()).strip("-") or "learner"
-    return data_dir / "certificates" / f"{course_id}-{slug}-{date.today().isoformat()}.pdf"
+def default_pdf_path(learner: LearnerRow, course_id: str) -> Path:
+    """The suggested PDF path: the same visible folder as plain mode (Documents or home)."""
+    from trainer.certificates.location import default_certificate_path
+
+    return default_certificate_path(learner.name, course_id)
 
 
 def status_lines(progress: CourseProgress) -> str:
@@ -106,7 +106,7 @@ class CertificateScreen(ModalScreen[None]):
                     yield Label("Save as", classes="field-label-short")
                     yield Input(
                         str(
-                            default_pdf_path(self.trainer.data_dir, learner, self.trainer.course.id)
+                            default_pdf_path(learner, self.trainer.course.id)
                         ),
                         id="cert-path",
                     )
@@ -143,8 +143,13 @@ class CertificateScreen(ModalScreen[None]):
     @on(Input.Submitted, "#cert-path")
     @on(Button.Pressed, "#export")
     def start_export(self) -> None:
-        path = Path(self.query_one("#cert-path", Input).value.strip()).expanduser()
-        if not path.name:
+        typed = self.query_one("#cert-path", Input).value.strip()
+        try:
+            path = Path(typed).expanduser().absolute()
+        except RuntimeError:
+            self.show_result(f"✘ {terminal_safe(typed)}: there is no such user's home folder.")
+            return
+        if not path.name or not typed:
             self.show_result("✘ Type a file name for the PDF.")
             return
         self.query_one("#export", Button).disabled = True
