@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
+def _line_number(message: str) -> int:
+    """The line of a ``file:line: …`` message (0 when it has none), to report in file order."""
+    parts = message.split(":", 2)
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+
+
 def _say(line: str) -> None:
     print(terminal_safe(line))
 
@@ -76,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"trainer import: cannot write {terminal_safe(str(output))}: {exc.strerror}",
               file=sys.stderr)  # fmt: skip
         return 1
-    for line in result.skipped + result.notes:
+    for line in sorted(result.skipped + result.notes, key=_line_number):
         _say(line)
     scenarios = len(result.module.scenarios)
     print(

@@ -157,6 +157,14 @@ class ExportResult:
     notes: list[str]
 
 
+def _count_repeats(notes: list[str]) -> list[str]:
+    """Each distinct note once, with how many steps it applies to when more than one."""
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note] = counts.get(note, 0) + 1
+    return [f"{note} ({n} steps)" if n > 1 else note for note, n in counts.items()]
+
+
 def export_modules(modules: list[Module], fmt: Format) -> ExportResult:
     """``modules`` as one Moodle XML or GIFT file."""
     questions: list[Question] = []
@@ -167,6 +175,7 @@ def export_modules(modules: list[Module], fmt: Format) -> ExportResult:
         questions += out.questions
         branching += out.branching
         notes += out.notes
+    notes = _count_repeats(notes)
     if fmt == "gift" and any(q.points not in (None, 1.0) for q in questions):
         notes.append("GIFT has no marks: each question's points are left to Moodle's default (1)")
         for q in questions:

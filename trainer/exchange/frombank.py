@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.bank.model import Module, Scenario, Source, Step
-from trainer.exchange.items import IMPORT_KEY, Answer, Question
+from trainer.exchange.items import IMPORT_KEY, PLACEHOLDER_RE, Answer, Question
 from trainer.exchange.routes import route_comment
 from trainer.exchange.text import normalise
 from trainer.scoring import scenario_branches
@@ -85,11 +85,12 @@ def export_module(module: Module) -> Exported:
         if branches:
             out.branching.append(f"{module.id}/{scenario.id}")
         narrative = normalise(scenario.narrative)
+        story = "" if PLACEHOLDER_RE.match(narrative) else narrative + "\n\n"
         for step in step_order(scenario):
             question, nexts = _question(module, scenario, step, out.notes)
             question.name = f"{title} ({step.id})"
             question.category = category
-            question.text = f"{narrative}\n\n{normalise(step.prompt)}"
+            question.text = story + normalise(step.prompt)
             question.comment = route_comment(step.id, step.next, nexts, branches)
             out.questions.append(question)
     return out
@@ -124,11 +125,9 @@ def _question(
             Answer("True", 100.0 if chosen[0].correct else 0.0, normalise(chosen[0].feedback)),
             Answer("False", 100.0 if chosen[1].correct else 0.0, normalise(chosen[1].feedback)),
         ]
-        if {c.text.strip().lower() for c in chosen} != {"true", "false"}:
-            notes.append(
-                f"{where}: true/false choices '{chosen[0].text}' / '{chosen[1].text}' are "
-                "written as Moodle's True / False"
-            )
+        words = f"'{normalise(chosen[0].text)}' / '{normalise(chosen[1].text)}'"
+        if words != "'True' / 'False'":
+            notes.append(f"true/false choices {words} are written as Moodle's True / False")
         return Question("truefalse", answers=answers, **common), [c.next for c in chosen]  # type: ignore[arg-type]
     nexts = [c.next for c in step.choices]
     if step.type != "multi":

@@ -6,6 +6,7 @@ bank's plain text (see :mod:`trainer.exchange.text`); the writers turn it into H
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +22,11 @@ MAX_QUESTIONS = 10_000  # questions (and categories) in one file
 # The source key every imported step cites until a trainer gives it a real citation;
 # `trainer validate` warns about modules that still cite it.
 IMPORT_KEY = "IMPORTED"
+
+# The narrative an import gives a scenario whose questions share no opening paragraph. It is
+# not part of the story, so an export leaves it out of the question text.
+PLACEHOLDER_NARRATIVE = "Questions imported from the category '{title}'."
+PLACEHOLDER_RE = re.compile(r"^Questions imported from the category '.*'\.$", re.DOTALL)
 
 # Unsupported question types, as the skip message names them.
 TYPE_WORDS = {

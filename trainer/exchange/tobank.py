@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from trainer.exchange.frombank import SOURCES_HEADING
-from trainer.exchange.items import IMPORT_KEY, Category, Question, ReadResult
+from trainer.exchange.items import (
+    IMPORT_KEY,
+    PLACEHOLDER_NARRATIVE,
+    Category,
+    Question,
+    ReadResult,
+)
 from trainer.exchange.routes import END, check_routes
 from trainer.exchange.text import normalise, paragraphs, slug, unique
 
@@ -132,7 +138,7 @@ def _scenario(
     for (_, step), text in zip(steps, texts, strict=True):
         step["prompt"] = "\n\n".join(text[len(lead) :])
     narrative = "\n\n".join(lead) or (category.info if category else "")
-    narrative = narrative or f"Questions imported from the category '{title}'."
+    narrative = narrative or PLACEHOLDER_NARRATIVE.format(title=title.replace("\n", " "))
     ids: set[str] = set()
     for n, (q, step) in enumerate(steps, 1):
         wanted = str(q.routing["step"]) if q.routing else slug(q.name, f"q{n}")
