@@ -276,3 +276,12 @@ def test_read_only_open_falls_back_to_immutable_when_sqlite_cannot_coordinate(
     with RecordsStore.in_dir(tmp_path, read_only=True) as store:
         assert [lr.name for lr in store.learners()] == ["Ivy"]
     assert tried == ["mode=ro", "immutable=1"]
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["read-write", "read-only"])
+def test_a_fifo_in_place_of_the_database_is_refused_at_once(
+    tmp_path: Path, read_only: bool
+) -> None:
+    os.mkfifo(tmp_path / DB_NAME)  # reading it would wait forever for a writer
+    with pytest.raises(StoreError, match="not a regular file"):
+        RecordsStore.in_dir(tmp_path, read_only=read_only)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -32,6 +33,7 @@ from trainer.records.errors import (
     convert_os,
 )
 from trainer.records.migrations import MIGRATIONS, SCHEMA_VERSION
+from trainer.safetext import terminal_safe
 
 APPLICATION_ID = 0x54524E52  # "TRNR"
 DB_NAME = "records.sqlite3"
@@ -57,6 +59,11 @@ def _create_private(path: Path) -> None:
 def _check_header(path: Path) -> bool:
     """Refuse a file that is not SQLite; True when the file holds anything at all."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
+            raise StoreError(
+                f"{terminal_safe(str(path))} is not a regular file, so it cannot be the records "
+                "database. Nothing was changed. Point --data-dir at another folder."
+            )
         with path.open("rb") as fh:
             head = fh.read(len(_SQLITE_MAGIC))
     except OSError as exc:
