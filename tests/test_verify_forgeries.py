@@ -494,3 +494,18 @@ def test_font_program_swapped(
         capsys, write(tmp_path, "glyphs.pdf", buf.getvalue()), pub_file,
         "the page's fonts differ from the ones trainer embeds",
     )  # fmt: skip
+
+
+def test_many_pages_are_not_walked(
+    genuine: tuple[bytes, str], pub_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = PdfWriter()
+    for _ in range(50):
+        writer.add_blank_page(792, 612)
+    writer.add_metadata({"/Keywords": genuine[1]})
+    buf = io.BytesIO()
+    writer.write(buf)
+    assert_rejected(
+        capsys, write(tmp_path, "pages.pdf", buf.getvalue()), pub_file,
+        "the PDF says it has 50 pages; a trainer certificate has exactly one page",
+    )  # fmt: skip

@@ -226,6 +226,14 @@ def _verify_url(reader: Any) -> str | None:
 
 def _read_pages(reader: Any, tokens: PdfTokens) -> None:
     """Page count, then the bounded inspection and text of the first pages (see pagecheck)."""
+    declared = reader.trailer["/Root"]["/Pages"].get("/Count")
+    if isinstance(declared, int) and declared > MAX_PAGES_READ:
+        # Not even listed: the page tree of a many-page file is never walked.
+        tokens.page_count = declared
+        tokens.problems.append(
+            f"the PDF says it has {declared} pages; a trainer certificate has exactly one page"
+        )
+        return
     count = len(reader.pages)
     tokens.page_count = count
     if count != 1:
