@@ -26,7 +26,7 @@ KEYS: Keys = (
     ("Learners", (
         ("↑↓ Enter", "pick a learner"),
         ("a", "add a learner"),
-        ("e", "correct ID, organisation or role"),
+        ("e", "correct name, ID, organisation or role (kept in history)"),
     )),
     ("Dashboard", (
         ("↑↓ Enter", "open a module"),
