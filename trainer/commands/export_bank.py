@@ -68,9 +68,10 @@ def run(args: argparse.Namespace) -> int:
     for note in out.notes:
         print(terminal_safe(note), file=report)
     if out.branching:
+        n = len(out.branching)
         print(
-            f"branching cannot be expressed in Moodle: {len(out.branching)} scenario"
-            f"{'s' * (len(out.branching) != 1)} branch ({', '.join(out.branching)}); Moodle asks "
+            f"branching cannot be expressed in Moodle: {n} scenario{'s' * (n != 1)} "
+            f"branch{'es' * (n == 1)} ({', '.join(out.branching)}); Moodle asks "
             "every question of a category in turn. Each question carries its route in a comment, "
             "which trainer import reads back.",
             file=report,

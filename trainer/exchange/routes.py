@@ -32,13 +32,14 @@ def route_comment(
     route = "trainer-route " + " ".join(parts)
     if not branching:
         return f"{route} | no branching: Moodle asks these questions in the same order"
-    targets = [
-        f"choice {n} leads to {target or step_next or END}"
-        for n, target in enumerate(choice_nexts, 1)
-    ]
+    targets = [target or step_next or END for target in choice_nexts]
+    if len(set(targets)) > 1:
+        where = "; ".join(f"choice {n} leads to {t}" for n, t in enumerate(targets, 1))
+        what = f"in trainer this question branches ({where})"
+    else:
+        what = "this question does not branch, but others in its scenario do"
     return (
-        f"{route} | in trainer this scenario branches ({'; '.join(targets)}); Moodle cannot "
-        "branch and asks every question of this category in turn"
+        f"{route} | {what}; Moodle cannot branch and asks every question of this category in turn"
     )
 
 
