@@ -193,3 +193,36 @@ def test_verify_output_is_terminal_safe_and_ends_with_the_true_verdict(
     assert lines[-1].startswith(want), lines[-3:]
     assert status == want_status
     assert sum(ln.startswith("Verdict:") for ln in lines) == 1
+
+
+def test_write_new_file_records_before_it_appears_and_leaves_nothing_on_failure(
+    tmp_path: Path,
+) -> None:
+    from trainer.certificates.safeio import write_new_file
+
+    out = tmp_path / "x.pdf"
+    seen: list[bool] = []
+    write_new_file(out, b"one", before_install=lambda: seen.append(out.exists()))
+    assert seen == [False] and out.read_bytes() == b"one"
+    with pytest.raises(FileExistsError):
+        write_new_file(out, b"two")
+
+    def refuse() -> None:
+        raise RuntimeError("record failed")
+
+    with pytest.raises(RuntimeError):
+        write_new_file(out, b"three", replace=True, before_install=refuse)
+    assert out.read_bytes() == b"one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"]
+
+
+def test_read_regular_file_limits(tmp_path: Path) -> None:
+    from trainer.certificates.safeio import NotARegularFile, TooLarge, read_regular_file
+
+    f = tmp_path / "f"
+    f.write_bytes(b"12345")
+    assert read_regular_file(f, 5)[0] == b"12345"
+    with pytest.raises(TooLarge):
+        read_regular_file(f, 4)
+    with pytest.raises(NotARegularFile, match="directory"):
+        read_regular_file(tmp_path, 100)
