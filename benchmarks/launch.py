@@ -17,6 +17,7 @@ milliseconds since the launcher started at each phase.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -89,6 +90,10 @@ def _patch_run() -> None:
 
 
 def hello() -> int:
+    # The same conditions as the trainer: its entry point pauses garbage collection before
+    # anything is built and turns it back on only after the first screen (trainer.cli.main,
+    # TrainerApp), so the floor pauses it too.
+    gc.disable()
     from textual.app import App, ComposeResult
     from textual.widgets import Footer, Header, Static
 
