@@ -18,7 +18,7 @@ import yaml
 from trainer.bank.loader import Loaded, build_module, display_path
 from trainer.bank.model import Module
 from trainer.bank.safeyaml import YamlRefused, load_bytes
-from trainer.exchange import gift, moodle_xml
+from trainer.exchange import gift, gift_write, moodle_xml
 from trainer.exchange.frombank import export_module
 from trainer.exchange.items import IMPORT_KEY, ImportRefused, Question
 from trainer.exchange.tobank import build
@@ -180,5 +180,5 @@ def export_modules(modules: list[Module], fmt: Format) -> ExportResult:
         notes.append("GIFT has no marks: each question's points are left to Moodle's default (1)")
         for q in questions:
             q.points = None
-    text = moodle_xml.write(questions) if fmt == "moodle-xml" else gift.write(questions)
+    text = moodle_xml.write(questions) if fmt == "moodle-xml" else gift_write.write(questions)
     return ExportResult(text, len(questions), len(modules), branching, notes)
