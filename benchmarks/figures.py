@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
-import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.figures_start import bench_certificate_process, bench_startup
 from benchmarks.genbank import course_files, write_course
 from benchmarks.harness import (
     Row,
@@ -49,12 +48,16 @@ class Config:
     attempts_per_learner: int
     answers_per_attempt: int
     query_samples: int
+    big_questions: int = 20_000  # the large course whose deferred build is timed
+    enter_runs: int = 5
+    scale: tuple[int, ...] = (1_000, 10_000)  # learners in the scale figures
 
     @classmethod
-    def make(cls, tmp: Path, quick: bool) -> Config:
+    def make(cls, tmp: Path, quick: bool, scale_full: bool = False) -> Config:
         if quick:
-            return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5)
-        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60)
+            return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5, 60, 1, (20,))
+        scale = (1_000, 10_000, 100_000) if scale_full else (1_000, 10_000)
+        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60, 20_000, 5, scale)
 
     def course(self) -> tuple[Path, str]:
         """The shipped course, or a generated stand-in while it does not exist yet."""
@@ -100,110 +103,6 @@ def spawn(argv: list[str], cwd: Path) -> tuple[float, int, str]:
             f"{' '.join(argv)} exited {proc.returncode}:\n{text}\n{err.read_text(errors='replace')}"
         )
     return wall, usage.ru_maxrss, text
-
-
-# --------------------------------------------------------------------------- start-up
-
-
-def bench_startup(cfg: Config) -> list[Row]:
-    course, what = cfg.course()
-    work = cfg.tmp / "startup"
-    work.mkdir(parents=True, exist_ok=True)
-    data = work / "data"
-    py = sys.executable
-    hello = [py, str(LAUNCHER), "hello"]
-    trainer = [py, str(LAUNCHER), "trainer", "--course", str(course), "--data-dir", str(data)]
-
-    def first_screen(argv: list[str]) -> tuple[float, int, str]:
-        """Like spawn, but the time is from spawning to the first screen being ready (what
-        the target is about); the child's exit, which Python's teardown dominates, is not
-        counted. The wall time to exit is kept in the notes."""
-        started = time.monotonic()
-        wall, kb, text = spawn(argv, work)
-        ready_at = json.loads(text.strip().splitlines()[-1])["ready_at"]
-        to_exit[argv[2]].append(wall)
-        return ready_at - started, kb, text
-
-    to_exit: dict[str, list[float]] = {"hello": [], "trainer": []}
-
-    def run_trainer_cold_cache() -> tuple[float, int, str]:
-        shutil.rmtree(data / "cache", ignore_errors=True)
-        started = time.monotonic()
-        _, kb, text = spawn(trainer, work)
-        return json.loads(text.strip().splitlines()[-1])["ready_at"] - started, kb, text
-
-    from trainer.records.store import RecordsStore
-
-    with RecordsStore.in_dir(data) as store:  # a kiosk in use: the first screen is the picker
-        for name in ("Ada Example", "Ben Example", "Cai Example", "Dee Example"):
-            if store.find_learner(name) is None:
-                store.add_learner(name, "employee")
-    # Untimed warm-up: byte-code caches, the OS file cache, the records database and the
-    # course cache all exist afterwards, as on a kiosk that has started once before.
-    spawn(hello, work)
-    spawn(trainer, work)
-    results: dict[str, list[tuple[float, int, str]]] = {"hello": [], "trainer": [], "cold": []}
-    for _ in range(cfg.startup_runs):
-        results["hello"].append(first_screen(hello))
-        results["trainer"].append(first_screen(trainer))
-        results["cold"].append(run_trainer_cold_cache())
-    shown = {json.loads(r[2].strip().splitlines()[-1])["screen"] for r in results["trainer"]}
-    if shown & {"Screen", ""}:
-        raise RuntimeError(f"trainer did not reach an interactive screen: {shown}")
-
-    def phases(key: str) -> str:
-        rows = [json.loads(r[2].strip().splitlines()[-1])["ms"] for r in results[key]]
-        names = [k for k in rows[0] if k != "launcher"]
-        return ", ".join(f"{n} {median([r[n] for r in rows]):.0f} ms" for n in names)
-
-    wall = {k: ms(median([r[0] for r in v])) for k, v in results.items()}
-    rss = {
-        k: median([json.loads(r[2].strip().splitlines()[-1])["kb"] for r in v]) / 1024
-        for k, v in results.items()
-    }
-    exits = {k: ms(median(v)) for k, v in to_exit.items()}
-    note = (
-        f"{what}; first screen: {', '.join(sorted(shown))}; headless, size 100×36; "
-        f"timed from spawn to the first screen ready (CLOCK_MONOTONIC); to process exit: "
-        f"trainer {exits['trainer']:.0f} ms, hello {exits['hello']:.0f} ms; "
-        f"phases since launcher start — trainer: {phases('trainer')}; "
-        f"hello: {phases('hello')}"
-    )
-    return [
-        ratio_target(
-            "Cold start to first screen",
-            wall["trainer"],
-            wall["hello"],
-            "ms",
-            "Textual hello-world, same launcher",
-            1.2,
-            note + "; ratio: median of the per-round ratios (each round starts hello-world,"
-            " then the trainer)",
-            paired_ratio=median(
-                [t[0] / h[0] for t, h in zip(results["trainer"], results["hello"], strict=True)]
-            ),
-        ),
-        Row(
-            "Cold start, empty course cache",
-            wall["cold"],
-            wall["hello"],
-            "ms",
-            "Textual hello-world, same launcher",
-            "info",
-            None,
-            "first start after a course change: YAML parsed and validated, cache rewritten",
-        ),
-        ratio_target(
-            "Peak memory after start-up (VmHWM)",
-            rss["trainer"],
-            rss["hello"],
-            "MB",
-            "Textual hello-world, same launcher",
-            1.3,
-            "VmHWM of each child from /proc/self/status once its first screen is ready "
-            "(a child's ru_maxrss on Linux includes the forked harness, so it is not used)",
-        ),
-    ]
 
 
 # --------------------------------------------------------------------------- validation
@@ -759,5 +658,6 @@ ALL = {
     "certificate": bench_certificate,
     "hostile-verify": bench_hostile_verify,
     "feedback": bench_feedback,
+    "certificate-process": bench_certificate_process,
     "startup": bench_startup,
 }

@@ -13,9 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = (
-    "Cold start to first screen",
-    "Cold start, empty course cache",
+    "Warm kiosk start to first screen",
+    "First-ever start (empty data folder)",
+    "Start after a course change",
     "Peak memory after start-up",
+    "First Enter after the first screen",
+    "First Enter, ",
+    "Certificate: `trainer certificate` process",
     "Bank validation (validate_paths, in-process)",
     "Bank validation (`trainer validate`, subprocess)",
     "Warm load, unchanged course (cache hit)",
