@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,6 +96,30 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     src.write_text(GIFT, encoding="utf-8")
     assert run("import", str(src), "-o", str(tmp_path / "m.txt")) == 2
     assert run("export", str(tmp_path / "missing.yaml"), "--format", "gift", "-o", "x") == 2
+
+
+def test_unreadable_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "locked.gift"
+    src.write_text(GIFT, encoding="utf-8")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert run("import", str(src), "-o", str(tmp_path / "m.yaml")) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert not (tmp_path / "m.yaml").exists()
+
+
+def test_exchange_commands_do_not_import_textual() -> None:
+    code = (
+        "import sys, trainer.commands.import_bank as i, trainer.commands.export_bank as e, "
+        "trainer.exchange.convert, trainer.exchange.citations; "
+        "sys.exit(3 if any(m.split('.')[0] == 'textual' for m in sys.modules) else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
 def test_format_is_guessed_from_content_or_given(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from trainer.authoring.templates import id_from_path
     from trainer.bank.schema import ID_RE
-    from trainer.exchange.convert import WriteRefused, import_file, write_new
+    from trainer.exchange.convert import WriteRefused, detect_format, import_bytes, write_new
     from trainer.exchange.items import ImportRefused
 
     source, output = Path(args.file), Path(args.output)
@@ -69,7 +69,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        result = import_file(source, output, args.format, module_id)
+        data = source.read_bytes()
+    except OSError as exc:
+        print(f"trainer import: cannot read {terminal_safe(str(source))}: {exc.strerror}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        fmt = args.format or detect_format(source, data)
+        result = import_bytes(data, source, output, fmt, module_id)
         write_new(output, result.text, force=args.force)
     except ImportRefused as exc:
         _say(str(exc))

@@ -93,15 +93,6 @@ def check_module(text: str, path: Path) -> Module:
     return module
 
 
-def import_file(source: Path, output: Path, fmt: Format | None, module_id: str) -> ImportResult:
-    """Read ``source`` and build the module that would be written to ``output``."""
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(display_path(source), 1, f"cannot read file: {exc.strerror}") from None
-    return import_bytes(data, source, output, fmt or detect_format(source, data), module_id)
-
-
 def import_bytes(
     data: bytes, source: Path, output: Path, fmt: Format, module_id: str
 ) -> ImportResult:
