@@ -139,6 +139,30 @@ def test_unbalanced_braces_are_refused_with_the_line(text: str, line: int, words
     assert str(caught.value).startswith(f"bad.gift:{line}: ")
 
 
+def test_a_category_line_must_stand_alone() -> None:
+    with pytest.raises(ImportRefused) as caught:
+        gift.read(b"// c\n$CATEGORY: A\n::Q:: Text {T}\n", "cat.gift")
+    assert (caught.value.line, "blank line after it" in caught.value.message) == (3, True)
+
+
+def test_routes_that_do_not_fit_fall_back_to_file_order_with_a_note() -> None:
+    r = read(
+        """\
+        // trainer-route step=a next=b 1=zzz
+        First? {=x ~y}
+
+        // trainer-route step=b next=end
+        Second? {=x ~y}
+        """
+    )
+    built = build(r, path="q.gift", label="GIFT", module_id="m")
+    (scenario,) = built.data["scenarios"]
+    assert [s["id"] for s in scenario["steps"]] == ["a", "b"]
+    assert scenario["steps"][0]["next"] == "b"
+    assert all("next" not in c for s in scenario["steps"] for c in s["choices"])
+    assert any("q.gift:2:" in n and "'zzz'" in n and "file order" in n for n in built.notes)
+
+
 def test_huge_and_binary_input_is_refused() -> None:
     with pytest.raises(ImportRefused, match="byte limit"):
         gift.read(b"Q {T}\n\n" * (9 * 1024 * 1024 // 7), "big.gift")

@@ -185,14 +185,24 @@ def read(data: bytes, path: str) -> ReadResult:
         pending = []
         if len(result.questions) + len(result.categories) >= MAX_QUESTIONS:
             raise ImportRefused(path, first, f"more than {MAX_QUESTIONS:,} questions; split it")
-        if not block.lstrip().startswith("$CATEGORY:"):  # a category name is taken as it is
+        if block.lstrip().startswith("$CATEGORY:"):  # a category name is taken as it is
+            lines = block.strip().split("\n")
+            extra = next((n for n, row in enumerate(lines[1:], 1) if row.strip()), None)
+            if extra is not None:
+                where = first + block[: len(block) - len(block.lstrip())].count("\n") + extra
+                raise ImportRefused(
+                    path, where, "a $CATEGORY: line stands alone; put a blank line after it"
+                )
+        else:
             _check_braces(block, path, first)
         tree = _parse(block, path, first)
         if tree.data == "category":
             category = normalise(str(tree.children[0])[len("$CATEGORY:") :])
             result.categories.setdefault(category, Category(category, "", first))
             continue
-        _question(tree, first, comments, category, path, result)
+        rows = block.split("\n")  # a question's line is its first line that is not a comment
+        line = first + next(n for n, row in enumerate(rows) if row.strip())
+        _question(tree, line, comments, category, path, result)
     return result
 
 
