@@ -288,7 +288,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             await pilot.pause()
             assert "◐ In progress · Required" in screen_text(app)
             await pilot.press("enter")
-            assert "1 answer(s) saved" in screen_text(app)
+            assert "1 answer saved" in screen_text(app)
             await pilot.press("enter")
             await pilot.pause()
             text = screen_text(app)
@@ -303,7 +303,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             assert "Scenario 2 of 2 · Step 1 · Question 3" in screen_text(app)
             await pilot.press("enter")  # "True" is highlighted first: the myth
             await pilot.pause()
-            assert "✘ Incorrect · 0 of 1 points" in screen_text(app)
+            assert "✘ Incorrect · 0 of 1 point" in screen_text(app)
             assert "The correct answer:" in screen_text(app)
             await pilot.press("enter")
             await pilot.pause()
@@ -574,14 +574,31 @@ async def test_no_color_is_honoured_and_states_keep_their_words(
         assert "▶ 1. Reading the signs" in screen_text(app)  # the cursor, not a colour
 
 
-async def test_works_in_a_larger_terminal(course: Course, store: RecordsStore) -> None:
+@pytest.mark.parametrize("size", [(200, 50), (160, 40), SIZE])
+async def test_reading_width_is_capped_and_the_question_follows_the_story(
+    course: Course, store: RecordsStore, size: tuple[int, int]
+) -> None:
+    """At 200x50 the text ran 195 columns wide with the question ~36 lines below the story."""
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("enter", "enter")
+    async with app.run_test(size=size) as pilot:
+        dashboard = app.screen.query_one(".page").region
+        assert dashboard.width <= 100
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#intro").region.width <= 100
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PlayerScreen)
-        assert app.screen.query_one("#choices").region.width > 100
+        story = app.screen.query_one("#story").region
+        prompt = app.screen.query_one("#prompt").region
+        hint = app.screen.query_one("#hint").region
+        assert app.screen.query_one("#choices").region.width <= 100
+        assert prompt.y - story.bottom <= 1  # the question directly under the story
+        assert hint.bottom <= size[1] - 1  # above the footer, also at 80x24
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#feedback-pane").region.width <= 100
 
 
 async def test_footer_keys_fit_in_80_columns(course: Course, store: RecordsStore) -> None:

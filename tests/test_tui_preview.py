@@ -96,7 +96,7 @@ async def test_preview_takes_the_module_to_the_end_and_records_nothing(
         assert "✔ Correct · 3 of 3 points" in screen_text(app)
         await pilot.press("enter", "enter")  # "True" first: the myth
         await pilot.pause()
-        assert "✘ Incorrect · 0 of 1 points" in screen_text(app)
+        assert "✘ Incorrect · 0 of 1 point" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PreviewResultsScreen)
@@ -138,7 +138,7 @@ async def test_banner_on_help_resources_and_after_pausing(
         await pilot.pause()
         assert isinstance(app.screen, PreviewIntroScreen)
         text = screen_text(app)
-        assert BANNER in text and "1 answer(s) given in this preview (not recorded)" in text
+        assert BANNER in text and "1 answer given in this preview (not recorded)" in text
         await pilot.press("enter")
         await pilot.pause()
         assert "Step 2 · Question 2" in screen_text(app)  # continues the same session

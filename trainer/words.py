@@ -62,6 +62,12 @@ def tag_myth(tag: str) -> str | None:
     return TAG_WORDS.get(tag, ("", None))[1]
 
 
+def plural(n: float, one: str, many: str | None = None) -> str:
+    """'1 answer', '2 answers', '1.5 points', '0 points': the number and the right form."""
+    shown = f"{round(n, 2):g}" if isinstance(n, float) else str(n)
+    return f"{shown} {one if n == 1 else (many or one + 's')}"
+
+
 def module_updated_note(answered: int) -> str:
     """Said before opening a module whose unfinished attempt began on an earlier version of
     it (see trainer.session.OpenAttempt) and has answers: the learner starts again, and

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from trainer import words
 from trainer.bank.model import Scenario
 from trainer.engine import Attempt, Question
 
@@ -29,8 +30,7 @@ def points_text(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+plural = words.plural
 
 
 def sentence(text: str) -> str:

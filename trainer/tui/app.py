@@ -73,6 +73,9 @@ class TrainerApp(App[int]):
     """Who am I → dashboard → module intro → player → results; history, help, resources."""
 
     CSS_PATH = "trainer.tcss"
+    # Screens 36 rows or taller get the class "-tall": the story then takes only the height
+    # it needs, so the question follows it (trainer.tcss, player).
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (36, "-tall")]
     TITLE = "trainer"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)

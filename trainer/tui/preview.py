@@ -84,8 +84,7 @@ class PreviewIntroScreen(ModuleIntroScreen):
         "is recorded."
     )
     IN_PROGRESS_NOTE = (
-        "◐ In progress: {answered} answer(s) given in this preview (not recorded). "
-        "Press Enter to continue."
+        "◐ In progress: {answers} given in this preview (not recorded). Press Enter to continue."
     )
     HINT = "Press Enter to {verb} · ↑↓ to scroll · q to quit the preview"
 

@@ -105,9 +105,7 @@ class CertificateScreen(ModalScreen[None]):
                 with Horizontal(classes="field"):
                     yield Label("Save as", classes="field-label-short")
                     yield Input(
-                        str(
-                            default_pdf_path(learner, self.trainer.course.id)
-                        ),
+                        str(default_pdf_path(learner, self.trainer.course.id)),
                         id="cert-path",
                     )
                 with Horizontal(classes="buttons"):

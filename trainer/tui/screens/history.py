@@ -15,6 +15,7 @@ from trainer.safetext import terminal_safe
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.history_table import HistoryTable
 from trainer.tui.words import day_text, points_text, status_text
+from trainer.words import plural
 
 if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
@@ -63,7 +64,7 @@ class HistoryScreen(Screen[None]):
                 key=str(attempt.id),
             )
         note = (
-            f"{len(attempts)} attempt(s), newest first. Enter shows a finished attempt's "
+            f"{plural(len(attempts), 'attempt')}, newest first. Enter shows a finished attempt's "
             "results; Esc goes back."
             if attempts
             else "No attempts yet. Open a module from the dashboard to begin."

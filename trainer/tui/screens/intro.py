@@ -13,7 +13,7 @@ from textual.widgets import Label, Static
 
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import status_text
-from trainer.words import module_updated_note
+from trainer.words import module_updated_note, plural
 
 if TYPE_CHECKING:
     from trainer.progress import ModuleProgress
@@ -42,9 +42,7 @@ class ModuleIntroScreen(Screen[None]):
         "You can go back with Esc at any time without penalty; every answer is saved, and you "
         "continue where you left off."
     )
-    IN_PROGRESS_NOTE = (
-        "◐ In progress: {answered} answer(s) saved. Press Enter to continue where you left off."
-    )
+    IN_PROGRESS_NOTE = "◐ In progress: {answers} saved. Press Enter to continue where you left off."
     HINT = "Press Enter to {verb} · Esc to go back · ↑↓ to scroll"
 
     def open_attempt(self) -> OpenAttempt | None:
@@ -71,7 +69,7 @@ class ModuleIntroScreen(Screen[None]):
             )
             if answered:
                 yield Static(
-                    Content(self.IN_PROGRESS_NOTE.format(answered=answered)),
+                    Content(self.IN_PROGRESS_NOTE.format(answers=plural(answered, "answer"))),
                     id="open-attempt",
                     classes="para",
                 )

@@ -15,6 +15,7 @@ from textual.widgets import Label, Static
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, points_text, tag_myth, tag_name
+from trainer.words import plural
 
 if TYPE_CHECKING:
     from trainer.bank.model import Module
@@ -28,7 +29,7 @@ def verdict(result: Result) -> Content:
     mark = "✔ PASSED" if result.passed else "✘ NOT PASSED YET"
     return Content.assemble(
         (mark, "bold"),
-        f" · {points_text(result.score)} of {points_text(result.max_score)} points = "
+        f" · {points_text(result.score)} of {plural(result.max_score, 'point')} = "
         f"{result.percent}% · pass mark {result.pass_mark}%",
     )
 
@@ -45,7 +46,7 @@ def mastery_rows(result: Result) -> Iterator[Horizontal]:
                 Content.assemble(
                     (tag_name(item.tag), "bold"),
                     f": {state} · {round(item.fraction * 100)}% of the points, "
-                    f"{item.correct} of {item.decisions} decisions fully right",
+                    f"{item.correct} of {plural(item.decisions, 'decision')} fully right",
                 )
             )
         ]

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Label, Static
 
 from trainer.tui.words import OUTCOME_WORDS, points_text
+from trainer.words import plural
 
 if TYPE_CHECKING:
     from trainer.bank.model import Choice
@@ -22,7 +23,7 @@ def outcome_banner(feedback: Feedback) -> Content:
     symbol, words = OUTCOME_WORDS.get(feedback.outcome, ("?", feedback.outcome))
     return Content.assemble(
         (f"{symbol} {words}", "bold"),
-        f" · {points_text(feedback.points)} of {feedback.max_points} points",
+        f" · {points_text(feedback.points)} of {plural(feedback.max_points, 'point')}",
     )
 
 
