@@ -188,3 +188,31 @@ def test_certificate_file_name_that_cannot_be_used_asks_again(
     assert out.count("That file name cannot be used") == 2
     assert "a-folder is a folder." in out
     assert store.certificates() == []
+
+
+def test_answer_into_an_attempt_closed_elsewhere_is_refused_and_explained(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Window B's 'Start again' closes window A's attempt: A's next answer is not recorded
+    into the closed attempt, A is told so, and A can go on with the newer attempt."""
+    real = Session.answer
+    calls = {"n": 0}
+
+    def other_window_restarts(self: Session, chosen: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:  # before A's second answer, B starts the module again
+            learner = store.find_learner("Ann")
+            assert learner is not None
+            with RecordsStore(store.path) as other:
+                Session.start_new(other, course, self.module, learner)
+        return real(self, chosen)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Session, "answer", other_window_restarts)
+    script = lines("", "", "1", "1", "1", "2", "", "1,3", "1", "1", "2", "", "1,3", "", "1", "", "")
+    status, out = drive_bytes(course, store, script + lines("q"), learner="Ann")
+    assert status == 0, out
+    assert "This attempt was closed in another window or session" in out
+    first, second = store.attempts()
+    assert first.status == "abandoned"
+    assert [a.step_id for a in store.answers(first.id)] == ["s1"]  # nothing after closing
+    assert second.status == "passed"

@@ -11,7 +11,7 @@ from trainer.plain.screens.learners import choose_learner
 from trainer.plain.screens.module import module_menu
 from trainer.plain.words import STATUS_WORDS, plural, sentence, spoken_date
 from trainer.progress import CourseProgress, ModuleProgress
-from trainer.records.store import StoreError
+from trainer.records.errors import AttemptClosed, StoreError
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
@@ -150,6 +150,9 @@ def run_choice(
 def say_store_error(ui: Console, exc: StoreError) -> None:
     """Tell the learner what went wrong with the records, that what was saved stays saved,
     and how to go on."""
+    if isinstance(exc, AttemptClosed):  # its message says all of that already
+        ui.say(str(exc), "Back to the dashboard.")
+        return
     ui.say(f"The records could not be written. {exc}".rstrip())
     ui.say(
         "Everything saved before that stays saved. When the problem is solved, choose the "
