@@ -285,3 +285,75 @@ def test_a_fifo_in_place_of_the_database_is_refused_at_once(
     os.mkfifo(tmp_path / DB_NAME)  # reading it would wait forever for a writer
     with pytest.raises(StoreError, match="not a regular file"):
         RecordsStore.in_dir(tmp_path, read_only=read_only)
+
+
+_AS_NOBODY = """
+import sys
+from trainer.records.store import RecordsStore, StoreError
+try:
+    RecordsStore.in_dir(sys.argv[1])
+except StoreError as exc:
+    print(type(exc).__name__, exc)
+with RecordsStore.in_dir(sys.argv[1], read_only=True) as store:
+    print("read:", [lr.name for lr in store.learners()])
+"""
+
+
+def _nobody_python() -> list[str] | None:
+    """A command running a Python >= 3.11 as the unprivileged user 'nobody', if possible."""
+    import shutil
+    import subprocess
+
+    runuser = shutil.which("runuser")
+    # The system's python3, not this virtual environment's (often in a folder only root reads).
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and runuser and python):
+        return None
+    command = [runuser, "-u", "nobody", "--", python]
+    probe = "import sys; sys.exit(sys.version_info < (3, 11))"
+    try:
+        ok = subprocess.run([*command, "-c", probe], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return command if ok.returncode == 0 else None
+
+
+def test_a_really_read_only_folder_is_a_permission_message_and_still_readable() -> None:
+    """chmod stops nothing for root, so the check runs as the user 'nobody'."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    command = _nobody_python()
+    if command is None:
+        pytest.skip("needs root, runuser and a python3 >= 3.11 that 'nobody' may run")
+    top = Path(tempfile.mkdtemp(prefix="trainer-ro-"))  # pytest's tmp_path is root-only
+    try:
+        data = top / "data"
+        with RecordsStore.in_dir(data) as store:
+            store.add_learner("Ana", "employee")
+        for path, mode in ((top, 0o755), (data, 0o755), (data / DB_NAME, 0o644)):
+            os.chmod(path, mode)
+        before = sorted(p.name for p in data.iterdir()), (data / DB_NAME).read_bytes()
+        proc = subprocess.run(
+            [*command, "-c", _AS_NOBODY, str(data)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "PATH": "/usr/bin:/bin",
+            },
+            cwd="/",
+        )
+        if proc.returncode != 0 and "ModuleNotFoundError" in proc.stderr:
+            pytest.skip("'nobody' cannot import the sources here")
+        assert proc.returncode == 0, proc.stderr
+        first, second = proc.stdout.splitlines()
+        assert first.startswith("StoreReadOnly") and "no permission" in first
+        assert "move it aside" not in first
+        assert second == "read: ['Ana']"
+        assert (sorted(p.name for p in data.iterdir()), (data / DB_NAME).read_bytes()) == before
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
