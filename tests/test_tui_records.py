@@ -202,3 +202,30 @@ async def test_dashboard_says_what_a_role_change_changed_and_what_to_retake(
         await pilot.press("c")
         await pilot.pause()
         assert "Role changed from Contractor to Employee on" in screen_text(app)
+
+
+async def test_a_full_disk_when_opening_a_module_is_said_and_nothing_is_lost(
+    course: Course, store: RecordsStore
+) -> None:
+    from trainer.tui.screens.intro import ModuleIntroScreen
+
+    learner = store.add_learner("Ana Smith", "employee")
+    filler = store.start_attempt(learner.id, "other", "m", "1", "h", "employee", 1)
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleIntroScreen)
+        db = store._db
+        db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+        with pytest.raises(Exception, match="full"):
+            for seq in range(1, 10_000):
+                store.record_answer(filler.id, seq, "scenario", "s1", ("a",), 1.0, 1, "correct")
+        with pytest.raises(Exception, match="full"):
+            for n in range(1, 10_000):  # fill the attempts table's pages too
+                store.start_attempt(learner.id, "other", f"m{n}", "1", "h", "employee", 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleIntroScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("disk is full" in m for m in messages), messages

@@ -103,6 +103,7 @@ class ModuleIntroScreen(Screen[None]):
         yield KeyFooter()
 
     def action_start(self) -> None:
+        from trainer.records.errors import StoreError
         from trainer.session import Session
         from trainer.tui.screens.player import PlayerScreen
 
@@ -114,6 +115,9 @@ class ModuleIntroScreen(Screen[None]):
             )
         except ValueError as exc:  # e.g. no scenario for this role
             self.notify(str(exc), severity="error")
+            return
+        except StoreError as exc:  # e.g. a full disk: nothing was started, nothing lost
+            self.notify(str(exc), title="Module not opened", severity="error", timeout=20)
             return
         self.app.switch_screen(PlayerScreen(session))
 
