@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from benchmarks.figures_start import bench_certificate_process, bench_startup
+from benchmarks.figures_tty import bench_feedback_tty
 from benchmarks.genbank import course_files, write_course
 from benchmarks.harness import (
     Row,
@@ -50,14 +51,15 @@ class Config:
     query_samples: int
     big_questions: int = 20_000  # the large course whose deferred build is timed
     enter_runs: int = 5
+    tty_answers: int = 12
     scale: tuple[int, ...] = (1_000, 10_000)  # learners in the scale figures
 
     @classmethod
     def make(cls, tmp: Path, quick: bool, scale_full: bool = False) -> Config:
         if quick:
-            return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5, 60, 1, (20,))
+            return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5, 60, 1, 2, (20,))
         scale = (1_000, 10_000, 100_000) if scale_full else (1_000, 10_000)
-        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60, 20_000, 5, scale)
+        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60, 20_000, 5, 12, scale)
 
     def course(self) -> tuple[Path, str]:
         """The shipped course, or a generated stand-in while it does not exist yet."""
@@ -658,6 +660,7 @@ ALL = {
     "certificate": bench_certificate,
     "hostile-verify": bench_hostile_verify,
     "feedback": bench_feedback,
+    "feedback-tty": bench_feedback_tty,
     "certificate-process": bench_certificate_process,
     "startup": bench_startup,
 }

@@ -27,6 +27,7 @@ ROWS = (
     "Answer commit (RecordsStore.record_answer), median",
     "Answer commit, p99",
     "Answer to feedback",
+    "Keypress → feedback in a real terminal",
     "Certificate: render + sign",
     "Certificate: verify PDF",
     "Hostile certificate input: slowest",

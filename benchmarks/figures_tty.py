@@ -1,0 +1,135 @@
+"""Keypress → feedback in a real terminal: tmux at 80×24, the real app, Enter sent with
+``tmux send-keys``, the feedback detected on the screen with ``tmux capture-pane`` polling;
+the floor is a bare Textual key → update app in the same tmux, measured the same way."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import Row, median, ratio_target
+from benchmarks.tty_app import MARKER
+
+APP = Path(__file__).resolve().parent / "tty_app.py"
+POLL_S = 0.002
+TIMEOUT_S = 60.0
+
+
+class Tmux:
+    """A private tmux server (its own socket) holding one 80×24 session."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        proc = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {proc.stderr.strip()}")
+        return proc.stdout
+
+    def start(self, argv: list[str], env: dict[str, str]) -> None:
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        command = f"env {exports} {' '.join(_quote(a) for a in argv)}"
+        self.run("new-session", "-d", "-s", "b", "-x", "80", "-y", "24", command)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "b")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "b", *keys)
+
+    def wait(self, holds: Any) -> float:
+        """Poll the screen until ``holds(text)``; the monotonic time it was first seen."""
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if holds(text):
+                return time.monotonic()
+            time.sleep(POLL_S)
+        raise RuntimeError(f"screen never showed what was awaited; last screen:\n{self.screen()}")
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _answers(tmux: Tmux, n: int, highlight: bool, ready: str) -> list[float]:
+    """Answer ``n`` questions: (highlight choice 1,) Enter (timed to the feedback on screen),
+    Enter again to go on (untimed)."""
+    tmux.wait(lambda s: ready in s and MARKER not in s)
+    times = []
+    for _ in range(n):
+        if highlight:
+            tmux.keys("1")
+            time.sleep(0.15)  # let the highlight land; untimed
+        start = time.monotonic()
+        tmux.keys("Enter")
+        seen = tmux.wait(lambda s: MARKER in s)
+        times.append(seen - start)
+        if "see your results" in tmux.screen():
+            break
+        tmux.keys("Enter")
+        tmux.wait(lambda s: MARKER not in s)
+        time.sleep(0.1)
+    return times
+
+
+def _env() -> dict[str, str]:
+    from benchmarks.figures import ROOT
+
+    env = {"PYTHONPATH": str(ROOT), "TERM": "tmux-256color", "LANG": "C.UTF-8"}
+    if "PATH" in os.environ:
+        env["PATH"] = os.environ["PATH"]
+    return env
+
+
+def bench_feedback_tty(cfg: Any) -> list[Row]:
+    from benchmarks.figures import ms
+
+    if shutil.which("tmux") is None:
+        raise RuntimeError("tmux is not installed (apt-get install tmux)")
+    course, what = cfg.course()
+    py = sys.executable
+    n = cfg.tty_answers
+    results: dict[str, list[float]] = {}
+    for key, argv, highlight, ready in (
+        ("bare", [py, str(APP), "bare"], False, "Question?"),
+        (
+            "trainer",
+            [py, str(APP), "trainer", str(course), str(cfg.tmp / "tty")],
+            True,
+            "Submit answer",
+        ),
+    ):
+        tmux = Tmux(f"trainer-bench-{os.getpid()}-{key}")
+        try:
+            tmux.start(argv, _env())
+            results[key] = _answers(tmux, n, highlight, ready)
+        finally:
+            tmux.stop()
+    trainer, bare = results["trainer"], results["bare"]
+    return [
+        ratio_target(
+            "Keypress → feedback in a real terminal (tmux 80×24)",
+            ms(median(trainer)),
+            ms(median(bare)),
+            "ms",
+            "bare Textual app: key → Static.update, same tmux method",
+            3,
+            f"{len(trainer)} answers in the longest employee module of the {what}, the real "
+            f"TrainerApp with its terminal driver; from `tmux send-keys Enter` to the feedback's "
+            f"'{MARKER.strip()}' line first seen by `tmux capture-pane` (polled every "
+            f"{POLL_S * 1000:g} ms, each poll a tmux client process; the floor pays the same); "
+            f"includes Session.answer's commit",
+        )
+    ]
