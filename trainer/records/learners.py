@@ -19,7 +19,6 @@ from trainer.records.errors import StoreConflict, StoreError
 from trainer.safetext import confusable_warning, is_dangerous, name_problems
 
 Change = Literal["created", "name", "role", "organisation", "external_id"]
-CHANGES: tuple[Change, ...] = ("created", "name", "role", "organisation", "external_id")
 
 
 @dataclass(frozen=True, slots=True)
