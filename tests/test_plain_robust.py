@@ -216,3 +216,29 @@ def test_answer_into_an_attempt_closed_elsewhere_is_refused_and_explained(
     assert first.status == "abandoned"
     assert [a.step_id for a in store.answers(first.id)] == ["s1"]  # nothing after closing
     assert second.status == "passed"
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("王小明", "The certificate cannot print these characters of the name: 王 (U+738B)"),
+        ("Ann " + "x" * 250, "characters long; the limit is 200 characters"),
+        ("Ann\u202eLee", "control characters"),
+    ],
+)
+def test_a_name_the_certificate_cannot_print_is_refused_when_typed(
+    course: Course, store: RecordsStore, name: str, why: str
+) -> None:
+    status, out = drive_bytes(course, store, lines(name, "Ann Lee", "", "", "1", "q"))
+    assert status == 0, out
+    assert why in out
+    assert [ln.name for ln in store.learners()] == ["Ann Lee"]
+
+
+def test_an_id_too_long_asks_for_the_details_again(course: Course, store: RecordsStore) -> None:
+    script = lines("Ann Lee", "7" * 300, "", "1", "Ann Lee", "E-1", "", "1", "q")
+    status, out = drive_bytes(course, store, script)
+    assert status == 0, out
+    assert "Nothing was saved; please give the details again." in out
+    (learner,) = store.learners()
+    assert learner.external_id == "E-1"

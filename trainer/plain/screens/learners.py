@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from trainer.bank.model import ROLES
 from trainer.plain.console import Option
 from trainer.plain.words import ROLE_DESCRIPTIONS, plural
+from trainer.records.errors import StoreConflict
+from trainer.records.learners import InvalidName
 from trainer.records.store import LearnerRow
+from trainer.safetext import name_problems
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
@@ -54,9 +57,13 @@ def add_learner(app: PlainApp, name: str | None = None) -> LearnerRow:
                     ui.say("A name is needed. Type your full name and press Enter.")
         else:
             ui.say(f"Name, as it will appear on the certificate: {name}")
-        if app.store.find_learner(name) is None:
+        refusal = name_refusal(name)
+        if refusal:
+            ui.say(refusal)
+        elif app.store.find_learner(name) is None:
             break
-        ui.say(f"A learner named {name} already exists. Type a different name.")
+        else:
+            ui.say(f"A learner named {name} already exists. Type a different name.")
         name = None
     external_id = ui.ask(
         "Employee or contract ID, optional. Press Enter to leave it blank:",
@@ -75,6 +82,31 @@ def add_learner(app: PlainApp, name: str | None = None) -> LearnerRow:
         [Option(f"{r}: {ROLE_DESCRIPTIONS[r]}.", r, (r,)) for r in ROLES],
         "Role number:",
     )
-    learner = app.store.add_learner(name, role, organisation, external_id)
+    try:
+        learner = app.store.add_learner(name, role, organisation, external_id)
+    except (InvalidName, StoreConflict) as exc:  # e.g. an ID too long; added meanwhile
+        ui.say(f"{exc} Nothing was saved; please give the details again.")
+        return add_learner(app)
     ui.say(f"Added learner {learner.name}, role {learner.role}.")
     return learner
+
+
+def name_refusal(name: str) -> str | None:
+    """Why ``name`` cannot go on a certificate, said when it is typed (not two hours later,
+    when the certificate is refused); None when it can."""
+    problems = name_problems(name)  # the same limits as the certificate's
+    if problems:
+        return " ".join(problems) + " Type the name again."
+    try:
+        from trainer.certificates.pdf import unsupported_characters
+    except ImportError:  # pragma: no cover - certificates not installed: nothing to print
+        return None
+    bad = unsupported_characters(name)
+    if not bad:
+        return None
+    shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in bad[:5])
+    return (
+        f"The certificate cannot print these characters of the name: {shown}. Type the name "
+        "as it should appear on the certificate in a script it can print, for example a "
+        "Latin transliteration."
+    )
