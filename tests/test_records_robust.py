@@ -357,3 +357,9 @@ def test_a_really_read_only_folder_is_a_permission_message_and_still_readable() 
         assert (sorted(p.name for p in data.iterdir()), (data / DB_NAME).read_bytes()) == before
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_read_only_open_of_a_data_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="is not a folder"):
+        RecordsStore.in_dir(tmp_path / "file", read_only=True)

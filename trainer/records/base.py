@@ -81,6 +81,11 @@ def _read_only_copy(path: Path) -> sqlite3.Connection:
 
     A missing or empty file (also behind a symlink) gives empty records: nothing is created.
     """
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(
+            f"the data folder {terminal_safe(str(path.parent))} is not a folder. Nothing was "
+            "changed. Point --data-dir at a folder."
+        )
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     if not path.exists() or not _check_header(path):
         return memory
