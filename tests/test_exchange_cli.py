@@ -43,7 +43,7 @@ def test_import_writes_a_module_that_validates_with_a_warning(
     assert "question 'Essay': essay is not supported; skipped" in captured.out
     assert "imported 2 questions" in captured.err and "skipped 1" in captured.err
     text = out.read_text(encoding="utf-8")
-    assert "IMPORTED" in text and "kind: module" in text
+    assert "IMPORTED" in text and "kind: module" in text and "\npass_mark: 80\n" in text
     assert run("validate", str(out)) == 0
     captured = capsys.readouterr()
     assert "warning: 2 imported steps of module 'imported' still cite" in captured.out
