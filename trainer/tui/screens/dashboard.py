@@ -57,6 +57,14 @@ def completion_line(
             f"✔ Course complete on {day_text(progress.completed_on)} · valid until "
             f"{day_text(progress.valid_until)} · press c for your certificate"
         )
+    lapsed = [e for e in expired or [] if e.required]
+    if lapsed:  # passed once, but too long ago to count now
+        current = done - len(lapsed)
+        return (
+            f"○ Course not complete yet: {current} of {len(required)} required modules passed "
+            f"and current; {len(lapsed)} expired (retake: "
+            f"{', '.join(e.module.title for e in lapsed)})."
+        )
     return (
         f"○ Course not complete yet: {done} of {len(required)} required modules passed. "
         f"Completion is valid for {progress.course.validity_months} months."
