@@ -139,6 +139,16 @@ def test_unbalanced_braces_are_refused_with_the_line(text: str, line: int, words
     assert str(caught.value).startswith(f"bad.gift:{line}: ")
 
 
+def test_control_and_bidi_characters_never_reach_the_bank() -> None:
+    r = gift.read(
+        "$CATEGORY: A\u202eB\n\n::N\x1b[2J::Q\x07 text\u2066{=right\x85 ~wrong#fb\x1b}".encode(),
+        "c.gift",
+    )
+    (q,) = r.questions
+    fields = [q.category, q.name, q.text, *(a.text + a.feedback for a in q.answers)]
+    assert fields == ["AB", "N[2J", "Q text", "right", "wrongfb"]
+
+
 def test_a_category_line_must_stand_alone() -> None:
     with pytest.raises(ImportRefused) as caught:
         gift.read(b"// c\n$CATEGORY: A\n::Q:: Text {T}\n", "cat.gift")

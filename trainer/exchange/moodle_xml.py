@@ -153,7 +153,7 @@ def read(data: bytes, path: str) -> ReadResult:
             raise ImportRefused(path, line, f"more than {MAX_QUESTIONS:,} questions; split it")
         qtype = elem.get("type", "")
         if qtype == "category":
-            category = (elem.findtext("category/text") or "").strip()
+            category = normalise(elem.findtext("category/text") or "").replace("\n", " ")
             info, _ = _rich(elem.find("info"), "moodle_auto_format")
             result.categories.setdefault(category, Category(category, info, line))
             comment = ""
