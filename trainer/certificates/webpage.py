@@ -28,9 +28,6 @@ from . import payload as _payload
 from .keys import fingerprint, raw_public_bytes
 from .verify import MAX_INPUT_BYTES
 
-# Bounds the page applies before JSON.parse (the same as the command line's; see payload.py).
-MAX_JSON_DEPTH = getattr(_payload, "MAX_JSON_DEPTH", 16)
-MAX_INT_DIGITS = getattr(_payload, "MAX_INT_DIGITS", 20)
 
 _PLACEHOLDER = re.compile(r"\{\{([A-Z]+)\}\}")
 
@@ -69,8 +66,8 @@ def page_config(keys: list[PageKey]) -> dict[str, object]:
             "max_payload_bytes": _payload.MAX_PAYLOAD_BYTES,
             "signature_bytes": _payload.SIGNATURE_BYTES,
             "payload_format": _payload.PAYLOAD_FORMAT,
-            "max_json_depth": MAX_JSON_DEPTH,
-            "max_int_digits": MAX_INT_DIGITS,
+            "max_json_depth": _payload.MAX_JSON_DEPTH,
+            "max_int_digits": _payload.MAX_NUMBER_DIGITS,
             "max_input_bytes": MAX_INPUT_BYTES,
         },
         "keys": [

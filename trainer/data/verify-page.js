@@ -95,10 +95,14 @@
       }
       if (c === '"') inString = true;
       else if (c === "{" || c === "[") {
-        if (++depth > L.max_json_depth) throw new Fail("payload nests too deeply");
+        if (++depth > L.max_json_depth) {
+          throw new Fail(`payload JSON is nested more than ${L.max_json_depth} levels deep`);
+        }
       } else if (c === "}" || c === "]") depth--;
       if (c >= "0" && c <= "9") {
-        if (++digits > L.max_int_digits) throw new Fail("payload has a number that is too long");
+        if (++digits > L.max_int_digits) {
+          throw new Fail(`payload holds a number of more than ${L.max_int_digits} digits`);
+        }
       } else digits = 0;
     }
   }
