@@ -28,7 +28,6 @@ from . import payload as _payload
 from .keys import fingerprint, raw_public_bytes
 from .verify import MAX_INPUT_BYTES
 
-
 _PLACEHOLDER = re.compile(r"\{\{([A-Z]+)\}\}")
 
 
