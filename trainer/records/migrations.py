@@ -80,6 +80,30 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO learner_history (learner_id, at, change, old_value, new_value)
         SELECT id, created_at, 'created', NULL, name FROM learners ORDER BY id;
     """,
+    # 4: xAPI (issue 17). 'meta' holds this database's random id ('database_id', a UUIDv4
+    # made once, here); every xAPI id is uuid5(database_id, ...): see docs/records.md.
+    # 'xapi_outbox' holds each statement queued for the LRS, until it is sent. (IF NOT EXISTS:
+    # replaying it over a database that has it changes nothing, the id above included.)
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    INSERT OR IGNORE INTO meta (key, value)
+        SELECT 'database_id', substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' ||
+            substr(h, 14, 3) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) ||
+            substr(h, 18, 3) || '-' || substr(h, 21, 12)
+        FROM (SELECT lower(hex(randomblob(16))) AS h);
+    CREATE TABLE IF NOT EXISTS xapi_outbox (
+        id          TEXT PRIMARY KEY,
+        statement   TEXT NOT NULL,
+        queued_at   TEXT NOT NULL,
+        sent_at     TEXT,
+        tries       INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+    );
+    CREATE INDEX IF NOT EXISTS xapi_outbox_pending ON xapi_outbox (sent_at, queued_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
