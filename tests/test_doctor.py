@@ -160,6 +160,11 @@ def test_doctor_checks_the_config_file(
     assert status == 1
     assert line(lines, "config file").startswith("PROBLEM") and "not valid TOML" in "\n".join(lines)
 
+    named = tmp_path / "other.toml"
+    named.write_text('[certificates]\nverify_url = "https://example.org/v.html"\n')
+    status, lines = doctor(capsys, *common, "--config", str(named))  # the flag wins
+    assert status == 0 and line(lines, "config file") == f"ok       config file: {named} (valid)"
+
 
 def test_doctor_output_is_terminal_safe(
     course_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         lambda: check_data_folder(folder),
         lambda: check_records(folder),
         lambda: check_issuer_key(folder),
-        check_config,
+        lambda: check_config(getattr(args, "config", None)),
         check_postgres_driver,
         check_lrs,
     ]
@@ -179,11 +179,12 @@ def check_issuer_key(folder: Path) -> Check:
     return Check(True, "issuer key", f"{where}; fingerprint {fingerprint(key)}")
 
 
-def check_config() -> Check:
-    """The config file, when there is one, is readable TOML with only known settings."""
-    path, _named = config_path(None)
+def check_config(flag: str | None = None) -> Check:
+    """The config file (``--config``, ``$TRAINER_CONFIG`` or the default one, when it exists)
+    is readable TOML with only known settings."""
+    path, _named = config_path(flag)
     try:
-        config = load_config(None)
+        config = load_config(flag)
     except ConfigError as exc:
         return Check(False, "config file", str(exc))
     if config.path is None:
