@@ -35,8 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trainer.authoring.items_stats import GroupAcc, ItemAcc, aggregate
 from trainer.bank.model import Module
-from trainer.records.store import AnswerRow, AttemptRow, RecordsStore
+from trainer.records.store import RecordsStore
+from trainer.records.stream import item_groups
 
 Policy = Literal["latest", "first", "all"]
 POLICIES: tuple[str, ...] = ("latest", "first", "all")
@@ -119,23 +121,6 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def _finished(a: AttemptRow) -> bool:
-    return a.finished_at is not None and a.passed is not None
-
-
-def _pick(attempts: list[AttemptRow], policy: str) -> list[AttemptRow]:
-    if policy == "all":
-        return attempts
-    per_learner: dict[int, list[AttemptRow]] = {}
-    for a in attempts:
-        per_learner.setdefault(a.learner_id, []).append(a)
-    chosen = []
-    for rows in per_learner.values():
-        rows.sort(key=lambda a: (a.finished_at or "", a.id))
-        chosen.append(rows[-1] if policy == "latest" else rows[0])
-    return sorted(chosen, key=lambda a: a.id)
-
-
 def _flags(n: int, facility: float, r: float | None, min_sample: int) -> tuple[str, ...]:
     if n < min_sample:
         return ()
@@ -157,96 +142,40 @@ def _item_order(module: Module | None, keys: Iterable[tuple[str, str]]) -> list[
         (s.id, st.id): i
         for i, (s, st) in enumerate((s, st) for s in module.scenarios for st in s.steps)
     }
-    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), keys.index(k)))
+    first_seen = {k: i for i, k in enumerate(keys)}
+    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), first_seen[k]))
 
 
-def _analyse_group(
-    module_id: str,
-    sha: str,
-    attempts: list[AttemptRow],
-    answers: dict[int, list[AnswerRow]],
-    module: Module | None,
-    policy: str,
-    min_sample: int,
-) -> GroupReport:
-    counted = _pick(attempts, policy)
-    by_item: dict[tuple[str, str], list[tuple[AttemptRow, AnswerRow]]] = {}
-    for a in counted:
-        for ans in answers[a.id]:
-            by_item.setdefault((ans.scenario_id, ans.step_id), []).append((a, ans))
-    items = []
-    for key in _item_order(module, by_item):
-        pairs = by_item[key]
-        n = len(pairs)
-        xs = [ans.points / ans.max_points if ans.max_points else 0.0 for _, ans in pairs]
-        ys = []
-        for a, ans in pairs:
-            rest_max = (a.max_score or 0.0) - ans.max_points
-            rest = (a.score or 0.0) - ans.points
-            ys.append(rest / rest_max if rest_max > 0 else 0.0)
-        facility = sum(1 for _, ans in pairs if ans.outcome == "correct") / n
-        r = pearson(xs, ys)
-        counts: dict[str, int] = {}
-        for _, ans in pairs:
-            for cid in ans.choice_ids:
-                counts[cid] = counts.get(cid, 0) + 1
-        step = None
-        if module is not None:
-            try:
-                step = module.scenario(key[0]).step(key[1])
-            except KeyError:
-                step = None
-        if step is not None:
-            choices = tuple(
-                ChoiceCount(c.id, c.correct, counts.get(c.id, 0), counts.get(c.id, 0) / n, c.text)
-                for c in step.choices
-            )
-        else:
-            choices = tuple(ChoiceCount(cid, None, k, k / n) for cid, k in sorted(counts.items()))
-        items.append(
-            ItemStats(
-                scenario_id=key[0],
-                step_id=key[1],
-                step_type=step.type if step is not None else None,
-                n=n,
-                facility=facility,
-                mean_score=sum(xs) / n,
-                discrimination=r,
-                choices=choices,
-                flags=_flags(n, facility, r, min_sample),
-            )
+def _item_stats(
+    key: tuple[str, str], item: ItemAcc, module: Module | None, min_sample: int
+) -> ItemStats:
+    n = item.n
+    step = None
+    if module is not None:
+        try:
+            step = module.scenario(key[0]).step(key[1])
+        except KeyError:
+            step = None
+    counts = item.counts
+    if step is not None:
+        choices = tuple(
+            ChoiceCount(c.id, c.correct, counts.get(c.id, 0), counts.get(c.id, 0) / n, c.text)
+            for c in step.choices
         )
-    tags = _tag_stats(_pick(attempts, "latest"), answers, module)
-    version = attempts[-1].module_version if attempts else ""
-    return GroupReport(
-        module_id=module_id,
-        module_version=version,
-        module_sha256=sha,
-        attempts=len(counted),
-        learners=len({a.learner_id for a in counted}),
-        items=tuple(items),
-        tags=tags,
-        module_known=module is not None,
-    )
-
-
-def _tag_stats(
-    latest: list[AttemptRow], answers: dict[int, list[AnswerRow]], module: Module | None
-) -> tuple[TagStats, ...]:
-    if module is None:
-        return ()
-    tags_of = {s.id: s.tags for s in module.scenarios}
-    met: dict[str, set[int]] = {}
-    held: dict[str, set[int]] = {}
-    for a in latest:
-        for ans in answers[a.id]:
-            for tag in tags_of.get(ans.scenario_id, ()):
-                met.setdefault(tag, set()).add(a.learner_id)
-                if ans.outcome == "incorrect":
-                    held.setdefault(tag, set()).add(a.learner_id)
-    return tuple(
-        TagStats(tag, len(learners), len(held.get(tag, set())))
-        for tag, learners in sorted(met.items())
+    else:
+        choices = tuple(ChoiceCount(cid, None, k, k / n) for cid, k in sorted(counts.items()))
+    facility = item.correct / n
+    r = item.discrimination()
+    return ItemStats(
+        scenario_id=key[0],
+        step_id=key[1],
+        step_type=step.type if step is not None else None,
+        n=n,
+        facility=facility,
+        mean_score=item.sum_x / n,
+        discrimination=r,
+        choices=choices,
+        flags=_flags(n, facility, r, min_sample),
     )
 
 
@@ -264,7 +193,8 @@ def item_report(
 
     ``since``/``until`` are ISO dates compared with the attempt's start (until inclusive);
     ``modules`` are module files to take choice texts, correct answers and tags from,
-    matched to the records by SHA-256.
+    matched to the records by SHA-256. One streamed pass over the answers (see
+    :func:`trainer.records.stream.iter_item_answers`); no query per attempt.
     """
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}")
@@ -274,18 +204,11 @@ def item_report(
         from datetime import date, timedelta
 
         until_bound = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-    rows = [
-        a
-        for a in store.attempts(module_id=module_id, since=since, until=until_bound)
-        if _finished(a)
-    ]
-    groups: dict[tuple[str, str], list[AttemptRow]] = {}
-    for a in rows:
-        groups.setdefault((a.module_id, a.module_sha256), []).append(a)
-    answers = {a.id: store.answers(a.id) for a in rows}
+    found = item_groups(store, module_id=module_id, since=since, until=until_bound)
+    stats = aggregate(store, policy, by_sha, module_id, since, until_bound)
     notes = []
     reports = []
-    for (mid, sha), attempts in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
+    for mid, sha, _first, version, count, learners in sorted(found, key=lambda g: (g[0], g[2])):
         module = by_sha.get(sha)
         if module is None:
             notes.append(
@@ -293,7 +216,28 @@ def item_report(
                 "found, so choice texts, unpicked choices and tags are missing; pass "
                 "the old file with --bank"
             )
-        reports.append(_analyse_group(mid, sha, attempts, answers, module, policy, min_sample))
+        group = stats.get((mid, sha)) or GroupAcc({})
+        items = tuple(
+            _item_stats(key, group.items[key], module, min_sample)
+            for key in _item_order(module, group.items)
+        )
+        tags: tuple[TagStats, ...] = ()
+        if module is not None:
+            tags = tuple(
+                TagStats(tag, met, group.held.get(tag, 0)) for tag, met in sorted(group.met.items())
+            )
+        reports.append(
+            GroupReport(
+                module_id=mid,
+                module_version=version,
+                module_sha256=sha,
+                attempts=count if policy == "all" else learners,
+                learners=learners,
+                items=items,
+                tags=tags,
+                module_known=module is not None,
+            )
+        )
     return ItemReport(tuple(reports), policy, min_sample, since, until, tuple(notes))
 
 

@@ -1,0 +1,126 @@
+"""Running statistics for the item report (:mod:`trainer.authoring.items`): one streamed
+pass over the answers, kept as counts and sums, so memory grows with the number of decisions
+and module versions, never with the number of learners, attempts or answers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer.bank.model import Module
+from trainer.records.store import RecordsStore
+from trainer.records.stream import iter_item_answers
+
+_PARSED_MAX = 4096  # distinct choice_ids texts remembered (a bound, not a limit on input)
+
+
+@dataclass(slots=True)
+class ItemAcc:
+    """Running statistics of one decision: counts, sums, and the item/rest-score covariance
+    (Welford's one-pass update), so no answer is kept."""
+
+    n: int = 0
+    correct: int = 0
+    sum_x: float = 0.0
+    mean_x: float = 0.0
+    mean_y: float = 0.0
+    m2x: float = 0.0
+    m2y: float = 0.0
+    cxy: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, x: float, y: float, correct: bool, choices: tuple[str, ...]) -> None:
+        self.n += 1
+        self.correct += correct
+        self.sum_x += x
+        dx = x - self.mean_x
+        dy = y - self.mean_y
+        self.mean_x += dx / self.n
+        self.mean_y += dy / self.n
+        self.m2x += dx * (x - self.mean_x)
+        self.m2y += dy * (y - self.mean_y)
+        self.cxy += dx * (y - self.mean_y)
+        for cid in choices:
+            self.counts[cid] = self.counts.get(cid, 0) + 1
+
+    def discrimination(self) -> float | None:
+        """Pearson correlation of item and rest scores; None when undefined (as pearson)."""
+        if self.n < 2 or self.m2x <= 1e-12 or self.m2y <= 1e-12:
+            return None
+        return self.cxy / math.sqrt(self.m2x * self.m2y)
+
+
+@dataclass(slots=True)
+class GroupAcc:
+    """One module version's running item statistics and misconception counts."""
+
+    tags_of: dict[str, tuple[str, ...]]
+    items: dict[tuple[str, str], ItemAcc] = field(default_factory=dict)
+    met: dict[str, int] = field(default_factory=dict)
+    held: dict[str, int] = field(default_factory=dict)
+    attempt: int | None = None
+    attempt_met: set[str] = field(default_factory=set)
+    attempt_held: set[str] = field(default_factory=set)
+
+    def close_attempt(self) -> None:
+        """Count the tags the previous latest attempt met and held (one learner each: a
+        learner has one latest attempt per module version)."""
+        for tag in self.attempt_met:
+            self.met[tag] = self.met.get(tag, 0) + 1
+        for tag in self.attempt_held:
+            self.held[tag] = self.held.get(tag, 0) + 1
+        self.attempt_met.clear()
+        self.attempt_held.clear()
+
+    def add(self, row: tuple[Any, ...], choices: tuple[str, ...]) -> None:
+        """One answer row from :func:`trainer.records.stream.iter_item_answers`."""
+        _mid, _sha, attempt, _lid, score, max_score, counted, latest = row[:8]
+        scenario, step, _text, points, max_points, outcome, _seq = row[8:]
+        if counted:
+            x = points / max_points if max_points else 0.0
+            rest_max = (max_score or 0.0) - max_points
+            y = ((score or 0.0) - points) / rest_max if rest_max > 0 else 0.0
+            item = self.items.get((scenario, step))
+            if item is None:
+                item = self.items[(scenario, step)] = ItemAcc()
+            item.add(x, y, outcome == "correct", choices)
+        if latest:
+            if attempt != self.attempt:
+                self.close_attempt()
+                self.attempt = attempt
+            for tag in self.tags_of.get(scenario, ()):
+                self.attempt_met.add(tag)
+                if outcome == "incorrect":
+                    self.attempt_held.add(tag)
+
+
+def aggregate(
+    store: RecordsStore,
+    policy: str,
+    by_sha: dict[str, Module],
+    module_id: str | None,
+    since: str | None,
+    until: str | None,
+) -> dict[tuple[str, str], GroupAcc]:
+    """One pass over the answers the report needs (streamed, ordered by module version and
+    attempt), kept as running statistics: memory grows with the decisions, not the answers."""
+    groups: dict[tuple[str, str], GroupAcc] = {}
+    parsed: dict[str, tuple[str, ...]] = {}  # a choice_ids text seen before: few distinct
+    rows = iter_item_answers(store, policy, module_id=module_id, since=since, until=until)
+    for row in rows:
+        key = (row[0], row[1])
+        group = groups.get(key)
+        if group is None:
+            module = by_sha.get(row[1])
+            tags = {s.id: s.tags for s in module.scenarios} if module is not None else {}
+            group = groups[key] = GroupAcc(tags)
+        choices = parsed.get(row[10])
+        if choices is None:
+            choices = store._choices(row[10], row[2], row[14])  # damage is reported
+            if len(parsed) < _PARSED_MAX:
+                parsed[row[10]] = choices
+        group.add(row, choices)
+    for group in groups.values():
+        group.close_attempt()
+    return groups

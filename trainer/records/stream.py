@@ -1,0 +1,190 @@
+"""Streaming reads of the records for reports that grow with the organisation.
+
+Each function runs one SQL statement on the store's connection and yields rows as SQLite
+produces them (the cursor is iterated, never ``fetchall``-ed), so memory does not grow with
+the number of learners, attempts or answers. Any SQLite failure becomes a
+:class:`~trainer.records.errors.StoreError`, as everywhere else in the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from trainer.records.errors import convert
+from trainer.records.store import RecordsStore
+
+#: Columns of :func:`iter_export_rows`, in order.
+EXPORT_FIELDS: tuple[str, ...] = (
+    "attempt_id",
+    "learner_id",
+    "learner",
+    "external_id",
+    "organisation",
+    "role",
+    "course_id",
+    "module_id",
+    "module_version",
+    "module_sha256",
+    "started_at",
+    "finished_at",
+    "score",
+    "max_score",
+    "percent",
+    "passed",
+)
+
+_EXPORT_SQL = (
+    "SELECT a.id, a.learner_id, l.name, l.external_id, l.organisation, a.role, a.course_id, "
+    "a.module_id, a.module_version, a.module_sha256, a.started_at, a.finished_at, a.score, "
+    "a.max_score, a.percent, a.passed "
+    "FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id {where} "
+    "ORDER BY a.started_at, a.id"
+)
+
+
+def _stream(store: RecordsStore, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of one query as SQLite steps through them (batches of ``arraysize``)."""
+    db: sqlite3.Connection = store._db  # the store's own package
+    try:
+        cursor = db.execute(sql, args)
+        cursor.arraysize = 500
+        while batch := cursor.fetchmany():
+            yield from batch
+    except sqlite3.Error as exc:
+        raise convert(exc, store.path, "reading it") from None
+
+
+def iter_export_rows(
+    store: RecordsStore,
+    *,
+    learner_id: int | None = None,
+    course_id: str | None = None,
+    module_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """Attempts with their learner, oldest first (``started_at``, then id), as tuples of
+    :data:`EXPORT_FIELDS`: one JOIN, streamed. ``since`` is inclusive, ``until`` exclusive
+    (ISO texts compared with ``started_at``), as in :meth:`RecordsStore.attempts`."""
+    where, args = _where(learner_id, course_id, module_id, since, until, "a.")
+    return _stream(store, _EXPORT_SQL.format(where=where), args)
+
+
+def _where(
+    learner_id: int | None,
+    course_id: str | None,
+    module_id: str | None,
+    since: str | None,
+    until: str | None,
+    prefix: str = "",
+) -> tuple[str, list[object]]:
+    """A WHERE clause over the attempts' columns (empty when no filter is given)."""
+    where: list[str] = []
+    args: list[object] = []
+    for column, value in (
+        ("learner_id", learner_id),
+        ("course_id", course_id),
+        ("module_id", module_id),
+    ):
+        if value is not None:
+            where.append(f"{prefix}{column} = ?")
+            args.append(value)
+    if since:
+        where.append(f"{prefix}started_at >= ?")
+        args.append(since)
+    if until:
+        where.append(f"{prefix}started_at < ?")
+        args.append(until)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), args
+
+
+# --------------------------------------------------------------------------- item report
+
+#: Columns of :func:`iter_item_answers`, in order.
+ITEM_FIELDS: tuple[str, ...] = (
+    "module_id",
+    "module_sha256",
+    "attempt_id",
+    "learner_id",
+    "score",
+    "max_score",
+    "counted",
+    "latest",
+    "scenario_id",
+    "step_id",
+    "choice_ids",
+    "points",
+    "max_points",
+    "outcome",
+    "seq",
+)
+
+_PICK = {
+    "latest": "rl = 1",
+    "first": "rf = 1",
+    "all": "1",
+}
+
+
+def item_groups(
+    store: RecordsStore,
+    *,
+    module_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[tuple[str, str, int, str, int, int]]:
+    """One row per module version with finished attempts: ``(module_id, module_sha256,
+    id of its earliest-started finished attempt, version of its latest-started one,
+    finished attempts, distinct learners)``. Few rows: one per module file version."""
+    where, args = _where(None, None, module_id, since, until)
+    finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
+    where = f"{where} AND {finished}" if where else f"WHERE {finished}"
+    sql = (
+        "WITH f AS (SELECT id, learner_id, module_id, module_sha256, module_version, started_at,"
+        " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256 ORDER BY started_at, id)"
+        " AS up, ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256"
+        f" ORDER BY started_at DESC, id DESC) AS down FROM attempts {where}) "
+        "SELECT module_id, module_sha256, MAX(CASE WHEN up = 1 THEN id END),"
+        " MAX(CASE WHEN down = 1 THEN module_version END), COUNT(*), COUNT(DISTINCT learner_id)"
+        " FROM f GROUP BY module_id, module_sha256"
+    )
+    return list(_stream(store, sql, args))
+
+
+def iter_item_answers(
+    store: RecordsStore,
+    policy: str,
+    *,
+    module_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """The answers of finished attempts that the item report needs, as tuples of
+    :data:`ITEM_FIELDS`, in one streamed query: each attempt counted under ``policy``
+    (``counted``: 1) and each learner's latest finished attempt per module version
+    (``latest``: 1; the misconception tags use it whatever the policy). Ordered by module
+    version, then attempt (by id; by start time for ``all``, as the store lists them), then
+    answer sequence."""
+    if policy not in _PICK:
+        raise ValueError(f"policy must be one of {', '.join(_PICK)}")
+    where, args = _where(None, None, module_id, since, until)
+    finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
+    where = f"{where} AND {finished}" if where else f"WHERE {finished}"
+    order = "f.started_at, f.id" if policy == "all" else "f.id"
+    sql = (
+        "WITH f AS (SELECT id, learner_id, module_id, module_sha256, started_at, score,"
+        " max_score,"
+        " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
+        " ORDER BY finished_at DESC, id DESC) AS rl,"
+        " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
+        f" ORDER BY finished_at, id) AS rf FROM attempts {where}) "
+        f"SELECT f.module_id, f.module_sha256, f.id, f.learner_id, f.score, f.max_score,"
+        f" {_PICK[policy]} AS counted, rl = 1 AS latest, s.scenario_id, s.step_id,"
+        " s.choice_ids, s.points, s.max_points, s.outcome, s.seq"
+        " FROM f JOIN answers AS s ON s.attempt_id = f.id"
+        f" WHERE {_PICK[policy]} OR rl = 1"
+        f" ORDER BY f.module_id, f.module_sha256, {order}, s.seq"
+    )
+    return _stream(store, sql, args)
