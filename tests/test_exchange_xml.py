@@ -11,6 +11,7 @@ from trainer.bank.loader import load_course
 from trainer.exchange import moodle_xml
 from trainer.exchange.convert import export_modules
 from trainer.exchange.items import ImportRefused, ReadResult
+from trainer.exchange.tobank import build
 
 COURSE = Path(__file__).resolve().parents[1] / "question_banks" / "course.yaml"
 
@@ -91,6 +92,27 @@ def test_single_answer_and_truefalse() -> None:
         ("True", 0.0, "Myth."),
         ("False", 100.0, "Right, a myth."),
     ]
+
+
+def test_truefalse_answers_in_either_order_and_malformed_ones() -> None:
+    tf = """
+  <question type="truefalse"><name><text>{name}</text></name>
+    <questiontext><text>Paid means free.</text></questiontext>
+    <answer fraction="100"><text>{first}</text></answer>
+    <answer fraction="0"><text>{second}</text></answer>
+  </question>"""
+    r = read(
+        tf.format(name="A", first="false", second="true")
+        + tf.format(name="B", first="true", second="true")
+    )
+    built = build(r, path="q.xml", label="Moodle XML", module_id="m")
+    (scenario,) = built.data["scenarios"]
+    (step,) = scenario["steps"]
+    assert [(c["id"], c["text"], c["correct"]) for c in step["choices"]] == [
+        ("false", "False", True),
+        ("true", "True", False),
+    ]
+    assert any("question 'B': a true/false question needs one" in s for s in built.skipped)
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,10 @@ def _step(
     if len(q.answers) < 2 or any(not a.text for a in q.answers):
         built.skipped.append(f"{where}: needs at least two answers, each with text; skipped")
         return None
+    if q.kind == "truefalse" and sorted(a.text for a in q.answers) != ["False", "True"]:
+        built.skipped.append(f"{where}: a true/false question needs one 'true' and one 'false' "
+                             "answer; skipped")  # fmt: skip
+        return None
     correct: set[int] | None
     if q.kind == "truefalse":
         kind, correct, scoring = "truefalse", _tf_correct(q), None
@@ -258,9 +262,9 @@ def _step(
         built.skipped.append(f"{where}: no answer is marked correct; skipped")
         return None
     explanation, keys = _explanation(q, where, sources, built)
-    ids = (
-        ["true", "false"] if kind == "truefalse" else [_choice_id(i) for i in range(len(q.answers))]
-    )
+    ids = [
+        a.text.lower() if kind == "truefalse" else _choice_id(i) for i, a in enumerate(q.answers)
+    ]
     choices = []
     for i, (ident, a) in enumerate(zip(ids, q.answers, strict=True)):
         ok = i in correct
