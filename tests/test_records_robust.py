@@ -12,6 +12,7 @@ import pytest
 from trainer.bank.model import Course
 from trainer.records.errors import convert
 from trainer.records.store import (
+    APPLICATION_ID,
     DB_NAME,
     AttemptClosed,
     RecordsStore,
@@ -140,13 +141,17 @@ def test_read_only_open_never_turns_a_symlinked_empty_file_into_a_database(
 
 
 def test_read_only_open_reads_an_older_schema_without_writing(tmp_path: Path) -> None:
+    from trainer.records.migrations import MIGRATIONS
+
     data = tmp_path / "data"
-    with RecordsStore.in_dir(data) as store:
-        store.add_learner("Fay", "contractor")
+    data.mkdir()
     path = data / DB_NAME
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE learner_history")
+    db = sqlite3.connect(path)  # a database as version 2 of the schema left it
+    for migration in MIGRATIONS[:2]:
+        db.executescript(migration)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Fay', 'contractor', 'T')")
     db.commit()
     db.close()
     before = path.read_bytes()
