@@ -99,3 +99,20 @@ def test_steps_and_choices_are_named_by_id(bank: Path, capsys: pytest.CaptureFix
         "'correct' in choice 'b' of step 's1' of scenario 'market' must be true or false" in line
         for line in lines
     ), lines
+
+
+def test_problems_quoting_the_file_or_its_name_are_terminal_safe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "evil\x1b]0;owned\x07.yaml"
+    path.write_text('kind: module\n"\\e]0;retitled\\a\\e[2J": 1\n', encoding="utf-8")
+    status = main(["validate", str(path), str(tmp_path / "gone\x1b[2J.yaml")])
+    out, err = capsys.readouterr()
+    assert status == 2  # the missing file is named first, safely
+    assert "gone\\x1b[2J.yaml" in err and "\x1b" not in err
+    status = main(["validate", str(path)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "unknown key '\\x1b]0;retitled\\x07\\x1b[2J'" in out
+    assert "evil\\x1b]0;owned\\x07.yaml" in out
+    assert "\x1b" not in out + err and "\x07" not in out + err

@@ -20,7 +20,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        """The problem as one terminal-safe line: a path or a value quoted from the file
+        (a key, an id) shows control characters as visible escapes such as ``\x1b``."""
+        from trainer.safetext import terminal_safe
+
+        return terminal_safe(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
 
 class BankError(Exception):

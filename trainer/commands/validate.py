@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     if missing:
         for p in missing:
-            print(f"trainer validate: no such file or folder: {p}", file=sys.stderr)
+            shown = terminal_safe(str(p))
+            print(f"trainer validate: no such file or folder: {shown}", file=sys.stderr)
         return 2
     result = validate_paths(paths)
     for problem in result.problems:
