@@ -75,7 +75,7 @@ class TrainerApp(App[int]):
     CSS_PATH = "trainer.tcss"
     # Screens 36 rows or taller get the class "-tall": the story then takes only the height
     # it needs, so the question follows it (trainer.tcss, player).
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (36, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     TITLE = "trainer"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
