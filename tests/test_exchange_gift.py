@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.exchange import gift
+from trainer.exchange.convert import import_bytes
 from trainer.exchange.items import ImportRefused, ReadResult
 from trainer.exchange.tobank import build
 
@@ -206,3 +210,23 @@ def test_mapping_weights_to_engine_scoring_reports_what_is_inexact() -> None:
     assert "q.gift:7:" in notes and "cancels one right pick" in notes
     assert "q.gift:9:" in notes and "50%" in notes
     assert [c["correct"] for c in steps[4]["choices"]] == [True, False, False]
+
+
+GIFT_BITS = st.sampled_from(
+    ["{", "}", "=", "~", "#", "####", "%50%", "%-100%", "::", "T", "FALSE", "->", "\\", "\\{",
+     "[html]", "[markdown]", "$CATEGORY: a/b", "// trainer-route step=a next=b 1=c", "//",
+     "\n", "\n\n", " ", "text", "<b>x</b>", "_____", "é", "\x1b"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GIFT_BITS, max_size=40).map("".join))
+def test_any_gift_text_imports_or_is_refused_never_crashes(text: str) -> None:
+    try:
+        result = gift.read(text.encode("utf-8"), "fuzz.gift")
+        import_bytes(text.encode("utf-8"), Path("fuzz.gift"), Path("m.yaml"), "gift", "m")
+    except ImportRefused as exc:
+        # A refusal names the input file and a line; the checked module never fails.
+        assert str(exc).startswith(f"fuzz.gift:{exc.line}: ") and exc.line >= 1
+        return
+    assert isinstance(result, ReadResult)

@@ -6,10 +6,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.bank.loader import load_course
 from trainer.exchange import moodle_xml
-from trainer.exchange.convert import export_modules
+from trainer.exchange.convert import export_modules, import_bytes
 from trainer.exchange.items import ImportRefused, ReadResult
 from trainer.exchange.tobank import build
 
@@ -197,3 +199,25 @@ def test_shipped_course_exports_as_moodle_structure() -> None:
                 assert abs(sum(f for f in fractions if f > 0) - 100) < 0.01
             else:
                 assert fractions.count(100) == 1
+
+
+XML_BITS = st.sampled_from(
+    ['<question type="multichoice">', '<question type="truefalse">', '<question type="category">',
+     "</question>", "<name><text>n</text></name>", "<questiontext><text>", "</text></questiontext>",
+     '<answer fraction="100"><text>true</text></answer>', '<answer fraction="-50">',
+     '<answer fraction="x"><text>a</text>', "</answer>", "<single>false</single>",
+     "<category><text>$course$/top/A</text></category>", "<defaultgrade>0</defaultgrade>",
+     "<!-- trainer-route step=a next=b 1=c -->", "&amp;", "&lt;p&gt;", "<![CDATA[<p>x</p>]]>",
+     "text", "<file name='f'>AA</file>", "<tags><tag><text>T</text></tag></tags>"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(XML_BITS, max_size=30).map("".join))
+def test_any_moodle_xml_imports_or_is_refused_never_crashes(body: str) -> None:
+    data = quiz(body)
+    try:
+        moodle_xml.read(data, "fuzz.xml")
+        import_bytes(data, Path("fuzz.xml"), Path("m.yaml"), "moodle-xml", "m")
+    except ImportRefused as exc:
+        assert str(exc).startswith(f"fuzz.xml:{exc.line}: ") and exc.line >= 1
