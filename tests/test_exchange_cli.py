@@ -90,6 +90,15 @@ def test_bad_input_is_one_line_exit_1_and_nothing_written(
     assert not out.exists()
 
 
+def test_output_folder_is_created(tmp_path: Path) -> None:
+    src = tmp_path / "b.gift"
+    src.write_text(GIFT, encoding="utf-8")
+    out = tmp_path / "new" / "modules" / "m.yaml"
+    assert run("import", str(src), "-o", str(out)) == 0
+    assert out.read_text(encoding="utf-8").startswith("# Imported from b.gift")
+    assert [p.name for p in out.parent.iterdir()] == ["m.yaml"]  # no temporary file left
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("import", str(tmp_path / "missing.xml"), "-o", str(tmp_path / "m.yaml")) == 2
     src = tmp_path / "b.gift"

@@ -133,8 +133,9 @@ def write_new(path: Path, text: str, *, force: bool) -> None:
     if path.exists() and not path.is_file():
         raise WriteRefused(f"{path} is not a regular file")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WriteRefused(f"folder {folder} does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise WriteRefused(f"{folder} is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)  # as `trainer new` does
     fd, tmp = tempfile.mkstemp(prefix=".trainer-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
