@@ -116,3 +116,21 @@ def test_problems_quoting_the_file_or_its_name_are_terminal_safe(
     assert "unknown key '\\x1b]0;retitled\\x07\\x1b[2J'" in out
     assert "evil\\x1b]0;owned\\x07.yaml" in out
     assert "\x1b" not in out + err and "\x07" not in out + err
+
+
+def test_module_with_three_problems_reports_all_three(
+    bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bank / "modules" / "basics.yaml"
+    edit(module, "pass_mark: 80", "pass_mark: 0")
+    edit(module, "            next: s1b\n", "            next: s9\n")
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace("        sources: [T1]\n", "        sources: [T7]\n", 1))
+    status, lines = validate(capsys, module)
+    assert status == 1
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "'pass_mark' in module must be between 1 and 100, not 0",
+        "source key 'T7' in step 's1' of scenario 'market' is not in the module's sources; "
+        "add it under 'sources:'",
+        "'next: s9' in scenario 'market' names no step (steps: s1, s1b, s2)",
+    ]

@@ -133,7 +133,9 @@ def _sources(raw: YMap | None) -> dict[str, Source]:
 # --------------------------------------------------------------------------- modules
 
 
-def _check_step(step: YMap, scenario_id: str, sources: dict[str, Source], chk: Checker) -> None:
+def _check_step(
+    step: YMap, scenario_id: str, sources: dict[str, Source] | None, chk: Checker
+) -> None:
     kind = step["type"]
     where = f"step '{step['id']}' of scenario '{scenario_id}'"
     choices: YSeq = step["choices"]
@@ -175,7 +177,7 @@ def _check_step(step: YMap, scenario_id: str, sources: dict[str, Source], chk: C
         chk.add(step.where("choices"), f"single-choice {where} needs at least two choices")
     keys: YSeq = step["sources"]
     for i, key in enumerate(keys):
-        if key not in sources:
+        if sources is not None and key not in sources:
             chk.add(
                 keys.item_pos[i],
                 f"source key '{key}' in {where} is not in the module's sources"
@@ -285,6 +287,8 @@ def build_module(loaded: Loaded) -> Module | None:
     raw = _require_kind(loaded, "module", chk)
     mod = chk.check_object(raw, "Module", (1, 1), "module") if raw is not None else None
     if mod is None:
+        if raw is not None:
+            _check_sound_scenarios(raw, chk)
         loaded.problems += chk.problems
         return None
     sources = _sources(mod["sources"])
@@ -338,6 +342,27 @@ def build_module(loaded: Loaded) -> Module | None:
         path=loaded.path,
         sha256=loaded.sha256,
     )
+
+
+def _sound(kind: str, value: Any) -> bool:
+    """Whether ``value`` is a well-formed ``kind`` (its problems, if any, are reported by the
+    main check already; this one only decides whether it can be looked into)."""
+    return Checker("").check_object(value, kind, (1, 1), kind) is not None
+
+
+def _check_sound_scenarios(raw: YMap, chk: Checker) -> None:
+    """A module with a wrong field elsewhere: still check the steps and branching of every
+    well-formed scenario, so one run reports every problem, not the first few."""
+    given = raw.get("sources")
+    sound_sources = isinstance(given, YMap) and all(_sound("Source", s) for s in given.values())
+    sources = _sources(given) if sound_sources else None
+    scenarios = raw.get("scenarios")
+    for sc in scenarios if isinstance(scenarios, YSeq) else []:
+        if not _sound("Scenario", sc):
+            continue
+        for step in sc["steps"]:
+            _check_step(step, sc["id"], sources, chk)
+        _check_graph(sc, chk)
 
 
 def _check_pass_mark(
