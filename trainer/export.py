@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from trainer.progress import add_months
 from trainer.records.store import LearnerHistoryRow, RecordsStore
 from trainer.records.stream import iter_export_rows
-from trainer.safetext import csv_safe, terminal_safe
+from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
     "attempt_id",
@@ -158,7 +158,9 @@ def _csv_cell(value: object, terminal: bool) -> object:
         return ""
     if not isinstance(value, str):
         return value
-    return terminal_safe(csv_safe(value)) if terminal else csv_safe(value)
+    if terminal:
+        return terminal_safe(csv_safe(value))
+    return "'" + value if value.startswith(CSV_TRIGGERS) else value  # csv_safe, inlined
 
 
 def to_csv(
@@ -180,12 +182,13 @@ def write_csv(
     *,
     terminal: bool = False,
 ) -> int:
-    """:func:`to_csv`, written to ``out`` row by row as ``rows`` yields them; the count."""
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+    """:func:`to_csv`, written to ``out`` row by row as ``rows`` yields them; the count.
+    Each row must have exactly ``columns`` as keys (a missing one is written empty)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow({k: _csv_cell(v, terminal) for k, v in row.items()})
+        writer.writerow([_csv_cell(row.get(c), terminal) for c in columns])
         count += 1
     return count
 
