@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from trainer.bank.loader import load_course, load_module
 from trainer.bank.model import Module, Step
 from trainer.exchange.convert import Format, check_module, dump, export_modules, import_bytes
+from trainer.exchange.frombank import step_order
 from trainer.exchange.items import IMPORT_KEY
 from trainer.exchange.text import normalise
 
@@ -153,3 +155,22 @@ def test_shipped_course_exports_and_reimports_with_no_item_lost() -> None:
         prompts = {normalise(st.prompt) for m in modules for s in m.scenarios for st in s.steps}
         again = {st.prompt for s in result.module.scenarios for st in s.steps}
         assert prompts == again
+
+
+@pytest.mark.parametrize("fmt", ["moodle-xml", "gift"])
+def test_step_ids_survive_a_trip_through_moodle_which_drops_comments(fmt: Format) -> None:
+    """Moodle keeps a question's ID number (XML <idnumber>, GIFT [id:…]) but not comments:
+    the step ids come back, the branches do not (the steps follow in file order)."""
+    module, _ = load_module(MODULES[1])
+    assert module is not None
+    text = export_modules([module], fmt).text
+    if fmt == "gift":
+        stripped = "\n".join(
+            re.sub(r"trainer-route[^\n]*", "", line) for line in text.split("\n")
+        )  # keep the [id:…] [tag:…] comment line, as Moodle's own export would
+    else:
+        stripped = re.sub(r"<!--.*?-->\n", "", text)
+    assert "trainer-route" not in stripped
+    result = import_bytes(stripped.encode(), Path("m" + SUFFIX[fmt]), Path("m.yaml"), fmt, "m")
+    for old_sc, new_sc in zip(module.scenarios, result.module.scenarios, strict=True):
+        assert [s.id for s in new_sc.steps] == [s.id for s in step_order(old_sc)]

@@ -9,6 +9,16 @@ Keys read so far (a later release gathers every setting into one settings object
     [certificates]
     verify_url = "https://training.example.gov/verify.html"   # the published verification page
 
+    [xapi]
+    homepage = "https://lms.example.gov"     # account.homePage of learners in xAPI statements
+
+    [lrs]
+    endpoint = "https://lrs.example.gov/xAPI/"   # the LRS's xAPI base ('statements' is added)
+    username = "trainer"
+    password = "..."     # only in a file of mode 0600 owned by the user; or the environment
+
+``$TRAINER_LRS_USERNAME`` and ``$TRAINER_LRS_PASSWORD`` override the file's credentials.
+
 The file is bounded (64 KiB), must be UTF-8 TOML, and unknown sections or keys are refused so
 that a typo is not silently ignored.
 """
@@ -19,12 +29,16 @@ import os
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 MAX_CONFIG_BYTES = 64 * 1024
-KNOWN: dict[str, set[str]] = {"certificates": {"verify_url"}}
+KNOWN: dict[str, set[str]] = {
+    "certificates": {"verify_url"},
+    "xapi": {"homepage"},
+    "lrs": {"endpoint", "username", "password"},
+}
 
 
 class ConfigError(Exception):
@@ -35,6 +49,10 @@ class ConfigError(Exception):
 class Config:
     path: Path | None  # the file read, or None when there is none
     verify_url: str | None = None
+    xapi_homepage: str | None = None
+    lrs_endpoint: str | None = None
+    lrs_username: str | None = None
+    lrs_password: str | None = field(default=None, repr=False)  # never shown
 
 
 def default_config_path() -> Path:
@@ -60,7 +78,7 @@ def load_config(flag: str | None = None, environ: Mapping[str, str] | None = Non
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: config file not found") from None
-        return Config(None)
+        return _with_env(Config(None), env_of(environ))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(st.st_mode):
@@ -78,7 +96,14 @@ def load_config(flag: str | None = None, environ: Mapping[str, str] | None = Non
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return Config(path, verify_url=_verify_url(path, _known(path, data)))
+    known = _known(path, data)
+    config = Config(
+        path,
+        verify_url=_verify_url(path, known),
+        xapi_homepage=_xapi_homepage(path, known),
+        **_lrs(path, known, st),
+    )
+    return _with_env(config, env_of(environ))
 
 
 MAX_DEPTH = 16  # nested arrays/tables; tomllib recurses, so deep nesting is refused first
@@ -145,3 +170,77 @@ def _verify_url(path: Path, data: dict[str, dict[str, object]]) -> str | None:
     if len(url) > 200:
         raise ConfigError(f"{path}: [certificates] verify_url is too long (over 200 characters)")
     return url
+
+
+def env_of(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def _bad_iri(url: str) -> bool:
+    """Not an absolute http(s)/urn address, or holding spaces, controls or a '#' part."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme not in ("https", "http", "urn")
+        or (parts.scheme != "urn" and not parts.netloc)
+        or bool(parts.fragment)
+        or "#" in url
+        or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url)
+        or len(url) > 200
+    )
+
+
+def _text(path: Path, data: dict[str, dict[str, object]], section: str, key: str) -> str | None:
+    value = data.get(section, {}).get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{path}: [{section}] {key} must be a string")
+    return value
+
+
+def _xapi_homepage(path: Path, data: dict[str, dict[str, object]]) -> str | None:
+    url = _text(path, data, "xapi", "homepage")
+    if url is not None and _bad_iri(url):
+        raise ConfigError(
+            f"{path}: [xapi] homepage must be an http(s) or urn: address without spaces or a "
+            "'#' part, at most 200 characters (the home page of your learners' accounts)"
+        )
+    return url
+
+
+def _lrs(
+    path: Path, data: dict[str, dict[str, object]], st: os.stat_result
+) -> dict[str, str | None]:
+    endpoint = _text(path, data, "lrs", "endpoint")
+    if endpoint is not None and (
+        _bad_iri(endpoint) or urlsplit(endpoint).scheme == "urn" or "@" in urlsplit(endpoint).netloc
+    ):
+        raise ConfigError(
+            f"{path}: [lrs] endpoint must be an http(s) address without spaces, a '#' part "
+            "or a user name in it (put the credentials under username and password)"
+        )
+    password = _text(path, data, "lrs", "password")
+    if password is not None and (st.st_mode & 0o077 or st.st_uid != _uid()):
+        raise ConfigError(
+            f"{path}: permissions {stat.S_IMODE(st.st_mode):04o} are too open for a file "
+            "holding the LRS password (or it is not owned by you); it must be readable by you "
+            f"alone: chmod 600 {path} (or set TRAINER_LRS_PASSWORD instead)"
+        )
+    return {
+        "lrs_endpoint": endpoint,
+        "lrs_username": _text(path, data, "lrs", "username"),
+        "lrs_password": password,
+    }
+
+
+def _uid() -> int:
+    getuid = getattr(os, "getuid", None)
+    return int(getuid()) if getuid else 0  # no owner check where there are no uids
+
+
+def _with_env(config: Config, env: Mapping[str, str]) -> Config:
+    """``$TRAINER_LRS_USERNAME`` / ``$TRAINER_LRS_PASSWORD`` override the file."""
+    user, password = env.get("TRAINER_LRS_USERNAME"), env.get("TRAINER_LRS_PASSWORD")
+    return replace(
+        config,
+        lrs_username=user if user else config.lrs_username,
+        lrs_password=password if password else config.lrs_password,
+    )

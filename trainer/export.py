@@ -3,28 +3,23 @@
 Columns (in order) are documented in docs/records.md; keep the two in step. Text from
 learners reaches spreadsheets and terminals neutralised: CSV cells a spreadsheet would run
 as a formula get a leading apostrophe (:func:`trainer.safetext.csv_safe`); table cells have
-control characters shown as escapes (:func:`trainer.safetext.terminal_safe`). JSON and xAPI
-keep every value exact.
+control characters shown as escapes (:func:`trainer.safetext.terminal_safe`). JSON keeps
+every value exact. xAPI statements: :mod:`trainer.xapi`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import tempfile
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import Any
 
 from trainer.progress import add_months
 from trainer.records.store import LearnerHistoryRow, RecordsStore
-from trainer.records.stream import iter_export_rows
-from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
+from trainer.safetext import csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
     "attempt_id",
@@ -68,87 +63,66 @@ def record_rows(
     """Attempts matching the filter, one dict per attempt with :data:`COLUMNS` as keys.
 
     ``validity_months`` maps course ids to their recertification period; a passed attempt
-    older than that is reported with status ``expired``. For large exports use
-    :func:`iter_record_rows`, which holds one row at a time.
+    older than that is reported with status ``expired``.
     """
-    return list(iter_record_rows(store, flt, validity_months=validity_months, today=today))
-
-
-def iter_record_rows(
-    store: RecordsStore,
-    flt: RecordFilter,
-    *,
-    validity_months: dict[str, int] | None = None,
-    today: date | None = None,
-) -> Iterator[dict[str, Any]]:
-    """:func:`record_rows` one row at a time, from one streamed JOIN of attempts and
-    learners (:func:`trainer.records.stream.iter_export_rows`): memory stays flat however
-    many attempts there are."""
     today = today or date.today()
+    learners = {lr.id: lr for lr in store.learners()}
     learner_id = None
     if flt.learner is not None:
         found = store.find_learner(flt.learner)
         if found is None:
-            return
+            return []
         learner_id = found.id
     until = None
     if flt.until:  # inclusive day: everything before the next midnight
         until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
-    org = flt.organisation.lower() if flt.organisation is not None else None
-    months_of = validity_months or {}
-    rows = iter_export_rows(
-        store,
+    rows = []
+    for a in store.attempts(
         learner_id=learner_id,
         course_id=flt.course,
         module_id=flt.module,
         since=flt.since,
         until=until,
-    )
-    for row in rows:
-        (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
-         sha, started_at, finished_at, score, max_score, percent, passed) = row  # fmt: skip
-        if org is not None and organisation.lower() != org:
+    ):
+        learner = learners[a.learner_id]
+        if (
+            flt.organisation is not None
+            and learner.organisation.lower() != flt.organisation.lower()
+        ):
             continue
-        passed = None if passed is None else bool(passed)
-        status = _status(finished_at, passed)
+        status = a.status
         expires = None
-        months = months_of.get(course_id)
-        if passed and months and finished_at:
+        months = (validity_months or {}).get(a.course_id)
+        if a.passed and months and a.finished_at:
             expires = add_months(
-                datetime.fromisoformat(finished_at.replace("Z", "+00:00")).date(), months
+                datetime.fromisoformat(a.finished_at.replace("Z", "+00:00")).date(), months
             )
             if today > expires:
                 status = "expired"
         if flt.status is not None and status != flt.status:
             continue
-        yield {
-            "attempt_id": aid,
-            "learner": name,
-            "external_id": external_id,
-            "organisation": organisation,
-            "role": role,
-            "course_id": course_id,
-            "module_id": module_id,
-            "module_version": version,
-            "module_sha256": sha,
-            "started_at": started_at,
-            "finished_at": finished_at,
-            "status": status,
-            "score": score,
-            "max_score": max_score,
-            "percent": percent,
-            "passed": passed,
-            "expires_on": expires.isoformat() if expires else None,
-        }
-
-
-def _status(finished_at: str | None, passed: bool | None) -> str:
-    """As :attr:`trainer.records.store.AttemptRow.status`."""
-    if finished_at is None:
-        return "in-progress"
-    if passed is None:
-        return "abandoned"
-    return "passed" if passed else "failed"
+        rows.append(
+            {
+                "attempt_id": a.id,
+                "learner": learner.name,
+                "external_id": learner.external_id,
+                "organisation": learner.organisation,
+                "role": a.role,
+                "course_id": a.course_id,
+                "module_id": a.module_id,
+                "module_version": a.module_version,
+                "module_sha256": a.module_sha256,
+                "started_at": a.started_at,
+                "finished_at": a.finished_at,
+                "status": status,
+                "score": a.score,
+                "max_score": a.max_score,
+                "percent": a.percent,
+                "passed": a.passed,
+                "expires_on": expires.isoformat() if expires else None,
+            }
+        )
+    return rows
 
 
 def _csv_cell(value: object, terminal: bool) -> object:
@@ -158,9 +132,7 @@ def _csv_cell(value: object, terminal: bool) -> object:
         return ""
     if not isinstance(value, str):
         return value
-    if terminal:
-        return terminal_safe(csv_safe(value))
-    return "'" + value if value.startswith(CSV_TRIGGERS) else value  # csv_safe, inlined
+    return terminal_safe(csv_safe(value)) if terminal else csv_safe(value)
 
 
 def to_csv(
@@ -171,26 +143,11 @@ def to_csv(
     begin with ``'``. ``terminal``: the text is for a terminal, so control characters in
     cells are shown as escapes too."""
     out = io.StringIO()
-    write_csv(rows, out, columns, terminal=terminal)
-    return out.getvalue()
-
-
-def write_csv(
-    rows: Iterable[dict[str, Any]],
-    out: TextIO,
-    columns: tuple[str, ...] = COLUMNS,
-    *,
-    terminal: bool = False,
-) -> int:
-    """:func:`to_csv`, written to ``out`` row by row as ``rows`` yields them; the count.
-    Each row must have exactly ``columns`` as keys (a missing one is written empty)."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    count = 0
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
     for row in rows:
-        writer.writerow([_csv_cell(row.get(c), terminal) for c in columns])
-        count += 1
-    return count
+        writer.writerow({k: _csv_cell(v, terminal) for k, v in row.items()})
+    return out.getvalue()
 
 
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -236,50 +193,6 @@ def to_json(rows: Iterable[dict[str, Any]], history: list[dict[str, Any]] | None
     if history is not None:
         data["learner_history"] = history
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _nested(value: object, depth: int) -> str:
-    """``value`` as ``json.dumps(indent=2)`` writes it ``depth`` levels down (JSON escapes
-    every newline inside strings, so each newline here is layout)."""
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
-
-
-def write_json(
-    rows: Iterable[dict[str, Any]],
-    out: TextIO,
-    history: Callable[[set[str]], list[dict[str, Any]]] | None = None,
-) -> int:
-    """:func:`to_json`, byte for byte, written as ``rows`` yields them; the count.
-    ``history`` is called once the records are written, with the names of the learners
-    they show, and returns their learner history (omitted when None)."""
-    out.write('{\n  "columns": ' + _nested(list(COLUMNS), 1) + ',\n  "records": [')
-    count = 0
-    shown: set[str] = set()
-    for row in rows:
-        out.write(("\n    " if count == 0 else ",\n    ") + _nested(row, 2))
-        shown.add(row["learner"])
-        count += 1
-    out.write("\n  ]" if count else "]")
-    if history is not None:
-        out.write(',\n  "learner_history": ' + _nested(history(shown), 1))
-    out.write("\n}\n")
-    return count
-
-
-def write_atomically(path: str, write: Callable[[TextIO], int]) -> int:
-    """Run ``write`` on a new temporary file beside ``path``, then rename it over ``path``:
-    a failure half-way leaves ``path`` as it was. Returns what ``write`` returns."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".trainer-export-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            count: int = write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return count
 
 
 TABLE_COLUMNS = (
@@ -341,113 +254,3 @@ def history_table(history: list[dict[str, Any]]) -> str:
     if not history:
         return "no learner history matches\n"
     return "\n".join(_aligned(HISTORY_COLUMNS, history)) + "\n"
-
-
-# --------------------------------------------------------------------------- xAPI
-
-XAPI_VERSION = "1.0.3"
-_VERBS = {
-    "passed": "http://adlnet.gov/expapi/verbs/passed",
-    "failed": "http://adlnet.gov/expapi/verbs/failed",
-    "attempted": "http://adlnet.gov/expapi/verbs/attempted",
-    "answered": "http://adlnet.gov/expapi/verbs/answered",
-}
-_NAMESPACE = uuid.UUID("6f0d3c62-4a57-4f43-9a57-2a1f0e5b7c11")
-
-
-def _verb(name: str) -> dict[str, Any]:
-    return {"id": _VERBS[name], "display": {"en-US": name}}
-
-
-def _statement_id(*parts: object) -> str:
-    """Deterministic statement ids, so exporting twice never duplicates in an LRS."""
-    return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def xapi_statements(
-    store: RecordsStore, rows: list[dict[str, Any]], *, base: str = "urn:trainer:"
-) -> list[dict[str, Any]]:
-    """xAPI 1.0.3 statements for exported attempts: one per answer, one per result.
-
-    Activity ids are IRIs under ``base`` (``urn:trainer:`` by default; an organisation with
-    an LRS passes its own https base). Statement ids are UUIDv5 of the record, so a re-export
-    is idempotent.
-    """
-    sep = "" if base.endswith((":", "/")) else "/"
-    statements: list[dict[str, Any]] = []
-    for row in rows:
-        course_iri = f"{base}{sep}course/{row['course_id']}"
-        module_iri = f"{course_iri}/module/{row['module_id']}"
-        actor = {
-            "objectType": "Agent",
-            "name": row["learner"],
-            "account": {
-                "homePage": f"{base}{sep}organisation/{row['organisation'] or 'local'}",
-                "name": row["external_id"] or row["learner"],
-            },
-        }
-        context = {
-            "contextActivities": {"parent": [{"objectType": "Activity", "id": course_iri}]},
-            "extensions": {
-                f"{base}{sep}extension/module-version": row["module_version"],
-                f"{base}{sep}extension/module-sha256": row["module_sha256"],
-                f"{base}{sep}extension/role": row["role"],
-            },
-        }
-        for answer in store.answers(row["attempt_id"]):
-            statements.append(
-                {
-                    "id": _statement_id(row["attempt_id"], "answer", answer.seq),
-                    "version": XAPI_VERSION,
-                    "actor": actor,
-                    "verb": _verb("answered"),
-                    "object": {
-                        "objectType": "Activity",
-                        "id": f"{module_iri}/scenario/{answer.scenario_id}/step/{answer.step_id}",
-                        "definition": {
-                            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                            "interactionType": "choice",
-                        },
-                    },
-                    "result": {
-                        "response": "[,]".join(answer.choice_ids),
-                        "success": answer.outcome == "correct",
-                        "score": {"raw": answer.points, "min": 0, "max": answer.max_points},
-                    },
-                    "context": {**context, "registration": _statement_id(row["attempt_id"])},
-                    "timestamp": answer.answered_at,
-                }
-            )
-        if row["status"] in ("passed", "failed", "expired"):
-            verb = "passed" if row["passed"] else "failed"
-            max_score = row["max_score"] or 0
-            statements.append(
-                {
-                    "id": _statement_id(row["attempt_id"], "result"),
-                    "version": XAPI_VERSION,
-                    "actor": actor,
-                    "verb": _verb(verb),
-                    "object": {
-                        "objectType": "Activity",
-                        "id": module_iri,
-                        "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
-                    },
-                    "result": {
-                        "score": {
-                            "scaled": round((row["percent"] or 0) / 100, 4),
-                            "raw": row["score"],
-                            "min": 0,
-                            "max": max_score,
-                        },
-                        "success": bool(row["passed"]),
-                        "completion": True,
-                    },
-                    "context": {**context, "registration": _statement_id(row["attempt_id"])},
-                    "timestamp": row["finished_at"],
-                }
-            )
-    return statements
-
-
-def to_xapi(store: RecordsStore, rows: list[dict[str, Any]], base: str = "urn:trainer:") -> str:
-    return json.dumps(xapi_statements(store, rows, base=base), indent=2, ensure_ascii=False) + "\n"

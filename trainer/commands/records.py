@@ -10,26 +10,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
 
+from trainer.commands import records_push
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
 from trainer.export import (
     HISTORY_COLUMNS,
     RecordFilter,
     history_rows,
     history_table,
-    iter_record_rows,
     record_rows,
     to_csv,
     to_json,
     to_table,
-    to_xapi,
-    write_atomically,
-    write_csv,
-    write_json,
 )
 from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
+from trainer.xapi.statements import to_xapi
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 
@@ -46,7 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--module", metavar="ID")
     p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="started on or after")
     p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="started on or before")
-    p.add_argument("--status", choices=STATUSES)
+    p.add_argument(  # alone, after 'push': the outbox's status instead
+        "--status",
+        nargs="?",
+        const=records_push.PUSH_STATUS,
+        type=records_push.status_value(STATUSES),
+        metavar="|".join(STATUSES),
+        help="attempts with this status; 'push --status': the LRS outbox's status",
+    )
     p.add_argument("--format", choices=("table", "csv", "json", "xapi"), default="table")
     p.add_argument(
         "--xapi-base",
@@ -61,10 +64,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "organisation and ID changes (table, csv or json; --learner/--organisation filter)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    records_push.add_arguments(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "push":
+        return records_push.run_push(args)
+    if args.status == records_push.PUSH_STATUS:
+        return fail(CommandError("--status needs a value, or goes with push: trainer records "
+                                 "push --status", 2))  # fmt: skip
     try:
         store = open_store(args, read_only=True)
     except CommandError as exc:
@@ -79,19 +88,13 @@ def run(args: argparse.Namespace) -> int:
         pass  # without the course file, 'expired' cannot be worked out; other columns can
     try:
         with store:
-            text: str | None = None
-            if not args.history and args.format in ("csv", "json"):
-                count = _stream_export(store, args, validity)  # written as it is read
-            else:
-                count, text = _export(store, args, validity)
+            count, text = _export(store, args, validity)
             if args.learner is not None and store.find_learner(args.learner) is None:
                 _say_renamed(store, args.learner)
     except StoreError as exc:
         return fail(CommandError(str(exc)))
-    if text is None:
-        if args.output:
-            print(f"wrote {count} records to {args.output}", file=sys.stderr)
-        return 0
+    except CommandError as exc:  # an xAPI option or the config file
+        return fail(exc)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -113,36 +116,6 @@ def _say_renamed(store: RecordsStore, name: str) -> None:
                 "use that name with --learner",
                 file=sys.stderr,
             )
-
-
-def _stream_export(store: RecordsStore, args: argparse.Namespace, validity: dict[str, int]) -> int:
-    """Attempts as CSV or JSON, each row written as it is read (one streamed JOIN: memory
-    stays flat at any number of learners); to ``-o FILE`` through a temporary file renamed
-    over it at the end, so a failure half-way leaves FILE as it was. The count."""
-    flt = RecordFilter(
-        args.learner,
-        args.organisation,
-        args.course_id,
-        args.module,
-        args.since,
-        args.until,
-        args.status,
-    )
-    terminal = _to_terminal(args)
-
-    def write(out: TextIO) -> int:
-        rows = iter_record_rows(store, flt, validity_months=validity)
-        if args.format == "csv":
-            return write_csv(rows, out, terminal=terminal)
-
-        def history(shown: set[str]) -> list[dict[str, Any]]:
-            return history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
-
-        return write_json(rows, out, history)
-
-    if args.output:
-        return write_atomically(args.output, write)
-    return write(sys.stdout)
 
 
 def _to_terminal(args: argparse.Namespace) -> bool:
@@ -192,7 +165,9 @@ def _export(
         validity_months=validity,
     )
     if args.format == "xapi":
-        return len(rows), to_xapi(store, rows, args.xapi_base)
+        records_push.check_stable_ids(store)
+        options = records_push.xapi_options(args, records_push.config_of(args))
+        return len(rows), to_xapi(store, rows, options)
     if args.format == "csv":
         return len(rows), to_csv(rows, terminal=_to_terminal(args))
     shown = {r["learner"] for r in rows}

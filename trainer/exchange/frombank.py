@@ -89,6 +89,7 @@ def export_module(module: Module) -> Exported:
         for step in step_order(scenario):
             question, nexts = _question(module, scenario, step, out.notes)
             question.name = f"{title} ({step.id})"
+            question.idnumber = step.id  # unique in its category, as Moodle requires
             question.category = category
             question.text = story + normalise(step.prompt)
             question.comment = route_comment(step.id, step.next, nexts, branches)

@@ -71,6 +71,7 @@ def parser() -> Lark:
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _SPECIAL = {"~", "=", "#", "{", "}", ":", "\\"}
 _FORMAT_PREFIX = re.compile(r"^\[(html|markdown|plain|moodle)\]")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
 
 
@@ -269,6 +270,8 @@ def _question(
     joined = "\n".join(comments)
     q.routing, q.comment = parse_route(joined), joined
     q.tags = [normalise(t.replace("\\]", "]")) for t in _TAG.findall(joined)]
+    ident = _ID.search(joined)
+    q.idnumber = normalise(ident.group(1).replace("\\]", "]")) if ident else ""
     if dropped:
         result.notes.append(
             f"{path}:{first}: question '{name}': not carried over (the bank holds text only): "

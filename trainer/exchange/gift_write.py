@@ -40,8 +40,9 @@ def write(questions: list[Question]) -> str:
         lines = []
         if q.comment:
             lines.append("// " + q.comment.replace("\n", " "))
-        if q.tags:
-            lines.append("// " + " ".join(_tag(t) for t in q.tags))
+        marks = ([f"[id:{q.idnumber}]"] if q.idnumber else []) + [_tag(t) for t in q.tags]
+        if marks:  # Moodle reads [id:…] and [tag:…] from a question's comment
+            lines.append("// " + " ".join(marks))
         lines.append(f"::{escape_title(q.name)}::[plain]{escape(q.text)}{{")
         if q.kind == "truefalse":
             lines[-1] += _truefalse_body(q) + "}"

@@ -87,6 +87,7 @@ class Question:
     tags: list[str] = field(default_factory=list)
     routing: dict[str, object] | None = None
     comment: str = ""
+    idnumber: str = ""  # Moodle's question ID number: trainer writes the step id there
 
 
 @dataclass(slots=True)

@@ -207,6 +207,7 @@ def _question(elem: ET.Element, qtype: str, name: str, line: int) -> tuple[Quest
         shuffle=_flag(elem, "shuffleanswers"),
         points=points,
         tags=[t for t in tags if t],
+        idnumber=normalise(elem.findtext("idnumber") or "").replace("\n", " "),
     )
     return question, dropped
 
@@ -257,7 +258,7 @@ def _question_xml(q: Question) -> str:
         f"    <defaultgrade>{points:.7f}</defaultgrade>\n",
         f"    <penalty>{'1.0000000' if q.kind == 'truefalse' else '0.3333333'}</penalty>\n",
         "    <hidden>0</hidden>\n",
-        "    <idnumber></idnumber>\n",
+        f"    <idnumber>{escape(q.idnumber)}</idnumber>\n",
     ]
     if q.kind == "multichoice":
         parts += [

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.bank.schema import ID_RE
 from trainer.exchange.frombank import SOURCES_HEADING
 from trainer.exchange.items import (
     IMPORT_KEY,
@@ -141,7 +142,12 @@ def _scenario(
     narrative = narrative or PLACEHOLDER_NARRATIVE.format(title=title.replace("\n", " "))
     ids: set[str] = set()
     for n, (q, step) in enumerate(steps, 1):
-        wanted = str(q.routing["step"]) if q.routing else slug(q.name, f"q{n}")
+        if q.routing:
+            wanted = str(q.routing["step"])
+        elif ID_RE.match(q.idnumber):  # a trainer step id that came back through Moodle
+            wanted = q.idnumber
+        else:
+            wanted = slug(q.name, f"q{n}")
         step["id"] = unique(wanted, ids)
     _route(steps, path, built)
     tags: list[str] = []

@@ -1,0 +1,159 @@
+"""``trainer records push [--status]`` and the xAPI options of ``trainer records``.
+
+``push`` queues every statement of the records in the outbox (new ones only) and sends the
+unsent ones to the LRS of the config file's ``[lrs]`` section; ``--status`` only reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+from urllib.parse import urlsplit
+
+from trainer.commands.common import CommandError, fail, open_course, open_store
+from trainer.config import Config, ConfigError, load_config
+from trainer.records.store import RecordsStore, StoreError
+from trainer.safetext import terminal_safe
+from trainer.xapi import outbox
+from trainer.xapi.ids import on_disk_before_ids
+from trainer.xapi.lrs import Lrs, push
+from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options, statements
+
+PUSH_STATUS = "push-status"  # what a bare --status stands for
+
+
+def status_value(statuses: tuple[str, ...]) -> Callable[[str], str]:
+    """argparse type for ``--status``: an attempt status, or (bare) the outbox status."""
+
+    def check(text: str) -> str:
+        if text in statuses or text == PUSH_STATUS:
+            return text
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {terminal_safe(text)!r} (choose from {', '.join(statuses)})"
+        )
+
+    return check
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The xAPI options of ``trainer records``: ``push`` and ``--xapi-homepage``."""
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("push",),
+        help="push: send the records' xAPI statements to the LRS configured in [lrs]",
+    )
+    p.add_argument(
+        "--xapi-homepage",
+        metavar="IRI",
+        help="account.homePage of learners in xAPI statements (default: [xapi] homepage in "
+        f"the config file, else {DEFAULT_HOMEPAGE})",
+    )
+
+
+def _iri_ok(text: str) -> bool:
+    parts = urlsplit(text)
+    return (
+        parts.scheme in ("http", "https", "urn")
+        and (parts.scheme == "urn" or bool(parts.netloc))
+        and "#" not in text
+        and not any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text)
+        and len(text) <= 200
+    )
+
+
+def xapi_options(args: argparse.Namespace, config: Config | None) -> Options:
+    """Base, home page and course for the statements; a bad option is a usage error."""
+    base = getattr(args, "xapi_base", None) or "urn:trainer:"
+    homepage = args.xapi_homepage or (config.xapi_homepage if config else None)
+    for flag, value in (("--xapi-base", base), ("--xapi-homepage", homepage)):
+        if value is not None and not _iri_ok(value):
+            raise CommandError(
+                f"{flag} must be an http(s) or urn: address without spaces or a '#' part: "
+                f"{terminal_safe(value)!r}",
+                2,
+            )
+    course = None
+    with suppress(CommandError):  # without it: no activity definitions, no course completion
+        course = open_course(args, read_only=True)
+    return Options(base=base, homepage=homepage or DEFAULT_HOMEPAGE, course=course)
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    try:
+        return load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise CommandError(terminal_safe(str(exc)), 2) from None
+
+
+def check_stable_ids(store: RecordsStore) -> None:
+    """Refuse to export xAPI from a database whose ids would change on the next open."""
+    if store.read_only and on_disk_before_ids(store.path):
+        raise CommandError(
+            "these records were written by an older trainer and have no database id yet, so "
+            "xAPI ids would change from one export to the next. Nothing was changed. Open "
+            "them once with this version (e.g. 'trainer records push --status') and export "
+            "again."
+        )
+
+
+def run_push(args: argparse.Namespace) -> int:
+    try:
+        config = config_of(args)
+        store = open_store(args)
+    except CommandError as exc:
+        return fail(exc)
+    try:
+        with store:
+            if args.status == PUSH_STATUS:
+                return _status(store, config)
+            return _push(store, config, xapi_options(args, config))
+    except CommandError as exc:
+        return fail(exc)
+    except StoreError as exc:
+        return fail(CommandError(str(exc)))
+
+
+def _status(store: RecordsStore, config: Config) -> int:
+    st = outbox.status(store)
+    where = terminal_safe(config.lrs_endpoint) if config.lrs_endpoint else "none configured"
+    print(f"LRS: {where}")
+    print(f"pending: {st.pending} statements (sent so far: {st.sent})")
+    print(f"last success: {st.last_success or 'never'}")
+    if st.last_error:
+        print(f"last error: {st.last_error_at}  {terminal_safe(st.last_error)}")
+    else:
+        print("last error: none")
+    return 0
+
+
+def _push(store: RecordsStore, config: Config, options: Options) -> int:
+    if not config.lrs_endpoint:
+        raise CommandError(
+            "no LRS is configured: add [lrs] endpoint (and username, password) to the config "
+            "file (see docs/records.md)",
+            2,
+        )
+    lrs = Lrs(config.lrs_endpoint, config.lrs_username, config.lrs_password)
+    problem = lrs.check()
+    if problem:
+        raise CommandError(problem, 2)
+    added = queue_all(store, options)
+    report = push(store, lrs)
+    left = outbox.status(store).pending
+    print(f"queued {added} new statements; sent {report.sent}; {left} still pending")
+    if report.rejection:
+        print(f"trainer: {report.rejected} rejected: {report.rejection}", file=sys.stderr)
+    if report.error:
+        print(f"trainer: push stopped: {report.error}", file=sys.stderr)
+        return 1
+    return 1 if report.rejected else 0
+
+
+def queue_all(store: RecordsStore, options: Options) -> int:
+    """Queue every statement of the records (already queued ones are left as they are)."""
+    rows: list[dict[str, Any]] = [{"attempt_id": a.id} for a in store.attempts()]
+    return outbox.queue(store, statements(store, rows, options))

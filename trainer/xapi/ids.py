@@ -1,0 +1,94 @@
+"""Globally unique, re-export-stable xAPI ids, all derived from one per-database UUID.
+
+Every records database holds a random UUIDv4, ``database_id`` (table ``meta``, made once by
+migration 4). Every id the xAPI export gives is ``uuid5(database_id, NAME)`` with these names
+(``<rowid>`` is the SQLite row id, in decimal; ``<course>`` the course id from the course file):
+
+=====================================  ==============================================
+``learner/<rowid>``                    the learner's UUID (``account.name`` without an
+                                       external id)
+``attempt/<rowid>``                    the attempt's UUID (a context extension)
+``learner/<rowid>/course/<course>``    ``context.registration`` (the learner's enrolment)
+``attempt/<rowid>/answer/<seq>``       the ``answered`` statement for answer ``seq``
+``attempt/<rowid>/completed``          the module's ``completed`` statement
+``attempt/<rowid>/result``             the module's ``passed`` or ``failed`` statement
+``attempt/<rowid>/course-completed``   the course's ``completed`` statement
+``attempt/<rowid>/course-passed``      the course's ``passed`` statement
+=====================================  ==============================================
+
+Two machines' databases have different ``database_id`` values, so their ids never collide;
+the same database always gives the same ids. A later migration that stores row UUIDs must
+fill them with exactly these values (``learner/<rowid>``, ``attempt/<rowid>``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+from trainer.records.store import RecordsStore, StoreError
+
+DATABASE_ID_SCHEMA = 4  # the migration that creates meta.database_id
+
+
+def database_id(store: RecordsStore) -> uuid.UUID:
+    """The database's own random UUID (``meta.database_id``)."""
+    row = store._one("SELECT value FROM meta WHERE key = 'database_id'")
+    try:
+        return uuid.UUID(str(row[0])) if row else _missing(store)
+    except ValueError:
+        raise StoreError(
+            f"the records database {store.path} is damaged: its database id is not a UUID. "
+            "Nothing was changed. Restore it from a backup."
+        ) from None
+
+
+def _missing(store: RecordsStore) -> uuid.UUID:
+    raise StoreError(
+        f"the records database {store.path} has no database id. Nothing was changed. "
+        "Restore it from a backup."
+    )
+
+
+def on_disk_before_ids(path: Path) -> bool:
+    """True when the database file at ``path`` exists but predates ``database_id``.
+
+    A read-only open upgrades such a file in memory only, so its id would be new each time:
+    xAPI ids from it would not be stable. (Opening it for writing once upgrades it for good.)
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15.0)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False  # the store's own open reports what is wrong with the file
+    return version < DATABASE_ID_SCHEMA
+
+
+class Ids:
+    """The ids of one database's records (see the module docstring for the names)."""
+
+    def __init__(self, root: uuid.UUID) -> None:
+        self.root = root
+
+    def _make(self, name: str) -> str:
+        return str(uuid.uuid5(self.root, name))
+
+    def learner(self, learner_id: int) -> str:
+        return self._make(f"learner/{learner_id}")
+
+    def attempt(self, attempt_id: int) -> str:
+        return self._make(f"attempt/{attempt_id}")
+
+    def registration(self, learner_id: int, course_id: str) -> str:
+        return self._make(f"learner/{learner_id}/course/{course_id}")
+
+    def statement(self, attempt_id: int, what: str) -> str:
+        """``what``: ``answer/<seq>``, ``completed``, ``result``, ``course-completed`` or
+        ``course-passed``."""
+        return self._make(f"attempt/{attempt_id}/{what}")

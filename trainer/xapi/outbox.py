@@ -1,0 +1,99 @@
+"""The xAPI outbox in the records store: statements queued for the LRS until it has them.
+
+Table ``xapi_outbox`` (migration 4): one row per statement id, its JSON as queued, when it was
+queued and sent, how many sends failed and the last error. Push state (last success, last
+error) lives in ``meta`` under ``push.*`` keys. A statement is marked sent only after the LRS
+answered that it stored it (or already had it); queueing the same id again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.records.store import RecordsStore
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """What ``trainer records push --status`` reports."""
+
+    pending: int
+    sent: int
+    last_success: str | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+def queue(store: RecordsStore, statements: Iterable[dict[str, Any]]) -> int:
+    """Add statements not queued before (by id); how many were new."""
+    rows = [
+        (s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":")), store._now())
+        for s in statements
+    ]
+    with store._write("queueing xAPI statements") as db:
+        before = db.total_changes
+        db.executemany(
+            "INSERT OR IGNORE INTO xapi_outbox (id, statement, queued_at) VALUES (?, ?, ?)", rows
+        )
+        return int(db.total_changes - before)
+
+
+def pending(store: RecordsStore, limit: int) -> list[tuple[str, str]]:
+    """Up to ``limit`` unsent statements, oldest queued first: (id, JSON text)."""
+    return [
+        (str(r[0]), str(r[1]))
+        for r in store._rows(
+            "SELECT id, statement FROM xapi_outbox WHERE sent_at IS NULL "
+            "ORDER BY queued_at, rowid LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def mark_sent(store: RecordsStore, ids: Sequence[str]) -> None:
+    """The LRS has these statements: they are not sent again."""
+    now = store._now()
+    with store._write("recording sent xAPI statements") as db:
+        db.executemany(
+            "UPDATE xapi_outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
+            [(now, i) for i in ids],
+        )
+        _set(db, "push.last_success", now)
+
+
+def mark_failed(store: RecordsStore, ids: Sequence[str], error: str) -> None:
+    """A send of these statements failed; they stay pending, with the error."""
+    with store._write("recording a failed xAPI send") as db:
+        db.executemany(
+            "UPDATE xapi_outbox SET tries = tries + 1, last_error = ? WHERE id = ?",
+            [(error, i) for i in ids],
+        )
+        _set(db, "push.last_error", error)
+        _set(db, "push.last_error_at", store._now())
+
+
+def note_error(store: RecordsStore, error: str) -> None:
+    """A push failed before any statement could be tried (e.g. refused credentials)."""
+    mark_failed(store, [], error)
+
+
+def _set(db: Any, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def status(store: RecordsStore) -> OutboxStatus:
+    counts = store._one(
+        "SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FILTER (WHERE sent_at IS "
+        "NOT NULL) FROM xapi_outbox"
+    ) or (0, 0)
+    meta = dict(store._rows("SELECT key, value FROM meta WHERE key LIKE 'push.%'"))
+    return OutboxStatus(
+        int(counts[0] or 0),
+        int(counts[1] or 0),
+        meta.get("push.last_success"),
+        meta.get("push.last_error"),
+        meta.get("push.last_error_at"),
+    )

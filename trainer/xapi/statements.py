@@ -1,0 +1,273 @@
+"""xAPI 1.0.3 statements for attempt records: answered, completed, passed/failed, course.
+
+Shapes and examples: docs/records.md ("xAPI statements"). Ids: :mod:`trainer.xapi.ids`.
+Every value from learners (names, organisations, IDs) goes into JSON strings, never into an
+IRI; IRIs are built from the configured base and bank ids, percent-encoded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from trainer import __version__
+from trainer.bank.model import Course, Module, Step
+from trainer.records.store import AnswerRow, AttemptRow, RecordsStore
+from trainer.xapi.ids import Ids, database_id
+
+XAPI_VERSION = "1.0.3"
+DEFAULT_BASE = "urn:trainer:"
+# The account's system when none is configured: the reserved '.invalid' domain (RFC 2606)
+# names no real system, yet is an http(s) IRL as LRSs that check homePage expect.
+DEFAULT_HOMEPAGE = "https://trainer.invalid/learners"
+LANGUAGE = "en-US"
+_ADL = "http://adlnet.gov/expapi"
+VERBS = {name: f"{_ADL}/verbs/{name}" for name in ("answered", "completed", "passed", "failed")}
+INTERACTION = f"{_ADL}/activities/cmi.interaction"
+MODULE_TYPE = f"{_ADL}/activities/module"
+COURSE_TYPE = f"{_ADL}/activities/course"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Where the ids point: ``base`` for activity and extension IRIs, ``homepage`` for the
+    learners' accounts; ``course`` (optional) for activity definitions and course completion."""
+
+    base: str = DEFAULT_BASE
+    homepage: str = DEFAULT_HOMEPAGE
+    course: Course | None = None
+
+
+def iso_duration(seconds: float) -> str:
+    """ISO 8601 duration, e.g. ``PT1H2M3S`` (never negative)."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + (f"{secs}S" if secs or text == "PT" else "")
+
+
+def _time(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _verb(name: str) -> dict[str, Any]:
+    return {"id": VERBS[name], "display": {"en-US": name}}
+
+
+def _lang(text: str) -> dict[str, str]:
+    return {LANGUAGE: text}
+
+
+class _Builder:
+    """Builds the statements of one export (one database, one set of options)."""
+
+    def __init__(self, store: RecordsStore, options: Options) -> None:
+        self.store = store
+        self.opt = options
+        self.ids = Ids(database_id(store))
+        self.base = options.base + ("" if options.base.endswith((":", "/")) else "/")
+        self.learners = {lr.id: lr for lr in store.learners()}
+        self.attempts = {a.id: a for a in store.attempts()}
+        self._completing: dict[int, int | None] = {}
+
+    def iri(self, *parts: str) -> str:
+        return self.base + "/".join(quote(p, safe="") for p in parts)
+
+    def ext(self, name: str) -> str:
+        return f"{self.base}extension/{name}"
+
+    def actor(self, learner_id: int) -> dict[str, Any]:
+        lr = self.learners[learner_id]
+        actor: dict[str, Any] = {"objectType": "Agent"}
+        if lr.name.strip():
+            actor["name"] = lr.name
+        name = lr.external_id if lr.external_id.strip() else self.ids.learner(learner_id)
+        actor["account"] = {"homePage": self.opt.homepage, "name": name}
+        return actor
+
+    def context(self, a: AttemptRow, level: str) -> dict[str, Any]:
+        """``level``: ``answer`` (parent the module, grouping the course), ``module`` (parent
+        the course) or ``course`` (no context activities)."""
+        course = {"objectType": "Activity", "id": self.iri("course", a.course_id)}
+        module = {
+            "objectType": "Activity",
+            "id": self.iri("course", a.course_id, "module", a.module_id),
+        }
+        extensions: dict[str, Any] = {
+            self.ext("attempt"): self.ids.attempt(a.id),
+            self.ext("role"): a.role,
+            self.ext("module-version"): a.module_version,
+            self.ext("module-sha256"): a.module_sha256,
+            self.ext("app-version"): __version__,
+        }
+        organisation = self.learners[a.learner_id].organisation
+        if organisation:
+            extensions[self.ext("organisation")] = organisation
+        context: dict[str, Any] = {"registration": self.ids.registration(a.learner_id, a.course_id)}
+        if level == "answer":
+            context["contextActivities"] = {"parent": [module], "grouping": [course]}
+        elif level == "module":
+            context["contextActivities"] = {"parent": [course]}
+        return context | {"extensions": extensions, "language": LANGUAGE}
+
+    def module(self, a: AttemptRow) -> Module | None:
+        """The module as the attempt saw it (same file hash), for activity definitions."""
+        course = self.opt.course
+        if course is None or course.id != a.course_id or a.module_id not in course.module_map:
+            return None
+        module = course.module(a.module_id)
+        return module if module.sha256 == a.module_sha256 else None
+
+    def statement(self, sid: str, a: AttemptRow, verb: str, obj: dict[str, Any]) -> dict[str, Any]:
+        return {"id": sid, "version": XAPI_VERSION, "actor": self.actor(a.learner_id),
+                "verb": _verb(verb), "object": obj}  # fmt: skip
+
+    # ------------------------------------------------------------------ statements
+    def answered(self, a: AttemptRow, answer: AnswerRow, module: Module | None) -> dict[str, Any]:
+        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": "choice"}
+        step = _step(module, answer)
+        if step is not None:
+            definition["description"] = _lang(step.prompt)
+            definition["choices"] = [
+                {"id": c.id, "description": _lang(c.text)} for c in step.choices
+            ]
+            definition["correctResponsesPattern"] = ["[,]".join(sorted(step.correct_ids))]
+        obj = {
+            "objectType": "Activity",
+            "id": self.iri(
+                "course",
+                a.course_id,
+                "module",
+                a.module_id,
+                "scenario",
+                answer.scenario_id,
+                "step",
+                answer.step_id,
+            ),
+            "definition": definition,
+        }
+        s = self.statement(self.ids.statement(a.id, f"answer/{answer.seq}"), a, "answered", obj)
+        s["result"] = {
+            "response": "[,]".join(answer.choice_ids),
+            "success": answer.outcome == "correct",
+            "score": _score(answer.points, answer.max_points),
+        }
+        s["context"] = self.context(a, "answer")
+        s["timestamp"] = answer.answered_at
+        return s
+
+    def module_results(
+        self, a: AttemptRow, answers: list[AnswerRow], module: Module | None
+    ) -> list[dict[str, Any]]:
+        """``completed`` and ``passed``/``failed`` for a finished (not abandoned) attempt."""
+        if a.passed is None or a.finished_at is None:
+            return []
+        definition: dict[str, Any] = {"type": MODULE_TYPE}
+        if module is not None:
+            definition["name"] = _lang(module.title)
+        obj = {
+            "objectType": "Activity",
+            "id": self.iri("course", a.course_id, "module", a.module_id),
+            "definition": definition,
+        }
+        last = answers[-1].answered_at if answers else a.finished_at
+        duration = iso_duration((_time(last) - _time(a.started_at)).total_seconds())
+        done = self.statement(self.ids.statement(a.id, "completed"), a, "completed", obj)
+        done["result"] = {"completion": True, "duration": duration}
+        verb = "passed" if a.passed else "failed"
+        result = self.statement(self.ids.statement(a.id, "result"), a, verb, obj)
+        result["result"] = {
+            "score": _score(a.score or 0, a.max_score or 0, a.percent),
+            "success": bool(a.passed),
+            "completion": True,
+            "duration": duration,
+        }
+        for s in (done, result):
+            s["context"] = self.context(a, "module")
+            s["timestamp"] = a.finished_at
+        return [done, result]
+
+    def course_results(self, a: AttemptRow) -> list[dict[str, Any]]:
+        """The course's ``completed`` and ``passed``, if ``a`` is the pass that completed it."""
+        course = self.opt.course
+        if course is None or course.id != a.course_id or not a.passed:
+            return []
+        if a.learner_id not in self._completing:
+            learner = self.learners[a.learner_id]
+            self._completing[a.learner_id] = _completing_attempt(self.store, course, learner)
+        if self._completing[a.learner_id] != a.id:
+            return []
+        obj = {
+            "objectType": "Activity",
+            "id": self.iri("course", a.course_id),
+            "definition": {"type": COURSE_TYPE, "name": _lang(course.title)},
+        }
+        out = []
+        for verb, what in (("completed", "course-completed"), ("passed", "course-passed")):
+            s = self.statement(self.ids.statement(a.id, what), a, verb, obj)
+            s["result"] = {"completion": True} | ({"success": True} if verb == "passed" else {})
+            s["context"] = self.context(a, "course")
+            s["timestamp"] = a.finished_at
+            out.append(s)
+        return out
+
+
+def _step(module: Module | None, answer: AnswerRow) -> Step | None:
+    if module is None:
+        return None
+    try:
+        return module.scenario(answer.scenario_id).step(answer.step_id)
+    except KeyError:
+        return None
+
+
+def _score(raw: float, top: float, percent: int | None = None) -> dict[str, Any]:
+    """An xAPI score: ``scaled`` (``percent`` / 100, else raw / max) within -1..1."""
+    scaled = percent / 100 if percent is not None else (raw / top if top else 0.0)
+    return {"scaled": round(min(1.0, max(-1.0, scaled)), 4), "raw": raw, "min": 0, "max": top}
+
+
+def _completing_attempt(store: RecordsStore, course: Course, learner: Any) -> int | None:
+    """The attempt whose pass made the course complete for the learner's role, if it is."""
+    from trainer.progress import course_progress
+
+    progress = course_progress(store, course, learner)
+    if not progress.complete:
+        return None
+    passes = [
+        max(
+            (a for a in store.attempts(learner_id=learner.id, course_id=course.id)
+             if a.module_id == p.module.id and a.passed),
+            key=lambda a: (a.finished_at or "", a.id),
+        )
+        for p in progress.modules
+        if p.required
+    ]  # fmt: skip
+    return max(passes, key=lambda a: (a.finished_at or "", a.id)).id if passes else None
+
+
+def statements(
+    store: RecordsStore, rows: list[dict[str, Any]], options: Options | None = None
+) -> Iterator[dict[str, Any]]:
+    """The statements of the exported attempts ``rows`` (from :func:`record_rows`), in order."""
+    b = _Builder(store, options or Options())
+    for row in rows:
+        a = b.attempts.get(int(row["attempt_id"]))
+        if a is None:
+            continue
+        module = b.module(a)
+        answers = store.answers(a.id)
+        for answer in answers:
+            yield b.answered(a, answer, module)
+        yield from b.module_results(a, answers, module)
+        yield from b.course_results(a)
+
+
+def to_xapi(store: RecordsStore, rows: list[dict[str, Any]], options: Options | None = None) -> str:
+    """The statements as a JSON array (UTF-8 text, values exact)."""
+    return json.dumps(list(statements(store, rows, options)), indent=2, ensure_ascii=False) + "\n"
