@@ -9,17 +9,21 @@ every value exact. xAPI statements: :mod:`trainer.xapi`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Iterable
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from trainer.progress import add_months
 from trainer.records.store import LearnerHistoryRow, RecordsStore
-from trainer.safetext import csv_safe, terminal_safe
+from trainer.records.stream import iter_export_rows
+from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
     "attempt_id",
@@ -63,66 +67,87 @@ def record_rows(
     """Attempts matching the filter, one dict per attempt with :data:`COLUMNS` as keys.
 
     ``validity_months`` maps course ids to their recertification period; a passed attempt
-    older than that is reported with status ``expired``.
+    older than that is reported with status ``expired``. For large exports use
+    :func:`iter_record_rows`, which holds one row at a time.
     """
+    return list(iter_record_rows(store, flt, validity_months=validity_months, today=today))
+
+
+def iter_record_rows(
+    store: RecordsStore,
+    flt: RecordFilter,
+    *,
+    validity_months: dict[str, int] | None = None,
+    today: date | None = None,
+) -> Iterator[dict[str, Any]]:
+    """:func:`record_rows` one row at a time, from one streamed JOIN of attempts and
+    learners (:func:`trainer.records.stream.iter_export_rows`): memory stays flat however
+    many attempts there are."""
     today = today or date.today()
-    learners = {lr.id: lr for lr in store.learners()}
     learner_id = None
     if flt.learner is not None:
         found = store.find_learner(flt.learner)
         if found is None:
-            return []
+            return
         learner_id = found.id
     until = None
     if flt.until:  # inclusive day: everything before the next midnight
         until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
-    rows = []
-    for a in store.attempts(
+    org = flt.organisation.lower() if flt.organisation is not None else None
+    months_of = validity_months or {}
+    rows = iter_export_rows(
+        store,
         learner_id=learner_id,
         course_id=flt.course,
         module_id=flt.module,
         since=flt.since,
         until=until,
-    ):
-        learner = learners[a.learner_id]
-        if (
-            flt.organisation is not None
-            and learner.organisation.lower() != flt.organisation.lower()
-        ):
+    )
+    for row in rows:
+        (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
+         sha, started_at, finished_at, score, max_score, percent, passed) = row  # fmt: skip
+        if org is not None and organisation.lower() != org:
             continue
-        status = a.status
+        passed = None if passed is None else bool(passed)
+        status = _status(finished_at, passed)
         expires = None
-        months = (validity_months or {}).get(a.course_id)
-        if a.passed and months and a.finished_at:
+        months = months_of.get(course_id)
+        if passed and months and finished_at:
             expires = add_months(
-                datetime.fromisoformat(a.finished_at.replace("Z", "+00:00")).date(), months
+                datetime.fromisoformat(finished_at.replace("Z", "+00:00")).date(), months
             )
             if today > expires:
                 status = "expired"
         if flt.status is not None and status != flt.status:
             continue
-        rows.append(
-            {
-                "attempt_id": a.id,
-                "learner": learner.name,
-                "external_id": learner.external_id,
-                "organisation": learner.organisation,
-                "role": a.role,
-                "course_id": a.course_id,
-                "module_id": a.module_id,
-                "module_version": a.module_version,
-                "module_sha256": a.module_sha256,
-                "started_at": a.started_at,
-                "finished_at": a.finished_at,
-                "status": status,
-                "score": a.score,
-                "max_score": a.max_score,
-                "percent": a.percent,
-                "passed": a.passed,
-                "expires_on": expires.isoformat() if expires else None,
-            }
-        )
-    return rows
+        yield {
+            "attempt_id": aid,
+            "learner": name,
+            "external_id": external_id,
+            "organisation": organisation,
+            "role": role,
+            "course_id": course_id,
+            "module_id": module_id,
+            "module_version": version,
+            "module_sha256": sha,
+            "started_at": started_at,
+            "finished_at": finished_at,
+            "status": status,
+            "score": score,
+            "max_score": max_score,
+            "percent": percent,
+            "passed": passed,
+            "expires_on": expires.isoformat() if expires else None,
+        }
+
+
+def _status(finished_at: str | None, passed: bool | None) -> str:
+    """As :attr:`trainer.records.store.AttemptRow.status`."""
+    if finished_at is None:
+        return "in-progress"
+    if passed is None:
+        return "abandoned"
+    return "passed" if passed else "failed"
 
 
 def _csv_cell(value: object, terminal: bool) -> object:
@@ -132,7 +157,9 @@ def _csv_cell(value: object, terminal: bool) -> object:
         return ""
     if not isinstance(value, str):
         return value
-    return terminal_safe(csv_safe(value)) if terminal else csv_safe(value)
+    if terminal:
+        return terminal_safe(csv_safe(value))
+    return "'" + value if value.startswith(CSV_TRIGGERS) else value  # csv_safe, inlined
 
 
 def to_csv(
@@ -143,11 +170,26 @@ def to_csv(
     begin with ``'``. ``terminal``: the text is for a terminal, so control characters in
     cells are shown as escapes too."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_cell(v, terminal) for k, v in row.items()})
+    write_csv(rows, out, columns, terminal=terminal)
     return out.getvalue()
+
+
+def write_csv(
+    rows: Iterable[dict[str, Any]],
+    out: TextIO,
+    columns: tuple[str, ...] = COLUMNS,
+    *,
+    terminal: bool = False,
+) -> int:
+    """:func:`to_csv`, written to ``out`` row by row as ``rows`` yields them; the count.
+    Each row must have exactly ``columns`` as keys (a missing one is written empty)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c), terminal) for c in columns])
+        count += 1
+    return count
 
 
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -193,6 +235,50 @@ def to_json(rows: Iterable[dict[str, Any]], history: list[dict[str, Any]] | None
     if history is not None:
         data["learner_history"] = history
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _nested(value: object, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it ``depth`` levels down (JSON escapes
+    every newline inside strings, so each newline here is layout)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
+
+
+def write_json(
+    rows: Iterable[dict[str, Any]],
+    out: TextIO,
+    history: Callable[[set[str]], list[dict[str, Any]]] | None = None,
+) -> int:
+    """:func:`to_json`, byte for byte, written as ``rows`` yields them; the count.
+    ``history`` is called once the records are written, with the names of the learners
+    they show, and returns their learner history (omitted when None)."""
+    out.write('{\n  "columns": ' + _nested(list(COLUMNS), 1) + ',\n  "records": [')
+    count = 0
+    shown: set[str] = set()
+    for row in rows:
+        out.write(("\n    " if count == 0 else ",\n    ") + _nested(row, 2))
+        shown.add(row["learner"])
+        count += 1
+    out.write("\n  ]" if count else "]")
+    if history is not None:
+        out.write(',\n  "learner_history": ' + _nested(history(shown), 1))
+    out.write("\n}\n")
+    return count
+
+
+def write_atomically(path: str, write: Callable[[TextIO], int]) -> int:
+    """Run ``write`` on a new temporary file beside ``path``, then rename it over ``path``:
+    a failure half-way leaves ``path`` as it was. Returns what ``write`` returns."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".trainer-export-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            count: int = write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return count
 
 
 TABLE_COLUMNS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any, TextIO
 
 from trainer.commands import records_push
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
@@ -18,10 +19,14 @@ from trainer.export import (
     RecordFilter,
     history_rows,
     history_table,
+    iter_record_rows,
     record_rows,
     to_csv,
     to_json,
     to_table,
+    write_atomically,
+    write_csv,
+    write_json,
 )
 from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
@@ -88,13 +93,21 @@ def run(args: argparse.Namespace) -> int:
         pass  # without the course file, 'expired' cannot be worked out; other columns can
     try:
         with store:
-            count, text = _export(store, args, validity)
+            text: str | None = None
+            if not args.history and args.format in ("csv", "json"):
+                count = _stream_export(store, args, validity)  # written as it is read
+            else:
+                count, text = _export(store, args, validity)
             if args.learner is not None and store.find_learner(args.learner) is None:
                 _say_renamed(store, args.learner)
     except StoreError as exc:
         return fail(CommandError(str(exc)))
     except CommandError as exc:  # an xAPI option or the config file
         return fail(exc)
+    if text is None:
+        if args.output:
+            print(f"wrote {count} records to {args.output}", file=sys.stderr)
+        return 0
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -116,6 +129,36 @@ def _say_renamed(store: RecordsStore, name: str) -> None:
                 "use that name with --learner",
                 file=sys.stderr,
             )
+
+
+def _stream_export(store: RecordsStore, args: argparse.Namespace, validity: dict[str, int]) -> int:
+    """Attempts as CSV or JSON, each row written as it is read (one streamed JOIN: memory
+    stays flat at any number of learners); to ``-o FILE`` through a temporary file renamed
+    over it at the end, so a failure half-way leaves FILE as it was. The count."""
+    flt = RecordFilter(
+        args.learner,
+        args.organisation,
+        args.course_id,
+        args.module,
+        args.since,
+        args.until,
+        args.status,
+    )
+    terminal = _to_terminal(args)
+
+    def write(out: TextIO) -> int:
+        rows = iter_record_rows(store, flt, validity_months=validity)
+        if args.format == "csv":
+            return write_csv(rows, out, terminal=terminal)
+
+        def history(shown: set[str]) -> list[dict[str, Any]]:
+            return history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
+
+        return write_json(rows, out, history)
+
+    if args.output:
+        return write_atomically(args.output, write)
+    return write(sys.stdout)
 
 
 def _to_terminal(args: argparse.Namespace) -> bool:
