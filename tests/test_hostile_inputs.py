@@ -3,7 +3,8 @@
 The commands are read from the parser built from ``trainer.cli.COMMANDS`` (sub-commands
 included), so a command added later is covered without touching this file. Each run fails
 the test when it raises (a traceback), prints "Traceback", exits with a status other than
-0, 1, 2 or 130, or does not finish within a few seconds (a hang on a FIFO or /dev/zero).
+0, 1, 2 or 130, does not finish within a few seconds (a hang on a FIFO or /dev/zero), or
+writes a raw ESC or BEL into a message (standard error).
 Commands run in-process through :func:`trainer.cli.main` (fast); a few run in a
 subprocess, where a traceback would really reach the terminal.
 """
@@ -184,6 +185,8 @@ def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int |
         status = None
         text = traceback.format_exc()
     out, err = capsys.readouterr()
+    if "\x1b" in err or "\x07" in err:  # messages reach a terminal: nothing it would obey
+        text += "\nRAW CONTROL CHARACTER IN A MESSAGE (stderr)"
     return status, out + err + text
 
 
@@ -209,7 +212,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def failures(runs: list[tuple[list[str], int | None, str]]) -> list[str]:
     bad = []
     for argv, status, text in runs:
-        if status not in ALLOWED or "Traceback" in text:
+        if status not in ALLOWED or "Traceback" in text or "RAW CONTROL CHARACTER" in text:
             shown = [a if len(a) < 60 else a[:20] + "…" for a in argv]
             bad.append(f"trainer {' '.join(map(repr, shown))} -> {status}\n{text[-1500:]}")
     return bad

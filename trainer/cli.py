@@ -10,9 +10,11 @@ import argparse
 import gc
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
 # Command name -> one-line help. Only the command being run is imported (see build_parser),
 # so `trainer` and `trainer validate` start without loading what they do not use.
@@ -122,6 +124,34 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# What a terminal could obey: C0 controls but tab and line feed, DEL, C1 controls, and the
+# bidi controls (the same set as trainer.safetext.is_dangerous, less tab and line feed).
+_DANGEROUS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class TerminalSafe:
+    """A text stream that writes every character a terminal could obey as a visible escape
+    (ESC becomes ``\\x1b``). Messages quote file names, arguments and records; whatever a
+    command forgets to escape, none of it can retitle, clear or reprogram a terminal."""
+
+    def __init__(self, inner: IO[str]) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        self._inner.write(_DANGEROUS.sub(_escape, text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if chosen_command(words) is None:
@@ -129,10 +159,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # while it starts only costs time. The app turns collection back on once its first
         # screen is up (TrainerApp), plain mode before it starts, and we do on the way out.
         gc.disable()
+    # Messages (stderr) always, and standard output when it is a terminal, are made
+    # terminal-safe; output to a file or a pipe (CSV, JSON) is left exact.
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stderr = TerminalSafe(stderr)
+    if _isatty(stdout):
+        sys.stdout = TerminalSafe(stdout)
     try:
         return _run(words)
     finally:
+        sys.stdout, sys.stderr = stdout, stderr
         gc.enable()
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 # Every argument value starting with '~' is checked as a path ('~user/...') first, except
