@@ -120,6 +120,12 @@ def _error(lrs: Lrs, status: int, data: bytes) -> LrsError:
     said = f"HTTP {status}" + (f": {detail}" if detail else "")
     if status in (401, 403):
         return LrsError(f"the LRS refused the credentials ({said})", fatal=True)
+    if 300 <= status < 400:
+        return LrsError(
+            f"the LRS answered with a redirect ({said}), which is not followed: set [lrs] "
+            "endpoint to the address it should be sent to",
+            fatal=True,
+        )
     if status >= 500 or status in (408, 429):
         return LrsError(f"the LRS failed ({said})", retry=True)
     return LrsError(f"the LRS rejected the statements ({said})")
@@ -155,11 +161,12 @@ def push(
     batch_size: int = 50,
     tries: int = 3,
     backoff: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> PushReport:
     """Send every pending statement. A failing batch is retried ``tries`` times, waiting
     ``backoff``, then twice that, ...; if it still fails the push stops (the statements stay
     pending for the next push). A statement the LRS rejects is left pending with its error."""
+    sleep = sleep or time.sleep
     report = PushReport()
     skip: set[str] = set()
     while True:
