@@ -11,7 +11,8 @@ import pytest
 from trainer.bank.loader import load_course
 from trainer.bank.model import Course
 from trainer.plain import run_plain
-from trainer.records.store import RecordsStore, StoreError
+from trainer.records.errors import StoreFull
+from trainer.records.store import RecordsStore
 from trainer.session import Session
 
 COURSE = Path(__file__).resolve().parent / "fixtures" / "plain_course" / "course.yaml"
@@ -131,7 +132,7 @@ def test_records_failure_mid_module_keeps_what_was_saved(
     def failing_second_answer(self: Session, chosen: object) -> object:
         calls["n"] += 1
         if calls["n"] == 2:
-            raise StoreError("The disk is full: the answer was not saved.")
+            raise StoreFull("The disk is full: the answer was not saved.")
         return real(self, chosen)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Session, "answer", failing_second_answer)
