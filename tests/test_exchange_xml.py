@@ -161,6 +161,12 @@ def test_too_many_elements_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         moodle_xml.read(b"<quiz>" + b"<x/>" * 60 + b"</quiz>", "many.xml")
 
 
+# Moodle's grade list (question_bank::fraction_options_full, in percent; negatives too):
+# p/q for q <= 6, p/10, 1/q for q <= 10, and 1/20 (what its question editor offers).
+MOODLE_GRADES = (0, 100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
+                 16.66667, 14.28571, 12.5, 11.11111, 10, 5)  # fmt: skip
+
+
 def test_shipped_course_exports_as_moodle_structure() -> None:
     """The export is well-formed and follows Moodle's documented XML format: a <quiz> of
     <question> elements; categories carry <category><text>; multichoice questions have
@@ -186,6 +192,7 @@ def test_shipped_course_exports_as_moodle_structure() -> None:
         assert q.find("questiontext").get("format") == "html"  # type: ignore[union-attr]
         fractions = [float(a.get("fraction", "x")) for a in q.findall("answer")]
         assert all(-100 <= f <= 100 for f in fractions)
+        assert all(any(abs(abs(f) - g) < 1e-4 for g in MOODLE_GRADES) for f in fractions), fractions
         assert all(a.find("feedback/text") is not None for a in q.findall("answer"))
         if q.get("type") == "truefalse":
             assert [a.findtext("text") for a in q.findall("answer")] == ["true", "false"]
