@@ -148,7 +148,10 @@ def _question(
             "-100% (any wrong pick scores 0), but Moodle gives part marks for an incomplete pick"
         )
     if k > 10:
-        notes.append(f"{where}: {k} correct answers: Moodle rounds a {share:.5f}% share")
+        notes.append(
+            f"{where}: {k} correct answers: a {share:.5f}% share is not one of Moodle's "
+            "standard grades"
+        )
     answers = [
         Answer(normalise(c.text), share if c.correct else wrong, normalise(c.feedback))
         for c in step.choices
