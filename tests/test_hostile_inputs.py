@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from trainer.bank.loader import load_course
+from trainer.bank.model import Course
 from trainer.cli import build_parser, main
 from trainer.plain import run_plain
 from trainer.records.store import RecordsStore
@@ -340,10 +341,47 @@ HOSTILE_LINES: dict[str, bytes] = {
     "huge-number": HUGE.encode(),
     "nul": b"1\x00",
 }
-# A path through every kind of prompt: name, ID, organisation, role, dashboard, module menu,
-# single and multi questions, "press Enter", certificate file name and the replace question
-# (c.pdf exists, and is kept: no PDF is made, which keeps this quick).
-SCRIPT = ["Ann", "", "Org", "1", "1", "1", "2", "", "1,3", "", "1", "", "", "c", "c.pdf", "no"]
+# A path through every kind of prompt: the learner list, name, ID, organisation, role,
+# dashboard, module menu, single and multi questions, "press Enter", certificate file name
+# and the replace question (c.pdf exists, and is kept: no PDF is made, which keeps this quick).
+SCRIPT = ["add", "Ann", "", "Org", "1", "1", "1", "2", "", "1,3", "", "1", "", "", "c", "c.pdf"]
+SCRIPT += ["no"]
+
+
+def plain_run(course: Course, store: RecordsStore, data: bytes) -> tuple[int, str]:
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    out = io.StringIO()
+    with time_limit(SECONDS):
+        status = run_plain(course, store, None, stdin, out)
+    return status, out.getvalue()
+
+
+def test_the_plain_script_reaches_every_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load_course(PLAIN_COURSE)
+    assert loaded.course is not None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4 kept")
+    with RecordsStore.in_dir(tmp_path / "data") as store:
+        store.add_learner("Bo", "employee")
+        status, text = plain_run(loaded.course, store, "".join(w + "\n" for w in SCRIPT).encode())
+    assert status == 0
+    for prompt in (
+        "Learner number:",
+        "Full name",
+        "Employee or contract ID",
+        "Organisation",
+        "Role number:",
+        "Dashboard choice:",
+        "Module choice:",
+        "Answer for question 3",
+        "Press Enter to continue.",
+        "File name for the certificate",
+        "Replace it?",
+    ):
+        assert prompt in text, prompt
+    assert "No certificate was saved." in text
 
 
 @pytest.mark.parametrize("name", list(HOSTILE_LINES))
@@ -356,21 +394,18 @@ def test_every_plain_prompt_against_hostile_lines(
     (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4 kept")
     hostile = HOSTILE_LINES[name]
     store = RecordsStore.in_dir(tmp_path / "data")
+    store.add_learner("Bo", "employee")  # so the learner list is the first prompt
     for cut in range(len(SCRIPT) + 1):
         # the hostile line at one prompt, then the rest of the script, then end of input;
         # a new learner each time (one records store: creating one costs more than a run)
-        script = [f"{SCRIPT[0]} {cut}", *SCRIPT[1:]]
+        script = [SCRIPT[0], f"{SCRIPT[1]} {cut}", *SCRIPT[2:]]
         data = b"\n".join([w.encode() for w in script[:cut]] + [hostile]) + b"\n"
         data += "".join(w + "\n" for w in script[cut:]).encode()
-        stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
-        out = io.StringIO()
         try:
-            with time_limit(SECONDS):
-                status = run_plain(loaded.course, store, None, stdin, out)
+            status, text = plain_run(loaded.course, store, data)
         except BaseException:
             store.close()
             pytest.fail(f"{name} at prompt {cut}:\n{traceback.format_exc()}")
-        text = out.getvalue()
         assert status in ALLOWED, (name, cut, text[-800:])
         assert "Traceback" not in text
         assert "\x1b" not in text and "\x07" not in text
