@@ -53,6 +53,7 @@ class PlainApp:
 
 
 def _finish_paused(ui: Console, hint: str | None) -> None:
+    """Say why plain mode stops (what was saved), then goodbye."""
     if hint:
         ui.say(hint)
     ui.say("Goodbye.")

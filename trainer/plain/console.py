@@ -82,6 +82,7 @@ class Console:
 
     # ---- output
     def say(self, *lines: str) -> None:
+        """Write each line, control characters removed, wrapped only when a width is set."""
         for line in lines:
             line = _CONTROL.sub("", line.replace("\t", " ")).rstrip()
             if self.width and len(line) > self.width:
@@ -104,6 +105,7 @@ class Console:
         self.say(*parts)
 
     def blank(self) -> None:
+        """An empty line between blocks (scenario, question, feedback)."""
         self.stdout.write("\n")
 
     # ---- input
@@ -190,6 +192,7 @@ class Console:
                 return answer
 
     def show_help(self, help_lines: Sequence[str]) -> None:
+        """What to type at this prompt, then the commands that work at every prompt."""
         self.say("Help.", *help_lines)
         self.say("Commands that work at any prompt:")
         self.say("repeat: hear the current question or list again.")
@@ -203,6 +206,7 @@ class Console:
         self.say("help: this list.")
 
     def show_resources(self) -> None:
+        """The course's reporting resources, one line each."""
         if not self.resources:
             self.say("Reporting resources are part of the course and are not shown here.")
             return
@@ -266,6 +270,7 @@ class Console:
             return options[int(word) - 1].value
 
     def confirm(self, prompt: str) -> bool:
+        """Ask until the learner types yes or no; True for yes."""
         while True:
             answer = self.ask(prompt, help_lines=["Type yes or no and press Enter."]).lower()
             if answer in ("y", "yes"):
@@ -291,6 +296,7 @@ def number_error(answer: str, count: int) -> str | None:
 
 
 def plain_width(width: int | None) -> int | None:
+    """The wrapping width: ``width``, else ``$TRAINER_PLAIN_WIDTH``, else None (no wrapping)."""
     if width is not None:
         return width
     try:

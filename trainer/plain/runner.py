@@ -54,9 +54,11 @@ class ModuleRunner:
 
     @property
     def attempt(self) -> Attempt:
+        """The engine's attempt behind the session."""
         return self.session.attempt
 
     def show_scenario(self, question: Question) -> None:
+        """The scenario's number, title and narrative."""
         scenario = question.scenario
         self.ui.blank()
         self.ui.say(
@@ -67,6 +69,7 @@ class ModuleRunner:
         self._shown_scenario = scenario.id
 
     def show_question(self, question: Question, *, with_scenario: bool = False) -> None:
+        """The question (with its scenario when it is new) and its numbered choices."""
         if with_scenario or question.scenario.id != self._shown_scenario:
             self.show_scenario(question)
         self.ui.blank()
@@ -84,6 +87,7 @@ class ModuleRunner:
             self.ui.say(f"{pc.number}. {pc.choice.text.strip()}")
 
     def ask_answer(self, question: Question) -> list[int]:
+        """Prompt until the learner types a valid answer; return the choice numbers."""
         multi = question.step.type == "multi"
         help_lines = [
             "Type the numbers of every answer that applies, separated by commas, for example "
@@ -107,6 +111,7 @@ class ModuleRunner:
             return numbers
 
     def show_feedback(self, feedback: Feedback) -> None:
+        """Correct or not, the points, feedback on each choice, the explanation and sources."""
         question = feedback.question
         ui = self.ui
         got = f"{points_text(feedback.points)} of {plural(feedback.max_points, 'point')}"

@@ -47,6 +47,7 @@ def spoken_date(day: date) -> str:
 
 
 def spoken_time(timestamp: str | None) -> str:
+    """An ISO timestamp as '5 March 2025 at 14:05 UTC' (or as given when unreadable)."""
     if not timestamp:
         return "unknown time"
     try:
@@ -108,6 +109,7 @@ def question_count(attempt: Attempt, question: Question) -> tuple[int, int]:
 
 
 def question_heading(attempt: Attempt, question: Question) -> str:
+    """'Question 3 of 5.', or 'of at most 7' while a branch can still shorten it."""
     lo, hi = question_count(attempt, question)
     of = f"{hi}" if lo == hi else f"at most {hi}"
     return f"Question {question.question_number} of {of}."

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 
 def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
+    """Issue the certificate as a PDF once the course is complete; say where it was saved."""
     ui = app.ui
     assert app.learner is not None
     try:

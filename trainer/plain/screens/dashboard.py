@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
+    """The learner, the course and its status, before the list of modules."""
     ui = app.ui
     learner = progress.learner
     ui.blank()
@@ -45,6 +46,7 @@ def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
 
 
 def module_line(app: PlainApp, n: int, p: ModuleProgress) -> str:
+    """One module's line: title, required or optional, minutes and status in words."""
     need = "Required" if p.required else "Optional"
     status = STATUS_WORDS.get(p.status, p.status)
     if p.status == "in-progress" and p.last_attempt is not None:

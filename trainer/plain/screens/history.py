@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 
 def show_history(app: PlainApp) -> None:
+    """Every attempt of the learner in this course, oldest first, one line each."""
     ui = app.ui
     assert app.learner is not None
     rows = app.store.attempts(learner_id=app.learner.id, course_id=app.course.id)

@@ -8,6 +8,7 @@ from trainer.plain.words import plural, sentence
 
 
 def show_module_intro(ui: Console, module: Module, role: Role, *, position: str = "") -> None:
+    """The module's title, summary, content note, objectives and pass mark."""
     ui.blank()
     ui.say(f"{position}Module: {sentence(module.title)}")
     ui.text("Summary", module.summary)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def choose_learner(app: PlainApp) -> LearnerRow:
+    """Pick a learner from the list, or add a new one."""
     ui = app.ui
     learners = app.store.learners()
     if not learners:
@@ -40,6 +41,7 @@ def choose_learner(app: PlainApp) -> LearnerRow:
 
 
 def add_learner(app: PlainApp, name: str | None = None) -> LearnerRow:
+    """Ask for a new learner's name (unless given), ID, organisation and role; record it."""
     ui = app.ui
     ui.blank()
     ui.say("Add a new learner.")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 def module_menu(app: PlainApp, p: ModuleProgress) -> None:
+    """The module's intro and its choices: start, resume, retake, past results, back."""
     ui = app.ui
     assert app.learner is not None
     module = p.module
@@ -76,6 +77,7 @@ def module_menu(app: PlainApp, p: ModuleProgress) -> None:
 
 
 def take(app: PlainApp, session: Session) -> None:
+    """Take the module through the runner, then show the result."""
     ui = app.ui
     module = session.module
     if session.resumed:
@@ -92,6 +94,7 @@ def take(app: PlainApp, session: Session) -> None:
 
 
 def past_results(app: PlainApp, module: Module, row: AttemptRow) -> None:
+    """The results of a finished attempt (its details, when the module has not changed)."""
     ui = app.ui
     heading = f"Results of your attempt started {spoken_time(row.started_at)}."
     result = past_result(app.store, module, row)

@@ -10,6 +10,7 @@ from trainer.words import tag_myth, tag_name
 
 
 def show_result(ui: Console, module: Module, result: Result, *, heading: str) -> None:
+    """Score, pass mark, mastery by topic and every decision to review."""
     ui.blank()
     ui.say(heading)
     ui.say(
