@@ -243,3 +243,13 @@ def test_an_id_too_long_asks_for_the_details_again(course: Course, store: Record
     assert "Nothing was saved; please give the details again." in out
     (learner,) = store.learners()
     assert learner.external_id == "E-1"
+
+
+def test_menu_after_a_finished_module_does_not_say_it_stays_open(
+    course: Course, store: RecordsStore
+) -> None:
+    script = lines("", "", "1", *PERFECT[:-1], "menu", "q")
+    status, out = drive_bytes(course, store, script, learner="Ann")
+    assert status == 0, out
+    assert "Result: passed." in out
+    assert "The module stays open" not in out

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from trainer.bank.model import Module, Role
-from trainer.plain.console import Option
+from trainer.plain.console import BackToDashboard, Option
 from trainer.plain.runner import ModuleRunner
 from trainer.plain.screens.intro import show_module_intro
 from trainer.plain.screens.results import show_result
@@ -90,7 +91,8 @@ def take(app: PlainApp, session: Session) -> None:
     ui.say("Type help at any prompt for the commands, such as pause and repeat.")
     result = ModuleRunner(ui, session).run()
     show_result(ui, module, result, heading=f"Module finished: {sentence(module.title)}")
-    ui.ask("Press Enter to go back to the dashboard.")
+    with contextlib.suppress(BackToDashboard):  # 'menu' here: where Enter goes anyway
+        ui.ask("Press Enter to go back to the dashboard.")
 
 
 def past_results(app: PlainApp, module: Module, row: AttemptRow) -> None:
