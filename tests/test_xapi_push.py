@@ -226,10 +226,8 @@ def fake() -> Iterator[Callable[..., FakeLrs]]:
 
 
 def queued_store(data: Path, course: Course) -> RecordsStore:
-    from trainer.commands.records_push import queue_all
-
     store = RecordsStore.in_dir(data)
-    assert queue_all(store, Options(course=course)) == 7
+    assert outbox.queue_records(store, Options(course=course)) == 7
     return store
 
 

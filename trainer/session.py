@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from trainer.bank.model import Course, Module, Role
 from trainer.engine import Attempt, Feedback, Question, ReplayError, Result
 from trainer.records.store import AttemptRow, Finish, LearnerRow, RecordsStore
+from trainer.xapi import background
 
 
 def new_seed() -> int:
@@ -177,6 +178,8 @@ class Session:
             finish=finish,
         )
         self.attempt = trial
+        if finish is not None:
+            background.module_finished()  # an LRS, if configured, gets it in the background
         return feedback
 
     def answer_numbers(self, numbers: Iterable[int]) -> Feedback:
@@ -195,3 +198,4 @@ class Session:
         self.store.finish_attempt(
             self.attempt_row.id, result.score, result.max_score, result.percent, result.passed
         )
+        background.module_finished()

@@ -25,6 +25,10 @@ def run_app(args: argparse.Namespace) -> int:
         store = open_store(args)
     except CommandError as exc:
         return fail(exc)
+    from trainer.xapi import background
+
+    # After each module, an LRS named in the config file gets the statements (read then).
+    background.enable(store.path, getattr(args, "config", None), course.get)
     with store:
         if use_plain(args):
             gc.enable()  # see trainer.cli.main: only the app's start-up runs without it

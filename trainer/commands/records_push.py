@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
 from urllib.parse import urlsplit
 
 from trainer.commands.common import CommandError, fail, open_course, open_store
@@ -20,7 +19,7 @@ from trainer.safetext import terminal_safe
 from trainer.xapi import outbox
 from trainer.xapi.ids import on_disk_before_ids
 from trainer.xapi.lrs import Lrs, push
-from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options, statements
+from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options
 
 PUSH_STATUS = "push-status"  # what a bare --status stands for
 
@@ -141,7 +140,7 @@ def _push(store: RecordsStore, config: Config, options: Options) -> int:
     problem = lrs.check()
     if problem:
         raise CommandError(problem, 2)
-    added = queue_all(store, options)
+    added = outbox.queue_records(store, options)
     report = push(store, lrs)
     left = outbox.status(store).pending
     print(f"queued {added} new statements; sent {report.sent}; {left} still pending")
@@ -151,9 +150,3 @@ def _push(store: RecordsStore, config: Config, options: Options) -> int:
         print(f"trainer: push stopped: {report.error}", file=sys.stderr)
         return 1
     return 1 if report.rejected else 0
-
-
-def queue_all(store: RecordsStore, options: Options) -> int:
-    """Queue every statement of the records (already queued ones are left as they are)."""
-    rows: list[dict[str, Any]] = [{"attempt_id": a.id} for a in store.attempts()]
-    return outbox.queue(store, statements(store, rows, options))

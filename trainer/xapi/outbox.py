@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.records.store import RecordsStore
+from trainer.xapi.statements import Options, statements
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,9 @@ def status(store: RecordsStore) -> OutboxStatus:
         meta.get("push.last_error"),
         meta.get("push.last_error_at"),
     )
+
+
+def queue_records(store: RecordsStore, options: Options) -> int:
+    """Queue every statement of the records; already queued ones are left as they were."""
+    rows: list[dict[str, Any]] = [{"attempt_id": a.id} for a in store.attempts()]
+    return queue(store, statements(store, rows, options))

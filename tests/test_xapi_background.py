@@ -1,0 +1,88 @@
+"""The app sends to the LRS after each module in a background thread: the learner's answer
+returns while the LRS is still being talked to; failures stay in the outbox, never raised."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_xapi_push import FakeLrs, config
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.session import Session
+from trainer.xapi import background, outbox
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[RecordsStore]:
+    with RecordsStore.in_dir(tmp_path / "data") as s:
+        yield s
+    background.disable()
+    background.wait(10)
+
+
+def take_module(store: RecordsStore, course: Course) -> None:
+    ana = store.add_learner("Ana", "employee", "Acme", "E-7")
+    session = Session.start_or_resume(store, course, course.module("demo"), ana, seed=1)
+    for ids in (["b"], ["a", "b"], ["report"]):
+        session.answer(ids)
+    assert session.finished
+
+
+def test_a_finished_module_is_sent_while_the_learner_goes_on(
+    store: RecordsStore, course: Course, tmp_path: Path
+) -> None:
+    arrived, release = threading.Event(), threading.Event()
+
+    def answer(method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        arrived.set()
+        release.wait(10)
+        return 200, b"[]"
+
+    server = FakeLrs(answer)
+    try:
+        background.enable(store.path, str(config(tmp_path, server.endpoint)), lambda: course)
+        take_module(store, course)  # returned, though the LRS has not answered yet
+        assert arrived.wait(10)
+        assert not background.wait(0)  # still sending
+        release.set()
+        assert background.wait(10)
+    finally:
+        release.set()
+        server.close()
+    status = outbox.status(store)
+    assert (status.pending, status.sent) == (0, 7)
+
+
+def test_a_failing_lrs_never_reaches_the_learner(
+    store: RecordsStore, course: Course, tmp_path: Path
+) -> None:
+    server = FakeLrs(lambda method, path, body: (503, b"maintenance"))
+    try:
+        background.enable(store.path, str(config(tmp_path, server.endpoint)), lambda: course)
+        take_module(store, course)
+        assert background.wait(20)
+    finally:
+        server.close()
+    status = outbox.status(store)
+    assert status.pending == 7 and "HTTP 503: maintenance" in (status.last_error or "")
+
+
+def test_without_an_lrs_nothing_is_queued(
+    store: RecordsStore, course: Course, tmp_path: Path
+) -> None:
+    empty = tmp_path / "config.toml"
+    empty.write_text("")
+    background.enable(store.path, str(empty), lambda: course)
+    take_module(store, course)
+    assert background.wait(10)
+    assert outbox.status(store).pending == outbox.status(store).sent == 0
+
+
+def test_sessions_outside_the_app_send_nothing(store: RecordsStore, course: Course) -> None:
+    take_module(store, course)
+    assert background.wait(0)
+    assert outbox.status(store).pending == 0
