@@ -1,6 +1,7 @@
 """``python -m benchmarks`` (``make bench``): measure, print the table, write RESULTS.md.
 
-Options: ``--quick`` (tiny inputs, a few seconds; used by the smoke test), ``--out FILE``
+Options: ``--quick`` (tiny inputs, a few seconds; used by the smoke test), ``--scale-full``
+(the scale figures at 100,000 learners too; slow), ``--out FILE``
 (where to write the Markdown; ``-`` for nowhere), ``--only NAME`` (repeatable).
 """
 
@@ -103,13 +104,18 @@ def main(argv: list[str] | None = None) -> int:
         "--out", default=None, help=f"Markdown output (default {RESULTS.name}; '-' for none)"
     )
     parser.add_argument("--only", action="append", choices=sorted(ALL), help="run only these")
+    parser.add_argument(
+        "--scale-full",
+        action="store_true",
+        help="also measure the scale figures at 100,000 learners (slow: tens of minutes)",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out not in (None, "-") else (None if args.out == "-" else RESULTS)
     started = time.perf_counter()
     rows: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="trainer-bench-") as tmp:
-        cfg = Config.make(Path(tmp), args.quick)
+        cfg = Config.make(Path(tmp), args.quick, args.scale_full)
         info = machine(tmp)
         for name, bench in ALL.items():
             if args.only and name not in args.only:

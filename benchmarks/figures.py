@@ -6,7 +6,6 @@ import asyncio
 import gc
 import io
 import os
-import random
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.figures_scale import bench_records, bench_scale
 from benchmarks.figures_start import bench_certificate_process, bench_startup
 from benchmarks.figures_tty import bench_feedback_tty
 from benchmarks.genbank import course_files, write_course
@@ -495,168 +495,12 @@ def bench_certificate(cfg: Config) -> list[Row]:
     ]
 
 
-# --------------------------------------------------------------------------- records at scale
-
-
-def bench_records(cfg: Config) -> list[Row]:
-    from trainer.bank.loader import load_course
-    from trainer.progress import course_progress
-    from trainer.records.store import RecordsStore
-
-    course_path, _what = cfg.course()
-    course = load_course(course_path).course
-    assert course is not None
-    folder = cfg.tmp / "scale"
-    folder.mkdir(parents=True, exist_ok=True)
-    store = RecordsStore.in_dir(folder)
-    rng = random.Random(11)
-    roles = ("employee", "contractor", "uniformed")
-    start = time.perf_counter()
-    learners = [store.add_learner(f"Learner {i:05d}", roles[i % 3]) for i in range(cfg.learners)]
-    api_s = time.perf_counter() - start
-    # Attempts and answers: executemany on the store's own schema, one transaction.
-    db = sqlite3.connect(store.path, isolation_level=None)
-    db.execute("PRAGMA synchronous = NORMAL")
-    attempts, answers = [], []
-    attempt_id = 0
-    for learner in learners:
-        mods = [m for _e, m in course.modules_for(learner.role)]  # type: ignore[arg-type]
-        for k in range(cfg.attempts_per_learner):
-            attempt_id += 1
-            m = mods[k % len(mods)]
-            day = 1 + (k * 17) % 28
-            started = f"2025-{1 + k % 12:02d}-{day:02d}T10:{k % 60:02d}:00Z"
-            done = rng.random() < 0.9
-            percent = rng.randint(40, 100)
-            attempts.append(
-                (
-                    attempt_id,
-                    learner.id,
-                    course.id,
-                    m.id,
-                    m.version,
-                    m.sha256,
-                    learner.role,
-                    rng.randrange(2**31),
-                    started,
-                    started.replace("T10", "T11") if done else None,
-                    percent / 10 if done else None,
-                    10.0 if done else None,
-                    percent if done else None,
-                    int(percent >= m.pass_mark) if done else None,
-                )
-            )
-            for seq in range(1, cfg.answers_per_attempt + 1):
-                ok = rng.random() < 0.7
-                answers.append(
-                    (
-                        attempt_id,
-                        seq,
-                        f"sc-{seq // 5:02d}",
-                        f"s{seq % 5 + 1}",
-                        '["a"]',
-                        1.0 if ok else 0.0,
-                        1,
-                        "correct" if ok else "incorrect",
-                        started,
-                    )
-                )
-    start = time.perf_counter()
-    db.execute("BEGIN")
-    db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 14)})", attempts)
-    db.executemany(f"INSERT INTO answers VALUES ({', '.join('?' * 9)})", answers)
-    db.execute("COMMIT")
-    bulk_s = time.perf_counter() - start
-    plan = " / ".join(
-        r[3]
-        for r in db.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE learner_id = ? AND course_id = ? "
-            "ORDER BY started_at, id",
-            (1, course.id),
-        )
-    )
-    db.close()
-    bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
-    bare.execute("PRAGMA journal_mode = WAL")
-    bare.execute("PRAGMA synchronous = NORMAL")
-    bare.execute("CREATE TABLE a (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)")
-    bare.execute("CREATE TABLE b (c1, c2, c3, c4, c5, c6, c7, c8, c9)")
-    start = time.perf_counter()
-    bare.execute("BEGIN")
-    bare.executemany(f"INSERT INTO a VALUES ({', '.join('?' * 14)})", attempts)
-    bare.executemany(f"INSERT INTO b VALUES ({', '.join('?' * 9)})", answers)
-    bare.execute("COMMIT")
-    bare_s = time.perf_counter() - start
-    bare.close()
-    sample = rng.sample(learners, min(cfg.query_samples, len(learners)))
-    raw = sqlite3.connect(store.path)
-    cols = store._ATTEMPT_COLS
-
-    def timed(fn: Any) -> list[float]:
-        out = []
-        for learner in sample:
-            t0 = time.perf_counter()
-            fn(learner)
-            out.append(time.perf_counter() - t0)
-        return out
-
-    for learner in sample[:3]:  # warm the page cache
-        course_progress(store, course, learner)
-    dash = timed(lambda lr: course_progress(store, course, lr))
-    hist = timed(lambda lr: store.attempts(learner_id=lr.id))
-    floor = timed(
-        lambda lr: raw.execute(
-            f"SELECT {cols} FROM attempts WHERE learner_id = ? ORDER BY started_at, id", (lr.id,)
-        ).fetchall()
-    )
-    raw.close()
-    store.close()
-    size = (folder / "records.sqlite3").stat().st_size
-    n_att, n_ans = len(attempts), len(answers)
-    what = (
-        f"{cfg.learners:,} learners × {cfg.attempts_per_learner} attempts × "
-        f"{cfg.answers_per_attempt} answers = {n_ans:,} answers, DB {size / 1e6:.1f} MB; "
-        f"query plan: {plan}"
-    )
-    return [
-        Row(
-            "Records at scale: bulk write (attempts + answers)",
-            bulk_s,
-            bare_s,
-            "s",
-            "same rows into keyless tables, no indexes",
-            "info",
-            None,
-            f"learners via RecordsStore.add_learner ({api_s:.2f} s, one commit each); "
-            f"{n_att:,} attempts + {n_ans:,} answers via executemany on the store's schema in "
-            f"one transaction ({bulk_s:.2f} s)",
-        ),
-        absolute_target(
-            "Dashboard query (course_progress, one learner)",
-            ms(median(dash)),
-            ms(median(floor)),
-            "ms",
-            "raw SELECT of the learner's attempts",
-            50,
-            what,
-        ),
-        absolute_target(
-            "History query (store.attempts(learner_id=…))",
-            ms(median(hist)),
-            ms(median(floor)),
-            "ms",
-            "raw SELECT of the learner's attempts",
-            50,
-            f"p99 {ms(percentile(hist, 99)):.2f} ms over {len(sample)} learners",
-        ),
-    ]
-
-
 ALL = {
     "validation": bench_validation,
     "warm": bench_warm_load,
     "commit": bench_answer_commit,
     "records": bench_records,
+    "scale": bench_scale,
     "certificate": bench_certificate,
     "hostile-verify": bench_hostile_verify,
     "feedback": bench_feedback,

@@ -62,8 +62,9 @@ def bench_startup(cfg: Any) -> list[Row]:
     _kiosk(data)
     # Untimed warm-up: byte-code caches, the OS file cache, the records database and the
     # course cache all exist afterwards, as on a kiosk that has started once before.
-    spawn(hello, work)
-    spawn(trainer(data), work)
+    if not cfg.quick:
+        spawn(hello, work)
+        spawn(trainer(data), work)
     results: dict[str, list[tuple[float, dict[str, Any]]]] = {
         "hello": [],
         "warm": [],
@@ -171,7 +172,12 @@ def _deferred_build(cfg: Any, work: Path, course: Path, what: str) -> list[Row]:
         argv = [py, str(LAUNCHER), "trainer-enter", "--course", str(path), "--data-dir", str(data)]
         if not cfg.quick:  # untimed: writes the course cache, as a kiosk's first start did
             spawn(argv, work)
-        runs = [_report(spawn(argv, work)[2]) for _ in range(cfg.enter_runs)]
+        late_argv = [py, str(LAUNCHER), "trainer-enter-late", *argv[3:]]
+        runs, late = [], []
+        for _ in range(cfg.enter_runs):
+            runs.append(_report(spawn(argv, work)[2]))
+            if label == "shipped":
+                late.append(_report(spawn(late_argv, work)[2]))
         after = sorted({r["after_enter"] for r in runs})
         enter = median([r["enter_ms"] for r in runs])
         first = median([r["ms"]["ready"] for r in runs])
@@ -187,11 +193,13 @@ def _deferred_build(cfg: Any, work: Path, course: Path, what: str) -> list[Row]:
                 absolute_target(
                     "First Enter after the first screen (deferred course build)",
                     enter,
-                    None,
+                    median([r["enter_ms"] for r in late]),
                     "ms",
-                    "—",
+                    "same Enter 1 s later (model already built)",
                     100,
-                    f"{what}; from the Enter posted to the dashboard refreshed; {common}",
+                    f"{what}; from the Enter posted at once to the dashboard refreshed; the "
+                    f"floor is the same Enter pressed once the deferred build has run, so the "
+                    f"difference is what the deferral moves onto the first Enter; {common}",
                 )
             )
             continue

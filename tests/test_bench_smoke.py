@@ -33,6 +33,11 @@ ROWS = (
     "Hostile certificate input: slowest",
     "Hostile certificate input: peak memory",
     "Records at scale: bulk write",
+    "Scale, 20 learners: `records --format csv`, time",
+    "Scale, 20 learners: `records --format csv`, peak memory",
+    "Scale, 20 learners: `report items`, time",
+    "Scale, 20 learners: `report items`, peak memory",
+    "Scale, 20 learners: TUI start to the learner list",
     "Dashboard query",
     "History query",
 )

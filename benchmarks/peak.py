@@ -1,0 +1,95 @@
+"""Run one program in this process and write its peak memory (VmHWM, KiB) to a file at exit.
+
+    python benchmarks/peak.py OUT_FILE trainer ARGS...            the trainer's command line
+    python benchmarks/peak.py OUT_FILE floor-export DB OUT.csv    streamed JOIN → CSV (floor)
+    python benchmarks/peak.py OUT_FILE floor-items DB             one pass over the answers
+
+A child's ``ru_maxrss`` on Linux starts from the forked parent's peak (it is carried across
+``exec``), so a large harness would inflate every child's figure; the child's own VmHWM,
+read by itself as it exits, is exact. The floors open the database read-only in place and
+stream one query, holding nothing but running counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import sys
+from pathlib import Path
+
+EXPORT_SQL = (
+    "SELECT a.id, l.name, l.external_id, l.organisation, a.role, a.course_id, a.module_id, "
+    "a.module_version, a.module_sha256, a.started_at, a.finished_at, a.score, a.max_score, "
+    "a.percent, a.passed FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id "
+    "ORDER BY a.started_at, a.id"
+)
+ITEMS_SQL = (
+    "SELECT a.module_id, a.module_sha256, s.scenario_id, s.step_id, s.choice_ids, s.points, "
+    "s.max_points, s.outcome FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
+    "WHERE a.finished_at IS NOT NULL AND a.passed IS NOT NULL "
+    "ORDER BY a.module_id, a.module_sha256, a.id, s.seq"
+)
+
+
+def vm_hwm_kb() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _connect(db: str) -> sqlite3.Connection:
+    return sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def floor_export(db: str, out: str) -> int:
+    """The export's floor: the same JOIN streamed straight into csv.writer."""
+    con = _connect(db)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        cursor = con.execute(EXPORT_SQL)
+        while batch := cursor.fetchmany(500):
+            writer.writerows(batch)
+    return 0
+
+
+def floor_items(db: str) -> int:
+    """The item report's floor: one ordered pass over the finished attempts' answers,
+    keeping per decision the count, correct answers, the score sum and choice counts."""
+    con = _connect(db)
+    stats: dict[tuple[str, str, str, str], list[float]] = {}
+    choices: dict[tuple[str, str, str, str, str], int] = {}
+    for mid, sha, sc, st, text, points, max_points, outcome in con.execute(ITEMS_SQL):
+        key = (mid, sha, sc, st)
+        s = stats.get(key)
+        if s is None:
+            s = stats[key] = [0, 0, 0.0]
+        s[0] += 1
+        s[1] += outcome == "correct"
+        s[2] += points / max_points if max_points else 0.0
+        for cid in text.strip("[]").replace('"', "").split(", "):
+            choices[(*key, cid)] = choices.get((*key, cid), 0) + 1
+    print(len(stats), len(choices))
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    what = argv[0]
+    if what == "floor-export":
+        return floor_export(argv[1], argv[2])
+    if what == "floor-items":
+        return floor_items(argv[1])
+    from trainer.cli import main as trainer_main
+
+    return trainer_main(argv[1:])
+
+
+if __name__ == "__main__":
+    code = 1
+    try:
+        code = main(sys.argv[2:])
+    finally:
+        with open(sys.argv[1], "w", encoding="ascii") as fh:
+            fh.write(str(vm_hwm_kb()))
+    sys.exit(code)
