@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks.figures import ALL, Config
+from benchmarks.figures_scale import scale_section
 from benchmarks.harness import Row, console_table, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -70,6 +71,10 @@ ANALYSIS = [
 ]
 
 
+# Standing notes under the Scale table: what was changed, and what is left.
+SCALE: list[str] = []
+
+
 def render(
     rows: list[Row], info: list[tuple[str, str]], quick: bool, seconds: float, failures: list[str]
 ) -> str:
@@ -91,6 +96,7 @@ def render(
         "",
         *(f"- **{r.name}**: {r.note}" for r in rows if r.note),
     ]
+    out += ["", *scale_section(rows), *SCALE]
     out += ["", "## Reading the misses", "", *ANALYSIS]
     if failures:
         out += ["", "## Benchmarks that failed to run", "", *(f"- {f}" for f in failures)]

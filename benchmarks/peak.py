@@ -23,11 +23,13 @@ EXPORT_SQL = (
     "a.percent, a.passed FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id "
     "ORDER BY a.started_at, a.id"
 )
-ITEMS_SQL = (
-    "SELECT a.module_id, a.module_sha256, s.scenario_id, s.step_id, s.choice_ids, s.points, "
-    "s.max_points, s.outcome FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
-    "WHERE a.finished_at IS NOT NULL AND a.passed IS NOT NULL "
-    "ORDER BY a.module_id, a.module_sha256, a.id, s.seq"
+ITEMS_SQL = (  # the answers the report reads: each learner's latest finished attempt
+    "WITH f AS (SELECT id, module_id, module_sha256, ROW_NUMBER() OVER (PARTITION BY "
+    "module_id, module_sha256, learner_id ORDER BY finished_at DESC, id DESC) AS rl "
+    "FROM attempts WHERE finished_at IS NOT NULL AND passed IS NOT NULL) "
+    "SELECT f.module_id, f.module_sha256, s.scenario_id, s.step_id, s.choice_ids, s.points, "
+    "s.max_points, s.outcome FROM f JOIN answers AS s ON s.attempt_id = f.id WHERE rl = 1 "
+    "ORDER BY f.module_id, f.module_sha256, f.id, s.seq"
 )
 
 
@@ -55,7 +57,8 @@ def floor_export(db: str, out: str) -> int:
 
 
 def floor_items(db: str) -> int:
-    """The item report's floor: one ordered pass over the finished attempts' answers,
+    """The item report's floor: one ordered pass over the answers the report reads (each
+    learner's latest finished attempt per module version, as the default policy counts),
     keeping per decision the count, correct answers, the score sum and choice counts."""
     con = _connect(db)
     stats: dict[tuple[str, str, str, str], list[float]] = {}
