@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.records.store import RecordsStore
+from trainer.xapi.ids import Ids, database_id
 from trainer.xapi.statements import Options, statements
 
 
@@ -101,6 +102,16 @@ def status(store: RecordsStore) -> OutboxStatus:
 
 
 def queue_records(store: RecordsStore, options: Options) -> int:
-    """Queue every statement of the records; already queued ones are left as they were."""
-    rows: list[dict[str, Any]] = [{"attempt_id": a.id} for a in store.attempts()]
+    """Queue every statement of the records; already queued ones are left as they were.
+
+    A finished attempt whose result statement is queued had all its statements queued with
+    it (they are made together), so it is not made again: a push costs what is new.
+    """
+    ids = Ids(database_id(store))
+    queued = {str(r[0]) for r in store._rows("SELECT id FROM xapi_outbox")}
+    rows: list[dict[str, Any]] = [
+        {"attempt_id": a.id}
+        for a in store.attempts()
+        if a.passed is None or ids.statement(a.id, "result") not in queued
+    ]
     return queue(store, statements(store, rows, options))

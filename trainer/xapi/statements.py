@@ -74,14 +74,26 @@ class _Builder:
         self.learners = {lr.id: lr for lr in store.learners()}
         self.attempts = {a.id: a for a in store.attempts()}
         self._completing: dict[int, int | None] = {}
+        self._iris: dict[tuple[str, ...], str] = {}
+        self._actors: dict[int, dict[str, Any]] = {}
+        self._contexts: dict[tuple[int, str], dict[str, Any]] = {}
 
     def iri(self, *parts: str) -> str:
-        return self.base + "/".join(quote(p, safe="") for p in parts)
+        iri = self._iris.get(parts)
+        if iri is None:
+            iri = self._iris[parts] = self.base + "/".join(quote(p, safe="") for p in parts)
+        return iri
 
     def ext(self, name: str) -> str:
         return f"{self.base}extension/{name}"
 
     def actor(self, learner_id: int) -> dict[str, Any]:
+        """The learner's actor (one object shared by their statements: only serialised)."""
+        if learner_id not in self._actors:
+            self._actors[learner_id] = self._actor(learner_id)
+        return self._actors[learner_id]
+
+    def _actor(self, learner_id: int) -> dict[str, Any]:
         lr = self.learners[learner_id]
         actor: dict[str, Any] = {"objectType": "Agent"}
         if lr.name.strip():
@@ -92,7 +104,14 @@ class _Builder:
 
     def context(self, a: AttemptRow, level: str) -> dict[str, Any]:
         """``level``: ``answer`` (parent the module, grouping the course), ``module`` (parent
-        the course) or ``course`` (no context activities)."""
+        the course) or ``course`` (no context activities). One object per attempt and level,
+        shared by its statements (they are only serialised)."""
+        key = (a.id, level)
+        if key not in self._contexts:
+            self._contexts = {key: self._context(a, level)}  # keep only the current attempt's
+        return self._contexts[key]
+
+    def _context(self, a: AttemptRow, level: str) -> dict[str, Any]:
         course = {"objectType": "Activity", "id": self.iri("course", a.course_id)}
         module = {
             "objectType": "Activity",
