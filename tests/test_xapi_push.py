@@ -5,6 +5,7 @@ connections, 409 for duplicates, a rejected statement, a redirect)."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -193,7 +194,8 @@ class FakeLrs:
                     self.send_header("Location", "http://127.0.0.1:9/elsewhere")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                with contextlib.suppress(OSError):  # a client that timed out has gone
+                    self.wfile.write(payload)
 
             do_POST = do_PUT = do_GET = _any
 
@@ -385,3 +387,28 @@ def test_push_without_an_lrs_is_a_usage_error(
     cfg.write_text("")
     assert run_push(data, course_file, cfg) == 2
     assert "no LRS is configured" in capsys.readouterr().err
+
+
+def test_a_push_adds_what_is_new_since_the_last(course: Course, tmp_path: Path) -> None:
+    with RecordsStore.in_dir(tmp_path / "data") as store:
+        ana = store.add_learner("Ana", "employee")
+        session = Session.start_or_resume(store, course, course.module("demo"), ana, seed=1)
+        session.answer(["b"])
+        assert outbox.queue_records(store, Options(course=course)) == 1  # answered so far
+        session.answer(["a", "b"])
+        session.answer(["report"])
+        # 2 answers, module completed + passed, course completed + passed
+        assert outbox.queue_records(store, Options(course=course)) == 6
+        assert outbox.queue_records(store, Options(course=course)) == 0
+        assert outbox.status(store).pending == 7
+
+
+def test_a_bare_status_without_push_is_a_usage_error(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["records", "--data-dir", str(data), "--status"]) == 2
+    assert "trainer records push --status" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["records", "--data-dir", str(data), "--status", "bogus"])
+    assert usage.value.code == 2
+    assert "invalid choice: 'bogus'" in capsys.readouterr().err
