@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
+from tests.services import service_missing
 from trainer.bank.model import Course
 from trainer.cli import main
 from trainer.records.base import APPLICATION_ID
@@ -24,14 +25,17 @@ from trainer.session import Session
 from trainer.xapi.ids import Ids, database_id
 from trainer.xapi.statements import Options, iso_duration, statements
 
-ralph_statements = pytest.importorskip(
-    "ralph.models.xapi.base.statements", reason="ralph-malph (the test extra) validates xAPI"
-)
+try:
+    from ralph.models.xapi.base.statements import BaseXapiStatement
+except ImportError:  # pragma: no cover - the test extra installs it
+    BaseXapiStatement = None
 
 
 def valid(statement: dict[str, Any]) -> None:
     """Raise unless ralph-malph's xAPI 1.0.3 base model accepts the statement."""
-    ralph_statements.BaseXapiStatement(**statement)
+    if BaseXapiStatement is None:  # skipped locally, a failure under CI=true
+        service_missing("ralph-malph (the test extra) is not installed: pip install -e '.[test]'")
+    BaseXapiStatement(**statement)
 
 
 @pytest.fixture
