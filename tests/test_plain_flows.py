@@ -198,6 +198,27 @@ def test_plain_certificate_refused_then_issued(
     assert len(store.certificates()) == 1
 
 
+def test_plain_certificate_qr_opens_the_configured_verification_page(
+    course: Course, store: RecordsStore, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    config = tmp_path / "config.toml"
+    config.write_text('[certificates]\nverify_url = "https://t.example.gov/verify.html"\n')
+    pdf = tmp_path / "cert.pdf"
+    lines = [*NEW_LEARNER, *PERFECT, "c", str(pdf), "q"]
+    status, out = drive(course, store, lines, config_file=str(config))
+    assert status == 0 and f"Certificate saved: {pdf}" in out
+    subject = str(PdfReader(pdf).metadata["/Subject"])  # type: ignore[index]
+    assert "https://t.example.gov/verify.html" in subject
+
+    config.write_text("[certificates\n")
+    again = tmp_path / "again.pdf"
+    _, out = drive(course, store, ["c", str(again), "q"], config_file=str(config))
+    assert "No certificate was saved: the config file cannot be used" in out
+    assert not again.exists() and len(store.certificates()) == 1
+
+
 def test_plain_existing_learner_and_wrapping(course: Course, store: RecordsStore) -> None:
     store.add_learner("Ann", "employee")
     _, out = drive(course, store, ["1", "1", "q"], width=40)

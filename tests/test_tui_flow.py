@@ -552,6 +552,38 @@ async def test_certificate_export_saves_a_pdf_and_records_it(
     assert pdfs[0].name.startswith("certificate-")
 
 
+async def test_certificate_qr_opens_the_configured_verification_page(
+    course: Course, store: RecordsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    (tmp_path / "home" / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text("[certificates]\nverify_url = 5\n")  # broken first: said, nothing saved
+    store.add_learner("Ana Smith", "employee", organisation="Acme")
+    pass_module(store, course, "Ana Smith")
+    app = make_app(course, store, learner_name="Ana Smith", config_file=str(config))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Not saved: the config file cannot be used" in text, text
+        assert store.certificates() == []
+        config.write_text('[certificates]\nverify_url = "https://t.example.gov/v.html"\n')
+        assert app.focused is not None and app.focused.id == "export"  # re-enabled: try again
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "✔ Saved:" in screen_text(app)
+    (pdf,) = (tmp_path / "home" / "Documents").glob("*.pdf")
+    assert "https://t.example.gov/v.html" in str(PdfReader(pdf).metadata["/Subject"])  # type: ignore[index]
+
+
 # --------------------------------------------------------------------------- qualities
 async def test_high_contrast_theme(course: Course, store: RecordsStore) -> None:
     app = TrainerApp(course=course, store=store, high_contrast=True)

@@ -55,6 +55,15 @@ class Config:
     lrs_password: str | None = field(default=None, repr=False)  # never shown
 
 
+def certificate_verify_url(flag: str | None) -> tuple[str | None, str | None]:
+    """(verify_url, problem) for issuing a certificate from the app: the config file is read
+    only when a certificate is issued (never at start-up), and a broken file is a message."""
+    try:
+        return load_config(flag).verify_url, None
+    except ConfigError as exc:
+        return None, f"the config file cannot be used: {exc}"
+
+
 def default_config_path() -> Path:
     from platformdirs import user_config_dir
 

@@ -34,7 +34,14 @@ def run_app(args: argparse.Namespace) -> int:
             gc.enable()  # see trainer.cli.main: only the app's start-up runs without it
             from trainer.plain import run_plain
 
-            return int(run_plain(course.get(), store, learner_name=args.learner))
+            return int(
+                run_plain(
+                    course.get(),
+                    store,
+                    learner_name=args.learner,
+                    config_file=getattr(args, "config", None),
+                )
+            )
         from trainer.tui.app import TrainerApp
 
         app = TrainerApp(
@@ -42,6 +49,7 @@ def run_app(args: argparse.Namespace) -> int:
             store=store,
             learner_name=args.learner,
             high_contrast=getattr(args, "high_contrast", False),
+            config_file=getattr(args, "config", None),
         )
         app.run()
         return app.return_code or 0

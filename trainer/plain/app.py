@@ -18,10 +18,13 @@ from trainer.records.store import LearnerRow, RecordsStore, StoreError
 class PlainApp:
     """The state the plain-mode screens share: course, store, console and current learner."""
 
-    def __init__(self, course: Course, store: RecordsStore, ui: Console) -> None:
+    def __init__(
+        self, course: Course, store: RecordsStore, ui: Console, config_file: str | None = None
+    ) -> None:
         self.course = course
         self.store = store
         self.ui = ui
+        self.config_file = config_file  # --config; read only when a certificate is issued
         self.learner: LearnerRow | None = None
 
     def progress(self) -> CourseProgress:
@@ -67,6 +70,7 @@ def run_plain(
     stdout: IO[str] | None = None,
     *,
     width: int | None = None,
+    config_file: str | None = None,
 ) -> int:
     """Run the whole course in plain mode; return the exit status (0 after pause or quit).
 
@@ -83,7 +87,7 @@ def run_plain(
         width=plain_width(width),
         menu_command=True,
     )
-    app = PlainApp(course, store, ui)
+    app = PlainApp(course, store, ui, config_file)
     try:
         return app.run(learner_name)
     except Paused:

@@ -75,7 +75,8 @@ class TrainerApp(App[int]):
     CSS_PATH = "trainer.tcss"
     # Screens 36 rows or taller get the class "-tall": the story then takes only the height
     # it needs, so the question follows it (trainer.tcss, player).
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    # Textual declares this "ClassVar[...] | None", which mypy reads as an instance attribute.
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
     TITLE = "trainer"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
@@ -87,8 +88,10 @@ class TrainerApp(App[int]):
         store: RecordsStore,
         learner_name: str | None = None,
         high_contrast: bool = False,
+        config_file: str | None = None,
     ) -> None:
         super().__init__()
+        self.config_file = config_file  # --config; read only when a certificate is issued
         self._course = course if isinstance(course, LazyCourse) else LazyCourse.of(course)
         self.store = store
         self.learner: LearnerRow | None = None

@@ -44,12 +44,19 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
         return
     data_dir = app.store.path.parent
     try:
+        from trainer.config import certificate_verify_url
+
+        verify_url, problem = certificate_verify_url(app.config_file)
+        if problem:
+            ui.say(f"No certificate was saved: {problem}")
+            return
         issued = issue_certificate(
             app.store,
             app.course,
             app.learner,
             out,
             issuer_key_path=default_issuer_key_path(data_dir),
+            verify_url=verify_url,
         )
     except CertificateRefused as exc:
         ui.say(*[line.strip() for line in str(exc).splitlines() if line.strip()])

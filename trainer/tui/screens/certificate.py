@@ -169,12 +169,19 @@ class CertificateScreen(ModalScreen[None]):
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            from trainer.config import certificate_verify_url
+
+            verify_url, problem = certificate_verify_url(self.trainer.config_file)
+            if problem:
+                self.app.call_from_thread(self.show_result, f"✘ Not saved: {problem}", failed=True)
+                return
             issued = issue_certificate(
                 self.trainer.store,
                 self.trainer.course,
                 learner,
                 path,
                 issuer_key_path=default_issuer_key_path(self.trainer.data_dir),
+                verify_url=verify_url,
             )
         except (CertificateRefused, CertificateKeyError, OSError, StoreError) as exc:
             # StoreError: e.g. the records locked by another program, a full disk.
@@ -187,8 +194,10 @@ class CertificateScreen(ModalScreen[None]):
 
     def show_result(self, text: str, failed: bool = False) -> None:
         self.query_one("#cert-result", Static).update(Content(text))
-        if failed:
-            self.query_one("#export", Button).disabled = False
+        if failed:  # ready to try again: Enter presses Export once more
+            button = self.query_one("#export", Button)
+            button.disabled = False
+            button.focus()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
