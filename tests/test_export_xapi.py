@@ -20,10 +20,10 @@ from trainer.cli import main
 from trainer.records.base import APPLICATION_ID
 from trainer.records.learners import InvalidName
 from trainer.records.migrations import MIGRATIONS
-from trainer.records.store import DB_NAME, Finish, RecordsStore
+from trainer.records.store import DB_NAME, AttemptRow, Finish, RecordsStore
 from trainer.session import Session
 from trainer.xapi.ids import Ids, database_id
-from trainer.xapi.statements import Options, iso_duration, statements
+from trainer.xapi.statements import Options, completions, iso_duration, statements
 
 try:
     from ralph.models.xapi.base.statements import BaseXapiStatement
@@ -314,3 +314,26 @@ def test_every_statement_is_valid_for_any_learner_details(
         assert out[0]["actor"]["account"]["name"] == (
             learner.external_id if learner.external_id.strip() else ids.learner(learner.id)
         )
+
+
+def _row(aid: int, module: str, day: str, passed: bool | None = True) -> AttemptRow:
+    return AttemptRow(
+        aid, 1, "c", module, "1", "h", "employee", 1, f"{day}T09:00:00Z", f"{day}T10:00:00Z",
+        1, 1, 100 if passed else 0, passed,
+    )  # fmt: skip
+
+
+def test_course_completions_first_time_and_after_expiry_only() -> None:
+    rows = [
+        _row(1, "m1", "2025-01-01"),
+        _row(2, "m2", "2025-01-05", passed=False),
+        _row(3, "extra", "2025-01-06"),  # not required
+        _row(4, "m2", "2025-01-10"),  # completes the course (valid until 2026-01-01)
+        _row(5, "m1", "2025-06-01"),  # a re-pass while complete: no new completion
+        _row(6, "m2", "2026-01-10"),  # still complete that day (valid until 2026-01-10)
+        _row(7, "m1", "2027-03-01"),  # expired 2026-06-01 (m1 of 2025-06-01): recertified
+        _row(8, "m2", "2027-03-02", passed=None),  # abandoned
+    ]
+    assert completions(rows, {"m1", "m2"}, 12) == {4, 7}
+    assert completions(rows, {"m1", "m2", "m3"}, 12) == set()
+    assert completions(list(reversed(rows)), {"m1"}, 12) == {1, 7}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
 from trainer import __version__
-from trainer.bank.model import Course, Module, Step
+from trainer.bank.model import Course, Module, Role, Step
+from trainer.progress import add_months
 from trainer.records.store import AnswerRow, AttemptRow, RecordsStore
 from trainer.xapi.ids import Ids, database_id
 
@@ -73,10 +74,19 @@ class _Builder:
         self.base = options.base + ("" if options.base.endswith((":", "/")) else "/")
         self.learners = {lr.id: lr for lr in store.learners()}
         self.attempts = {a.id: a for a in store.attempts()}
-        self._completing: dict[int, int | None] = {}
+        self._completing: dict[int, set[int]] = {}
+        self._learner_attempts: dict[int, list[AttemptRow]] | None = None
         self._iris: dict[tuple[str, ...], str] = {}
         self._actors: dict[int, dict[str, Any]] = {}
         self._contexts: dict[tuple[int, str], dict[str, Any]] = {}
+
+    def _by_learner(self) -> dict[int, list[AttemptRow]]:
+        """Every attempt, by learner (made on first use)."""
+        if self._learner_attempts is None:
+            self._learner_attempts = {}
+            for b in self.attempts.values():
+                self._learner_attempts.setdefault(b.learner_id, []).append(b)
+        return self._learner_attempts
 
     def iri(self, *parts: str) -> str:
         iri = self._iris.get(parts)
@@ -217,9 +227,13 @@ class _Builder:
         if course is None or course.id != a.course_id or not a.passed:
             return []
         if a.learner_id not in self._completing:
-            learner = self.learners[a.learner_id]
-            self._completing[a.learner_id] = _completing_attempt(self.store, course, learner)
-        if self._completing[a.learner_id] != a.id:
+            role: Role = self.learners[a.learner_id].role  # type: ignore[assignment]
+            required = {m.id for m in course.required_for(role)}
+            mine = self._by_learner().get(a.learner_id, [])
+            self._completing[a.learner_id] = completions(
+                [b for b in mine if b.course_id == course.id], required, course.validity_months
+            )
+        if a.id not in self._completing[a.learner_id]:
             return []
         obj = {
             "objectType": "Activity",
@@ -251,23 +265,27 @@ def _score(raw: float, top: float, percent: int | None = None) -> dict[str, Any]
     return {"scaled": round(min(1.0, max(-1.0, scaled)), 4), "raw": raw, "min": 0, "max": top}
 
 
-def _completing_attempt(store: RecordsStore, course: Course, learner: Any) -> int | None:
-    """The attempt whose pass made the course complete for the learner's role, if it is."""
-    from trainer.progress import course_progress
-
-    progress = course_progress(store, course, learner)
-    if not progress.complete:
-        return None
-    passes = [
-        max(
-            (a for a in store.attempts(learner_id=learner.id, course_id=course.id)
-             if a.module_id == p.module.id and a.passed),
-            key=lambda a: (a.finished_at or "", a.id),
-        )
-        for p in progress.modules
-        if p.required
-    ]  # fmt: skip
-    return max(passes, key=lambda a: (a.finished_at or "", a.id)).id if passes else None
+def completions(attempts: list[AttemptRow], required: set[str], months: int) -> set[int]:
+    """The passes (attempt ids) that made the course complete, oldest first, as
+    :mod:`trainer.progress` counts it: every required module passed, the course valid until
+    the earliest latest pass runs out. A pass completes it when the course was not complete
+    just before: never yet, or expired by the day of this pass (recertification)."""
+    latest: dict[str, date] = {}
+    valid_until: date | None = None
+    done: set[int] = set()
+    passes = sorted(
+        (a for a in attempts if a.passed and a.finished_at and a.module_id in required),
+        key=lambda a: (a.finished_at or "", a.id),
+    )
+    for a in passes:
+        day = _time(a.finished_at or "").date()
+        was_complete = valid_until is not None and day <= valid_until
+        latest[a.module_id] = day
+        if len(latest) == len(required):
+            valid_until = min(add_months(d, months) for d in latest.values())
+            if not was_complete:
+                done.add(a.id)
+    return done
 
 
 def statements(
