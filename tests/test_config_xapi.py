@@ -89,6 +89,7 @@ def test_without_a_password_the_file_may_be_readable(tmp_path: Path) -> None:
         ('[lrs]\nendpoint = "ftp://lrs.example.gov"\n', "endpoint must be an http"),
         ('[lrs]\nendpoint = "urn:lrs:x"\n', "endpoint must be an http"),
         ('[lrs]\nendpoint = "https://u:pw@lrs.example.gov/"\n', "user name in it"),
+        ('[lrs]\nendpoint = "https://lrs.example.gov/xAPI?key=1"\n', "a '\\?' or '#'"),
         ("[lrs]\nusername = 1\n", "username must be a string"),
         ('[lrs]\ntoken = "x"\n', "unknown key 'token' in \\[lrs\\]"),
         ('lrs = "https://lrs.example.gov"\n', "lrs must be a \\[lrs\\] table"),

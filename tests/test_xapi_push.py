@@ -181,6 +181,7 @@ class FakeLrs:
 
     def __init__(self, answer: Callable[[str, str, bytes], tuple[int, bytes]]) -> None:
         self.answer = answer
+        self.chunk, self.pause = 1 << 30, 0.0  # how the answer is written: all at once
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
         fake = self
 
@@ -195,7 +196,10 @@ class FakeLrs:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 with contextlib.suppress(OSError):  # a client that timed out has gone
-                    self.wfile.write(payload)
+                    for i in range(0, len(payload), fake.chunk):
+                        self.wfile.write(payload[i : i + fake.chunk])
+                        self.wfile.flush()
+                        time.sleep(fake.pause)
 
             do_POST = do_PUT = do_GET = _any
 
@@ -412,3 +416,14 @@ def test_a_bare_status_without_push_is_a_usage_error(
         main(["records", "--data-dir", str(data), "--status", "bogus"])
     assert usage.value.code == 2
     assert "invalid choice: 'bogus'" in capsys.readouterr().err
+
+
+def test_an_answer_that_trickles_in_is_cut_off(
+    data: Path, course: Course, fake: Callable[..., FakeLrs]
+) -> None:
+    server = fake(lambda method, path, body: (200, b"x" * 200))
+    server.chunk, server.pause = 1, 0.05  # 10 s for the whole answer
+    with queued_store(data, course) as store:
+        report = push(store, Lrs(server.endpoint, timeout=0.1), tries=1)
+        assert "answered too slowly (over 0.3 s)" in (report.error or "")
+        assert outbox.status(store).pending == 7

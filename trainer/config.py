@@ -219,12 +219,13 @@ def _lrs(
     path: Path, data: dict[str, dict[str, object]], st: os.stat_result
 ) -> dict[str, str | None]:
     endpoint = _text(path, data, "lrs", "endpoint")
+    parts = urlsplit(endpoint or "")
     if endpoint is not None and (
-        _bad_iri(endpoint) or urlsplit(endpoint).scheme == "urn" or "@" in urlsplit(endpoint).netloc
+        _bad_iri(endpoint) or parts.scheme == "urn" or "@" in parts.netloc or parts.query
     ):
         raise ConfigError(
-            f"{path}: [lrs] endpoint must be an http(s) address without spaces, a '#' part "
-            "or a user name in it (put the credentials under username and password)"
+            f"{path}: [lrs] endpoint must be an http(s) address without spaces, a '?' or '#' "
+            "part or a user name in it (put the credentials under username and password)"
         )
     password = _text(path, data, "lrs", "password")
     if password is not None and (st.st_mode & 0o077 or st.st_uid != _uid()):

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from trainer.records.store import RecordsStore
@@ -93,13 +94,14 @@ def request(lrs: Lrs, method: str, url: str, body: bytes | None = None) -> tuple
     :class:`LrsError` with ``retry``.
     """
     req = urllib.request.Request(url, data=body, method=method, headers=_headers(lrs))
+    deadline = time.monotonic() + 3 * lrs.timeout
     try:
         with _OPENER.open(req, timeout=lrs.timeout) as resp:
-            return int(resp.status), resp.read(MAX_RESPONSE)
+            return int(resp.status), _read(resp, deadline, lrs)
     except urllib.error.HTTPError as exc:
         try:
-            data = exc.read(MAX_RESPONSE) if exc.fp is not None else b""
-        except OSError:
+            data = _read(exc, deadline, lrs) if exc.fp is not None else b""
+        except (OSError, LrsError):
             data = b""
         finally:
             exc.close()
@@ -113,6 +115,23 @@ def request(lrs: Lrs, method: str, url: str, body: bytes | None = None) -> tuple
         raise LrsError(f"cannot reach the LRS: {_clean(lrs, str(reason))}", retry=True) from None
     except (OSError, ValueError) as exc:  # reset connections, bad status lines
         raise LrsError(f"the LRS connection failed: {_clean(lrs, str(exc))}", retry=True) from None
+
+
+def _read(resp: Any, deadline: float, lrs: Lrs) -> bytes:
+    """At most :data:`MAX_RESPONSE` bytes, in at most 3 x the timeout in all (an answer that
+    trickles in byte by byte cannot hold a push for longer)."""
+    read = getattr(resp, "read1", resp.read)  # read1: what has arrived, without waiting
+    chunks: list[bytes] = []
+    size = 0
+    while size < MAX_RESPONSE:
+        if time.monotonic() > deadline:
+            raise LrsError(f"the LRS answered too slowly (over {3 * lrs.timeout:g} s)", retry=True)
+        chunk = read(min(65536, MAX_RESPONSE - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _error(lrs: Lrs, status: int, data: bytes) -> LrsError:
