@@ -163,3 +163,24 @@ def test_page_escapes_the_issuer_name(page: Any) -> None:
 
 def test_hostile_text_is_the_literal_constant() -> None:
     assert "<img" in HOSTILE and "\x1b" in HOSTILE  # the vector really is hostile
+
+
+def test_page_reflows_at_200_percent_zoom_and_labels_every_control(
+    browser: Any, page_url: str
+) -> None:
+    # 200 % zoom of a 1280-pixel window is a 640-CSS-pixel viewport; a phone is narrower still.
+    for width in (640, 360):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        pg = context.new_page()
+        pg.goto(page_url)
+        _check(pg, next(v for v in VECTORS if v.name == "genuine").token)
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"horizontal scrolling at {width}px"
+        unlabeled = pg.evaluate(
+            "[...document.querySelectorAll('input, textarea')]"
+            ".filter(e => !document.querySelector(`label[for='${e.id}']`)).length"
+        )
+        assert unlabeled == 0
+        assert pg.get_attribute("#verdict", "role") == "status"
+        assert pg.evaluate("document.activeElement.id") == "verdict"  # the result is announced
+        context.close()
