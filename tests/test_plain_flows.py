@@ -300,3 +300,20 @@ def test_plain_dashboard_not_reread_after_history(course: Course, store: Records
         "Back at the dashboard. Type a module number or a letter, or type repeat to hear the "
         "dashboard again." in out
     )
+
+
+def test_plain_dashboard_names_expired_passes_to_retake(
+    course: Course, store: RecordsStore
+) -> None:
+    from datetime import date
+
+    from trainer.progress import add_months
+
+    drive(course, store, [*NEW_LEARNER, *PERFECT, "q"])  # pass the first module
+    past = add_months(date.today(), -(course.validity_months + 1)).isoformat() + "T09:00:00Z"
+    store._db.execute("UPDATE attempts SET finished_at = ?, started_at = ?", (past, past))
+    _, out = drive(course, store, ["q"])
+    title = course.module(course.modules[0].id).title
+    assert f"Passes that have expired, to retake: {title.rstrip('.')}." in out
+    line = next(ln for ln in out.splitlines() if ln.lstrip("0123456789. ").startswith(title))
+    assert "passed, but expired on" in line and "retake it" in line

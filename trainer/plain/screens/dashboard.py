@@ -12,6 +12,7 @@ from trainer.plain.screens.module import module_menu
 from trainer.plain.words import STATUS_WORDS, plural, sentence, spoken_date
 from trainer.progress import CourseProgress, ModuleProgress
 from trainer.records.errors import AttemptClosed, StoreError
+from trainer.standing import ExpiredModule, expired_modules
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
@@ -42,13 +43,29 @@ def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
             f"Course status: not complete. {done} of "
             f"{plural(len(required), 'required module')} passed."
         )
+    lapsed = expired(app, progress)
+    if lapsed:
+        titles = ", ".join(sentence(e.module.title).rstrip(".") for e in lapsed.values())
+        ui.say(f"Passes that have expired, to retake: {titles}.")
     ui.say(f"Modules, {len(progress.modules)}:")
 
 
-def module_line(app: PlainApp, n: int, p: ModuleProgress) -> str:
-    """One module's line: title, required or optional, minutes and status in words."""
+def expired(app: PlainApp, progress: CourseProgress) -> dict[str, ExpiredModule]:
+    """The role's modules whose latest pass has run out, by module id."""
+    attempts = app.store.attempts(learner_id=progress.learner.id)
+    found = expired_modules(app.course, progress.learner, attempts)
+    return {e.module.id: e for e in found}
+
+
+def module_line(
+    app: PlainApp, n: int, p: ModuleProgress, lapsed: ExpiredModule | None = None
+) -> str:
+    """One module's line: title, required or optional, minutes and status in words (a pass
+    that has expired says so, and to retake the module)."""
     need = "Required" if p.required else "Optional"
     status = STATUS_WORDS.get(p.status, p.status)
+    if lapsed is not None:
+        status = f"passed, but expired on {spoken_date(lapsed.expired_on)}: retake it"
     if p.status == "in-progress" and p.last_attempt is not None:
         answered = len(app.store.answers(p.last_attempt.id))
         status += f", {plural(answered, 'question')} answered"
@@ -75,9 +92,10 @@ def dashboard_options(app: PlainApp, progress: CourseProgress) -> list[Option]:
     """The dashboard's list: each module under its number in the course (the same number
     for every role), then the actions under fixed letters."""
     position = {cm.id: n for n, cm in enumerate(app.course.modules, start=1)}
+    lapsed = expired(app, progress)
     options = [
         Option(
-            module_line(app, position[p.module.id], p),
+            module_line(app, position[p.module.id], p, lapsed.get(p.module.id)),
             ("module", p),
             (),
             str(position[p.module.id]),
