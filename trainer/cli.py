@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "verify-page": "write the offline certificate verification page (HTML) to publish",
     "import": "import Moodle XML or GIFT questions into a new module file",
     "export": "export a module or course as Moodle XML or GIFT questions",
+    "config": "print the effective settings and where each came from",
 }
 
 # Commands whose module name is not the command name ('import' is a Python keyword).
@@ -96,8 +96,13 @@ class VersionAction(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         from trainer.commands.doctor import version_text
+        from trainer.settings import Settings, SettingsError
 
-        print(version_text(getattr(namespace, "data_dir", None)))
+        try:
+            settings = Settings.resolve(namespace)
+        except SettingsError as exc:
+            parser.exit(exc.status, f"trainer: {exc}\n")
+        print(version_text(settings))
         parser.exit()
 
 
@@ -120,7 +125,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         default=argparse.SUPPRESS,
         help="organisation config file, TOML (default: $TRAINER_CONFIG or config.toml in the "
-        "user config folder; see 'trainer doctor')",
+        "user config folder; see 'trainer config')",
+    )
+    parser.add_argument(
+        "--records",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="where the records are: sqlite:///PATH (default: $TRAINER_RECORDS, the config "
+        "file, or records.sqlite3 in the data folder)",
     )
 
 
@@ -180,19 +192,30 @@ def _isatty(stream: IO[str]) -> bool:
 
 
 # Every argument value starting with '~' is checked as a path ('~user/...') first, except
-# these, which are names and words, never paths; and these environment variables.
+# these, which are names and words, never paths (environment variables: trainer.settings).
 _NOT_PATHS = frozenset(
-    ("learner", "name", "organisation", "issuer", "old", "new", "id", "module", "step", "course_id")
+    (
+        "learner",
+        "name",
+        "organisation",
+        "issuer",
+        "old",
+        "new",
+        "id",
+        "module",
+        "step",
+        "course_id",
+        "records",
+    )
 )
-_PATH_ENV = ("TRAINER_DATA_DIR", "TRAINER_COURSE", "TRAINER_CONFIG")
 
 
 def unusable_home(args: argparse.Namespace) -> str | None:
-    """Why a path argument or variable starting with '~user' cannot be used, or None.
+    """Why a path argument starting with '~user' cannot be used, or None.
 
     ``Path.expanduser`` raises RuntimeError for an unknown user: say so at the start, once,
     instead of a traceback from whichever command expands it first."""
-    values = [(f"${name}", os.environ.get(name) or "") for name in _PATH_ENV]
+    values: list[tuple[str, str]] = []
     for dest, given in vars(args).items():
         if dest in _NOT_PATHS:
             continue
@@ -233,6 +256,20 @@ def _run(words: list[str]) -> int:
     problem = unusable_home(args)
     if problem:
         print(f"trainer: {problem}", file=sys.stderr)
+        return 2
+    from trainer.settings import Settings, SettingsError
+
+    try:
+        args.settings = Settings.resolve(args)  # once; commands read args.settings only
+    except SettingsError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return exc.status
+    if args.settings.config_problem and args.command not in ("config", "doctor"):
+        print(
+            f"trainer: the config file cannot be used: {args.settings.config_problem} "
+            "(see 'trainer config')",
+            file=sys.stderr,
+        )
         return 2
     handler = getattr(args, "handler", None)
     try:

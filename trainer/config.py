@@ -4,10 +4,20 @@ Which file: ``--config FILE``, else ``$TRAINER_CONFIG``, else ``config.toml`` in
 config folder (``platformdirs.user_config_dir("trainer")``) when it exists. A missing default
 file is not an error; a named file that is missing is.
 
-Keys read so far (a later release gathers every setting into one settings object)::
+Keys (:mod:`trainer.settings` gathers them with the flags and environment into one object)::
+
+    [app]
+    data_dir = "/srv/trainer"          # records, issuer key, course cache (else the user folder)
+    course = "course.yaml"             # relative paths: from this file's folder
+    plain_width = 72                   # plain mode wraps lines at this width (20-1000)
+
+    [records]
+    url = "sqlite:///srv/trainer/records.sqlite3"   # never a password: PGPASSFILE / ~/.pgpass
 
     [certificates]
     verify_url = "https://training.example.gov/verify.html"   # the published verification page
+    issuer_key = "/srv/trainer/issuer-key.pem"   # must exist; mode 0600
+    paper = "a4"                                 # or "letter" (the default)
 
     [xapi]
     homepage = "https://lms.example.gov"     # account.homePage of learners in xAPI statements
@@ -31,11 +41,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 MAX_CONFIG_BYTES = 64 * 1024
 KNOWN: dict[str, set[str]] = {
-    "certificates": {"verify_url"},
+    "app": {"data_dir", "course", "plain_width"},
+    "records": {"url"},
+    "certificates": {"verify_url", "issuer_key", "paper"},
     "xapi": {"homepage"},
     "lrs": {"endpoint", "username", "password"},
 }
@@ -53,6 +66,12 @@ class Config:
     lrs_endpoint: str | None = None
     lrs_username: str | None = None
     lrs_password: str | None = field(default=None, repr=False)  # never shown
+    data_dir: Path | None = None  # [app]; paths relative to the config file's folder
+    course: Path | None = None
+    plain_width: int | None = None
+    records_url: str | None = None  # [records] url, checked by trainer.settings
+    issuer_key: Path | None = None  # [certificates]
+    paper: str | None = None
 
 
 def certificate_verify_url(flag: str | None) -> tuple[str | None, str | None]:
@@ -111,6 +130,7 @@ def load_config(flag: str | None = None, environ: Mapping[str, str] | None = Non
         verify_url=_verify_url(path, known),
         xapi_homepage=_xapi_homepage(path, known),
         **_lrs(path, known, st),
+        **_app(path, known),
     )
     return _with_env(config, env_of(environ))
 
@@ -215,9 +235,7 @@ def _xapi_homepage(path: Path, data: dict[str, dict[str, object]]) -> str | None
     return url
 
 
-def _lrs(
-    path: Path, data: dict[str, dict[str, object]], st: os.stat_result
-) -> dict[str, str | None]:
+def _lrs(path: Path, data: dict[str, dict[str, object]], st: os.stat_result) -> dict[str, Any]:
     endpoint = _text(path, data, "lrs", "endpoint")
     parts = urlsplit(endpoint or "")
     if endpoint is not None and (
@@ -238,6 +256,40 @@ def _lrs(
         "lrs_endpoint": endpoint,
         "lrs_username": _text(path, data, "lrs", "username"),
         "lrs_password": password,
+    }
+
+
+def _app(path: Path, data: dict[str, dict[str, object]]) -> dict[str, Any]:
+    """[app] data_dir, course, plain_width; [records] url; [certificates] issuer_key, paper.
+    Relative paths are taken from the config file's folder, not the current one."""
+
+    def file(section: str, key: str) -> Path | None:
+        text = _text(path, data, section, key)
+        if text is None:
+            return None
+        if not text or "\x00" in text or len(text) > 4096:
+            raise ConfigError(f"{path}: [{section}] {key} must be a path")
+        try:
+            return path.parent / Path(text).expanduser()
+        except RuntimeError:
+            raise ConfigError(f"{path}: [{section}] {key}: no such user in {text!r}") from None
+
+    width = data.get("app", {}).get("plain_width")
+    if width is not None and (type(width) is not int or not 20 <= width <= 1000):
+        raise ConfigError(f"{path}: [app] plain_width must be a whole number from 20 to 1000")
+    paper = _text(path, data, "certificates", "paper")
+    if paper is not None and paper not in ("letter", "a4"):
+        raise ConfigError(f'{path}: [certificates] paper must be "letter" or "a4"')
+    url = _text(path, data, "records", "url")
+    if url is not None and (len(url) > 1000 or any(ord(ch) < 0x20 for ch in url)):
+        raise ConfigError(f"{path}: [records] url must be one line of at most 1000 characters")
+    return {
+        "data_dir": file("app", "data_dir"),
+        "course": file("app", "course"),
+        "plain_width": width,
+        "records_url": url,
+        "issuer_key": file("certificates", "issuer_key"),
+        "paper": paper,
     }
 
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import sys
 
-from trainer.commands.common import CommandError, fail, open_lazy_course, open_store
-
-
-def use_plain(args: argparse.Namespace) -> bool:
-    """Plain mode when asked for, when output is not a terminal, or when TERM is dumb."""
-    if getattr(args, "plain", False):
-        return True
-    if os.environ.get("TERM", "") == "dumb":
-        return True
-    return not (sys.stdout.isatty() and sys.stdin.isatty())
+from trainer.commands.common import (
+    CommandError,
+    fail,
+    open_lazy_course,
+    open_store,
+    settings_of,
+)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    """Plain mode when asked for, when TERM is dumb, or when input or output is not a
+    terminal (``settings.terminal``); otherwise the full-screen app."""
+    settings = settings_of(args)
     try:
         course = open_lazy_course(args)
         store = open_store(args)
@@ -28,9 +26,9 @@ def run_app(args: argparse.Namespace) -> int:
     from trainer.xapi import background
 
     # After each module, an LRS named in the config file gets the statements (read then).
-    background.enable(store.path, getattr(args, "config", None), course.get)
+    background.enable(store.path, settings.config_flag, course.get)
     with store:
-        if use_plain(args):
+        if settings.plain:
             gc.enable()  # see trainer.cli.main: only the app's start-up runs without it
             from trainer.plain import run_plain
 
@@ -39,7 +37,8 @@ def run_app(args: argparse.Namespace) -> int:
                     course.get(),
                     store,
                     learner_name=args.learner,
-                    config_file=getattr(args, "config", None),
+                    width=settings.plain_width.value,
+                    config_file=settings.config_flag,
                 )
             )
         from trainer.tui.app import TrainerApp
@@ -48,8 +47,8 @@ def run_app(args: argparse.Namespace) -> int:
             course=course,
             store=store,
             learner_name=args.learner,
-            high_contrast=getattr(args, "high_contrast", False),
-            config_file=getattr(args, "config", None),
+            high_contrast=args.high_contrast,
+            config_file=settings.config_flag,
         )
         app.run()
         return app.return_code or 0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from trainer.bank.loader import validate_paths
 from trainer.commands.doctor import plural
-from trainer.paths import default_course
 from trainer.safetext import terminal_safe
+from trainer.settings import settings_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _default_paths(args: argparse.Namespace) -> list[Path]:
     """The folder holding the course in use."""
-    return [default_course(getattr(args, "course", None)).parent]
+    return [settings_of(args).course.value.parent]
 
 
 def run(args: argparse.Namespace) -> int:

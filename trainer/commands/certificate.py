@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from pathlib import Path
 
 from trainer.bank.model import Course
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.paths import data_dir
 from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe, terminal_safe_multiline
+from trainer.settings import settings_of
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -30,7 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--course-id", dest="course_id", metavar="ID", help="require this course id (optional)"
     )
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="PDF to write")
-    p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="default: letter")
+    p.add_argument(
+        "--paper",
+        choices=("letter", "a4"),
+        help="default: $TRAINER_PAPER, [certificates] paper in the config file, or letter",
+    )
     add_issuer_key_option(p)
     p.add_argument(
         "--force",
@@ -46,17 +51,15 @@ def add_issuer_key_option(p: argparse.ArgumentParser) -> None:
         "--issuer-key",
         metavar="FILE",
         help="sign with this Ed25519 private key (PEM PKCS#8) instead of the data folder's "
-        "issuer-key.pem; the file must exist, be yours and readable only by you (chmod 600)",
+        "issuer-key.pem (default: $TRAINER_ISSUER_KEY or [certificates] issuer_key in the "
+        "config file); the file must exist, be yours and readable only by you (chmod 600)",
     )
 
 
 def issuer_key_path(args: argparse.Namespace) -> tuple[Path, bool]:
     """(path, may_create): a named key must exist; the data folder's is created on first use."""
-    from trainer.certificates.keys import default_issuer_key_path
-
-    if getattr(args, "issuer_key", None):
-        return Path(args.issuer_key).expanduser(), False
-    return default_issuer_key_path(data_dir(getattr(args, "data_dir", None))), True
+    settings = settings_of(args)
+    return settings.issuer_key.value, settings.issuer_key_may_be_created
 
 
 def course_for(args: argparse.Namespace) -> Course:
@@ -65,7 +68,10 @@ def course_for(args: argparse.Namespace) -> Course:
     given = getattr(args, "course", None)
     if given and not Path(given).expanduser().exists() and _ID_RE.match(given):
         wanted_id = wanted_id or given
-        del args.course  # fall back to $TRAINER_COURSE or the shipped course
+        # an id, not a file: the course from $TRAINER_COURSE, the config file or shipped
+        settings = settings_of(args)
+        fallback = dataclasses.replace(settings, course=settings.course_fallback)
+        args = argparse.Namespace(**{**vars(args), "settings": fallback})
     course = open_course(args)
     if wanted_id and course.id != wanted_id:
         raise CommandError(
@@ -86,12 +92,9 @@ def run(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(exc)
     key_path, may_create = issuer_key_path(args)
-    from trainer.config import ConfigError, load_config
-
-    try:
-        verify_url = load_config(getattr(args, "config", None)).verify_url
-    except ConfigError as exc:
-        print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
+    settings = settings_of(args)
+    if settings.config_problem:  # only when run without the entry point, which refuses it
+        print(f"trainer: {terminal_safe_multiline(settings.config_problem)}", file=sys.stderr)
         return 2
     with store:
         try:
@@ -101,11 +104,11 @@ def run(args: argparse.Namespace) -> int:
                 args.learner,
                 Path(args.output),
                 issuer_key_path=key_path,
-                paper=args.paper,
+                paper=settings.paper.value,
                 create_key=may_create,
                 replace=args.force,
                 check_key_permissions=not args.force,
-                verify_url=verify_url,
+                verify_url=settings.verify_url.value,
             )
         except CertificateRefused as exc:
             print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
-from trainer.paths import data_dir, default_course
 from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
+from trainer.settings import POSTGRES_NOT_YET, settings_of
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
@@ -27,7 +27,7 @@ class CommandError(Exception):
 
 
 def _course_path(args: argparse.Namespace) -> Path:
-    path = default_course(getattr(args, "course", None))
+    path = settings_of(args).course.value
     if not path.is_file():
         raise CommandError(f"course file not found: {path} (use --course FILE)", 2)
     return path
@@ -45,7 +45,7 @@ def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
     """The course, loaded from the cache in the data folder when its files are unchanged
     (``read_only``: a command that only reads never writes a cache entry)."""
     path = _course_path(args)
-    cache = data_dir(getattr(args, "data_dir", None)) / "cache"
+    cache = settings_of(args).data_dir.value / "cache"
     result = load_course_cached(path, cache, write=not read_only)
     if result.course is None:
         raise _course_problems(result.problems)
@@ -55,7 +55,7 @@ def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
 def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
     """As :func:`open_course`, but an unchanged course's model is built on first use."""
     path = _course_path(args)
-    opened = open_course_lazily(path, data_dir(getattr(args, "data_dir", None)) / "cache")
+    opened = open_course_lazily(path, settings_of(args).data_dir.value / "cache")
     if isinstance(opened, list):
         raise _course_problems(opened)
     return opened
@@ -63,8 +63,12 @@ def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
 
 def open_store(args: argparse.Namespace, *, read_only: bool = False) -> RecordsStore:
     """The records store; ``read_only`` (commands that only report) never writes anything."""
+    records = settings_of(args).records
+    if records.value.path is None:
+        where = f"{records.source}: {terminal_safe(records.value.url)}"
+        raise CommandError(f"{POSTGRES_NOT_YET} ({where})", 2)
     try:
-        return RecordsStore.in_dir(data_dir(getattr(args, "data_dir", None)), read_only=read_only)
+        return RecordsStore(records.value.path, read_only=read_only)
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:

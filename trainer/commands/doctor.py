@@ -5,7 +5,8 @@ writable, the records are reachable (opened read-only: nothing is created or cha
 issuer key, when there is one, is private (mode 0600, owned by the user running trainer) and
 loads, and the config file, when there is one, is valid. Optional pieces are reported but
 never fail the check. Every line is terminal-safe: paths come from the environment and course
-text from files.
+text from files. Paths come from :class:`trainer.settings.Settings` (``trainer config`` says
+where each came from).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer import __version__
-from trainer.config import ConfigError, config_path, load_config
-from trainer.paths import course_origin, data_dir, default_course, shipped_course
+from trainer.paths import shipped_course
 from trainer.safetext import terminal_safe
+from trainer.settings import DEFAULT, POSTGRES_NOT_YET, RecordsUrl, Settings, settings_of
 
 MAX_PROBLEM_LINES = 10
 
@@ -58,14 +59,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = data_dir(getattr(args, "data_dir", None))
-    course_flag = getattr(args, "course", None)
+    settings = settings_of(args)
+    folder = settings.data_dir.value
+    course = settings.course
+    origin = "shipped with trainer" if course.source == DEFAULT else course.source
     checks: list[Callable[[], Check]] = [
-        lambda: check_course(default_course(course_flag), course_origin(course_flag)),
+        lambda: check_course(course.value, origin),
         lambda: check_data_folder(folder),
-        lambda: check_records(folder),
-        lambda: check_issuer_key(folder),
-        lambda: check_config(getattr(args, "config", None)),
+        lambda: check_records(settings.records.value),
+        lambda: check_issuer_key(settings.issuer_key.value),
+        lambda: check_config(settings),
         check_postgres_driver,
         check_lrs,
     ]
@@ -129,15 +132,17 @@ def check_data_folder(folder: Path) -> Check:
     return Check(True, "data folder", f"{folder} (writable)")
 
 
-def check_records(folder: Path) -> Check:
+def check_records(records: RecordsUrl) -> Check:
     """The records database opens read-only (nothing is created or migrated on disk)."""
-    from trainer.records.store import DB_NAME, RecordsStore, StoreError
+    from trainer.records.store import RecordsStore, StoreError
 
-    path = folder / DB_NAME
+    path = records.path
+    if path is None:
+        return Check(False, "records", f"{records.url}: {POSTGRES_NOT_YET}")
     if not path.exists():
         return Check(True, "records", f"SQLite, none yet ({path} is created on first use)")
     try:
-        with RecordsStore.in_dir(folder, read_only=True) as store:
+        with RecordsStore(path, read_only=True) as store:
             learners = len(store.learners())
             version = store.schema_version
     except StoreError as exc:
@@ -148,11 +153,10 @@ def check_records(folder: Path) -> Check:
     return Check(True, "records", f"SQLite {path}, schema {version}, {noun} (opened read-only)")
 
 
-def check_issuer_key(folder: Path) -> Check:
+def check_issuer_key(path: Path) -> Check:
     """The issuer key, if any, is owned by this user, not readable by others, and loads."""
-    from trainer.certificates.keys import CertificateKeyError, default_issuer_key_path
+    from trainer.certificates.keys import CertificateKeyError
 
-    path = default_issuer_key_path(folder)
     if not path.exists():
         return Check(True, "issuer key", f"none yet ({path} is created 0600 on first certificate)")
     try:
@@ -179,17 +183,17 @@ def check_issuer_key(folder: Path) -> Check:
     return Check(True, "issuer key", f"{where}; fingerprint {fingerprint(key)}")
 
 
-def check_config(flag: str | None = None) -> Check:
+def check_config(settings: Settings) -> Check:
     """The config file (``--config``, ``$TRAINER_CONFIG`` or the default one, when it exists)
     is readable TOML with only known settings."""
-    path, _named = config_path(flag)
-    try:
-        config = load_config(flag)
-    except ConfigError as exc:
-        return Check(False, "config file", str(exc))
-    if config.path is None:
-        return Check(True, "config file", f"none ({path} is read when it exists)")
-    return Check(True, "config file", f"{config.path} (valid)")
+    if settings.config_problem:
+        return Check(False, "config file", settings.config_problem)
+    path = settings.config_file
+    if path.value is None:
+        return Check(
+            True, "config file", f"none ({settings.config_searched} is read when it exists)"
+        )
+    return Check(True, "config file", f"{path.value} (valid)")
 
 
 def check_postgres_driver() -> Check:
@@ -209,14 +213,14 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def version_text(data_dir_flag: str | None = None) -> str:
+def version_text(settings: Settings) -> str:
     """What ``trainer --version`` prints: version, shipped course, data folder, config file."""
     lines = [f"trainer {__version__}"]
     course = shipped_course()
     lines.append(f"course: {_course_identity(course)} (shipped: {course})")
-    lines.append(f"data folder: {data_dir(data_dir_flag)}")
-    config, _named = config_path(None)
-    lines.append(f"config file: {config}{'' if config.is_file() else ' (none)'}")
+    lines.append(f"data folder: {settings.data_dir.value}")
+    none = "" if settings.config_file.value else " (none)"
+    lines.append(f"config file: {settings.config_searched}{none}")
     return "\n".join(terminal_safe(line) for line in lines)
 
 

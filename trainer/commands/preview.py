@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, cast
 
 from trainer.authoring.preview import run_preview
 from trainer.bank.model import ROLES, Role
+from trainer.settings import settings_of
 
 TUI_PREVIEW_MODULE = "trainer.tui.preview"
 
@@ -54,11 +54,8 @@ def _tui_preview() -> Callable[..., int] | None:
 
 
 def _want_plain(args: argparse.Namespace) -> bool:
-    if args.preview_plain or getattr(args, "plain", False):
-        return True
-    if os.environ.get("TERM", "") == "dumb":
-        return True
-    return not (sys.stdout.isatty() and sys.stdin.isatty())
+    """``preview --plain``, or plain mode by the settings (--plain, TERM=dumb, no terminal)."""
+    return bool(args.preview_plain) or settings_of(args).plain
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,4 +73,5 @@ def run(args: argparse.Namespace) -> int:
             "trainer preview: the TUI preview is coming; using the plain preview for now",
             file=sys.stderr,
         )
-    return run_preview(path, role, sys.stdin, sys.stdout, args.step, seed=args.seed)
+    width = settings_of(args).plain_width.value
+    return run_preview(path, role, sys.stdin, sys.stdout, args.step, seed=args.seed, width=width)

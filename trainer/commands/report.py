@@ -29,8 +29,8 @@ from trainer.authoring.items import (
 from trainer.bank.loader import validate_paths
 from trainer.bank.model import Module
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
-from trainer.paths import default_course
 from trainer.safetext import terminal_safe
+from trainer.settings import settings_of
 
 MAX_SEEDS = 10_000
 
@@ -126,7 +126,7 @@ def run_cues(args: argparse.Namespace) -> int:
     if args.seeds is not None and not 1 <= args.seeds <= MAX_SEEDS:
         print(f"trainer report cues: --seeds must be 1 to {MAX_SEEDS}", file=sys.stderr)
         return 2
-    paths = [Path(p) for p in args.paths] or [default_course(getattr(args, "course", None))]
+    paths = [Path(p) for p in args.paths] or [settings_of(args).course.value]
     for p in paths:
         if not p.exists():
             print(f"trainer report cues: no such file or folder: {_safe(p)}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.paths import data_dir
+from trainer.settings import settings_of
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -40,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     """Verify, print every field terminal-safe, and end with the verdict as the last line."""
     from trainer.certificates.keys import (
         CertificateKeyError,
-        default_issuer_key_path,
         fingerprint,
         load_issuer_key,
         load_public_key,
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             public = load_public_key(Path(args.public_key).expanduser())
             against = f"the public key in {args.public_key}"
         else:
-            key_path = default_issuer_key_path(data_dir(getattr(args, "data_dir", None)))
+            key_path = settings_of(args).issuer_key.value
             if not key_path.exists():
                 _emit(
                     f"trainer: no --public-key given and this installation has no issuer key "
