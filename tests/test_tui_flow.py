@@ -206,6 +206,7 @@ async def test_learner_details_can_be_corrected(course: Course, store: RecordsSt
         await pilot.pause()
         assert isinstance(app.screen, LearnerFormScreen)
         assert "Edit learner details" in screen_text(app)
+        await pilot.press("enter")  # the name stays; on to the ID
         await type_text(pilot, "C-7")
         await pilot.press("enter", "enter")  # to organisation, then to the role
         await pilot.press("enter", "down", "down", "enter", "ctrl+s")

@@ -164,7 +164,9 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#external-id" if self.existing else "#name", Input).focus()
+        # The name first, also when editing: "e Edit or rename" must not put a new name
+        # typed at once into the ID field (found in QA).
+        self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
     def next_field(self) -> None:
