@@ -17,6 +17,7 @@ from trainer import __version__, paths
 from trainer.certificates.keys import create_issuer_key, default_issuer_key_path
 from trainer.cli import main
 from trainer.records.store import DB_NAME, RecordsStore
+from trainer.settings import ENV_COURSE, ENV_DATA_DIR, Settings
 
 ENV_CONFIG = "TRAINER_CONFIG"
 BROKEN_TWICE = MODULE_YAML + "estimated_minute: 5\nsumary: typo\n"
@@ -25,7 +26,7 @@ BROKEN_TWICE = MODULE_YAML + "estimated_minute: 5\nsumary: typo\n"
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No course, data folder or config file from the environment leaks in."""
-    for name in (paths.ENV_COURSE, paths.ENV_DATA_DIR, ENV_CONFIG):
+    for name in (ENV_COURSE, ENV_DATA_DIR, ENV_CONFIG):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
 
@@ -251,11 +252,9 @@ def test_shipped_course_does_not_depend_on_the_current_folder(
 ) -> None:
     decoy = write_bank(tmp_path / "question_banks")
     monkeypatch.chdir(tmp_path)
-    assert paths.default_course() == ROOT / "question_banks" / "course.yaml"
-    assert paths.default_course() != decoy.resolve()
-    monkeypatch.setenv(paths.ENV_COURSE, str(decoy))
-    assert paths.default_course() == decoy
-    assert paths.default_course("x/course.yaml") == Path("x/course.yaml")
+    assert Settings.resolve(None, {}).course.value == ROOT / "question_banks" / "course.yaml"
+    assert paths.shipped_course() != decoy.resolve()
+    assert Settings.resolve(None, {ENV_COURSE: str(decoy)}).course.value == decoy
 
 
 def test_packaged_course_is_preferred_when_installed(

@@ -9,14 +9,14 @@ import pytest
 
 from trainer.bank.cache import load_course_cached
 from trainer.bank.model import Course
-from trainer.paths import default_course
+from trainer.paths import shipped_course
 from trainer.records.store import RecordsStore
 from trainer.standing import expired_modules, learner_role_changes
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    loaded = load_course_cached(default_course(None), tmp_path_factory.mktemp("cache"))
+    loaded = load_course_cached(shipped_course(), tmp_path_factory.mktemp("cache"))
     assert loaded.course is not None, loaded.problems
     return loaded.course
 

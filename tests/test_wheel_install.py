@@ -49,12 +49,13 @@ LEARNER = "Wheel Tester"
 PASS_THE_COURSE = """
 import sys
 from trainer.bank.loader import load_course
-from trainer.paths import data_dir, shipped_course
+from trainer.paths import shipped_course
 from trainer.records.store import RecordsStore
 from trainer.session import Session
+from trainer.settings import Settings
 
 course = load_course(shipped_course()).course
-with RecordsStore.in_dir(data_dir()) as store:
+with RecordsStore.in_dir(Settings.resolve().data_dir.value) as store:
     learner = store.find_learner(sys.argv[1])
     for entry in course.modules:
         if entry.required and learner.role in entry.roles:

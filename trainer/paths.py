@@ -5,29 +5,24 @@ wheel carries it as package data at ``trainer/_course/`` (see ``setup.py``), fou
 :mod:`importlib.resources`; a checkout (or an editable install) has no such folder, and uses
 ``question_banks/`` beside the ``trainer`` package instead. Nothing here depends on the
 current folder, so an installed ``trainer`` behaves the same wherever it is started.
+
+Which data folder and course are in use (flag, environment, config file or default) is
+decided once, by :mod:`trainer.settings`; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 
 APP_NAME = "trainer"
-ENV_DATA_DIR = "TRAINER_DATA_DIR"
-ENV_COURSE = "TRAINER_COURSE"
 COURSE_FILE = "course.yaml"
 PACKAGED_COURSE_DIR = "_course"  # inside the installed package; setup.py maps it
 CHECKOUT_COURSE_DIR = "question_banks"  # at the top of the repository
 
 
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: ``--data-dir``, else ``$TRAINER_DATA_DIR``, else the user data dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
+def user_data_folder() -> Path:
+    """The platform's user data folder for trainer (the default data folder)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
@@ -48,22 +43,3 @@ def shipped_course_dir() -> Path:
 def shipped_course() -> Path:
     """The shipped course file (which may be missing from a broken installation)."""
     return shipped_course_dir() / COURSE_FILE
-
-
-def default_course(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The course file: ``--course``, else ``$TRAINER_COURSE``, else the shipped course."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(ENV_COURSE)
-    if env:
-        return Path(env).expanduser()
-    return shipped_course()
-
-
-def course_origin(explicit: str | os.PathLike[str] | None = None) -> str:
-    """Words saying where :func:`default_course` took the course from."""
-    if explicit:
-        return "--course"
-    if os.environ.get(ENV_COURSE):
-        return f"${ENV_COURSE}"
-    return "shipped with trainer"

@@ -326,9 +326,9 @@ def _isatty(stream: object) -> bool:
 
 
 def _user_data_dir() -> Path:
-    from platformdirs import user_data_dir
+    from trainer.paths import user_data_folder
 
-    return Path(user_data_dir("trainer", appauthor=False))
+    return user_data_folder()
 
 
 def _user_config_file() -> Path:

@@ -5,13 +5,8 @@ from __future__ import annotations
 import argparse
 import gc
 
-from trainer.commands.common import (
-    CommandError,
-    fail,
-    open_lazy_course,
-    open_store,
-    settings_of,
-)
+from trainer.commands.common import CommandError, fail, open_lazy_course, open_store
+from trainer.settings import settings_of
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -75,7 +75,7 @@ def run_plain(
     """Run the whole course in plain mode; return the exit status (0 after pause or quit).
 
     ``stdin``/``stdout`` default to the process's; ``width`` wraps long lines (default: not
-    wrapped, or ``$TRAINER_PLAIN_WIDTH``).
+    wrapped; ``trainer.settings`` gives ``$TRAINER_PLAIN_WIDTH`` or the config file's).
     """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout

@@ -4,7 +4,6 @@ every prompt (help, repeat, resources, pause, and menu in the full app)."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -12,8 +11,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from trainer.plain.words import paragraphs
-
-ENV_WIDTH = "TRAINER_PLAIN_WIDTH"
 
 # Control characters (including ESC, so no ANSI sequence can reach the output) except tab and
 # newline, and the 8-bit CSI.
@@ -296,13 +293,9 @@ def number_error(answer: str, count: int) -> str | None:
 
 
 def plain_width(width: int | None) -> int | None:
-    """The wrapping width: ``width``, else ``$TRAINER_PLAIN_WIDTH``, else None (no wrapping)."""
-    if width is not None:
-        return width
-    try:
-        return int(os.environ.get(ENV_WIDTH, "") or 0) or None
-    except ValueError:
-        return None
+    """The wrapping width, or None (no wrapping). ``$TRAINER_PLAIN_WIDTH`` and the config
+    file are read once, by :mod:`trainer.settings`, and passed down as ``width``."""
+    return width if width and width > 0 else None
 
 
 def prepare_input(stream: IO[str]) -> None:
