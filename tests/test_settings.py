@@ -270,3 +270,37 @@ def test_no_module_outside_the_settings_reads_the_environment() -> None:
             if READS_ENVIRONMENT.search(text):
                 offenders.append(f"{name}:{number}: {text.strip()}")
     assert not offenders, "read the environment through trainer.settings:\n" + "\n".join(offenders)
+
+
+def test_plain_mode_certificate_uses_the_settings_key_and_paper(tmp_path: Path) -> None:
+    """The issuer key and paper reach the app's certificates, not only the CLI's."""
+    from cryptography.hazmat.primitives import serialization
+    from pypdf import PdfReader
+
+    from tests.test_plain_flows import COURSE, NEW_LEARNER, PERFECT, drive
+    from trainer.bank.loader import load_course
+    from trainer.certificates.keys import create_issuer_key
+
+    course = load_course(COURSE).course
+    assert course is not None
+    key_path = tmp_path / "org" / "org-key.pem"
+    key_path.parent.mkdir()
+    key = create_issuer_key(key_path)
+    env = {"TRAINER_ISSUER_KEY": str(key_path), "TRAINER_PAPER": "a4"}
+    settings = Settings.resolve(None, env, interactive=False)
+    pdf = tmp_path / "cert.pdf"
+    with RecordsStore.in_dir(tmp_path / "data") as store:
+        lines = [*NEW_LEARNER, *PERFECT, "c", str(pdf), "q"]
+        status, out = drive(course, store, lines, settings=settings)
+        assert status == 0 and f"Certificate saved: {pdf}" in out, out[-500:]
+        (cert,) = store.certificates()
+    public = tmp_path / "org-public.pem"
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    assert main(["verify", cert.token, "--public-key", str(public)]) == 0  # signed with it
+    assert not (tmp_path / "data" / "issuer-key.pem").exists()
+    box = PdfReader(pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 (landscape)

@@ -34,6 +34,7 @@ def run_app(args: argparse.Namespace) -> int:
                     learner_name=args.learner,
                     width=settings.plain_width.value,
                     config_file=settings.config_flag,
+                    settings=settings,
                 )
             )
         from trainer.tui.app import TrainerApp
@@ -44,6 +45,7 @@ def run_app(args: argparse.Namespace) -> int:
             learner_name=args.learner,
             high_contrast=args.high_contrast,
             config_file=settings.config_flag,
+            settings=settings,
         )
         app.run()
         return app.return_code or 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from trainer.bank.model import Course
 from trainer.engine import AnswerError, ReplayError
@@ -14,17 +14,26 @@ from trainer.plain.words import sentence
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.store import LearnerRow, RecordsStore, StoreError
 
+if TYPE_CHECKING:
+    from trainer.settings import Settings
+
 
 class PlainApp:
     """The state the plain-mode screens share: course, store, console and current learner."""
 
     def __init__(
-        self, course: Course, store: RecordsStore, ui: Console, config_file: str | None = None
+        self,
+        course: Course,
+        store: RecordsStore,
+        ui: Console,
+        config_file: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.course = course
         self.store = store
         self.ui = ui
         self.config_file = config_file  # --config; read only when a certificate is issued
+        self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self.learner: LearnerRow | None = None
 
     def progress(self) -> CourseProgress:
@@ -71,6 +80,7 @@ def run_plain(
     *,
     width: int | None = None,
     config_file: str | None = None,
+    settings: Settings | None = None,
 ) -> int:
     """Run the whole course in plain mode; return the exit status (0 after pause or quit).
 
@@ -87,7 +97,7 @@ def run_plain(
         width=plain_width(width),
         menu_command=True,
     )
-    app = PlainApp(course, store, ui, config_file)
+    app = PlainApp(course, store, ui, config_file, settings)
     try:
         return app.run(learner_name)
     except Paused:

@@ -19,6 +19,7 @@ from trainer.bank.cache import LazyCourse
 if TYPE_CHECKING:
     from trainer.bank.model import Course
     from trainer.records.store import LearnerRow, RecordsStore
+    from trainer.settings import Settings
 
 DEFAULT_THEME = "textual-dark"
 # Seconds after the first screen is drawn before the work put off until then is done.
@@ -89,9 +90,11 @@ class TrainerApp(App[int]):
         learner_name: str | None = None,
         high_contrast: bool = False,
         config_file: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
         self.config_file = config_file  # --config; read only when a certificate is issued
+        self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self._course = course if isinstance(course, LazyCourse) else LazyCourse.of(course)
         self.store = store
         self.learner: LearnerRow | None = None

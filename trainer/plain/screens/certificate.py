@@ -18,7 +18,6 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
     assert app.learner is not None
     try:
         from trainer.certificates.issue import CertificateRefused, issue_certificate
-        from trainer.certificates.keys import default_issuer_key_path
     except ImportError:
         ui.say("Certificates are not available in this version of trainer.")
         return
@@ -42,7 +41,9 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
     if out.exists() and not ui.confirm(f"The file {out} already exists. Replace it?"):
         ui.say("No certificate was saved.")
         return
-    data_dir = app.store.path.parent
+    from trainer.settings import certificate_options
+
+    key, may_create, paper = certificate_options(app.settings, app.store.path)
     try:
         from trainer.config import certificate_verify_url
 
@@ -55,7 +56,9 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
             app.course,
             app.learner,
             out,
-            issuer_key_path=default_issuer_key_path(data_dir),
+            issuer_key_path=key,
+            create_key=may_create,
+            paper=paper,
             verify_url=verify_url,
         )
     except CertificateRefused as exc:

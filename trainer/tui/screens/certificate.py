@@ -161,7 +161,7 @@ class CertificateScreen(ModalScreen[None]):
         assert learner is not None
         try:
             from trainer.certificates.issue import CertificateRefused, issue_certificate
-            from trainer.certificates.keys import CertificateKeyError, default_issuer_key_path
+            from trainer.certificates.keys import CertificateKeyError
         except ImportError:
             self.app.call_from_thread(
                 self.show_result, "Certificates are not available yet in this version."
@@ -170,17 +170,23 @@ class CertificateScreen(ModalScreen[None]):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             from trainer.config import certificate_verify_url
+            from trainer.settings import certificate_options
 
             verify_url, problem = certificate_verify_url(self.trainer.config_file)
             if problem:
                 self.app.call_from_thread(self.show_result, f"✘ Not saved: {problem}", failed=True)
                 return
+            key, may_create, paper = certificate_options(
+                self.trainer.settings, self.trainer.store.path
+            )
             issued = issue_certificate(
                 self.trainer.store,
                 self.trainer.course,
                 learner,
                 path,
-                issuer_key_path=default_issuer_key_path(self.trainer.data_dir),
+                issuer_key_path=key,
+                create_key=may_create,
+                paper=paper,
                 verify_url=verify_url,
             )
         except (CertificateRefused, CertificateKeyError, OSError, StoreError) as exc:
