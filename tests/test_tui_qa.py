@@ -10,6 +10,7 @@ from tests.tui_fixtures import screen_text
 from trainer.bank import load_course
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
+from trainer.session import Session
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.learners import LearnerFormScreen
@@ -86,3 +87,72 @@ async def test_e_on_the_learner_list_renames_with_keys_only(
         await pilot.pause()
     (learner,) = store.learners()
     assert (learner.name, learner.external_id) == ("Bo Lee", "E1")
+
+
+SHIPPED = Path(__file__).parents[1] / "question_banks" / "course.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Course:
+    loaded = load_course(SHIPPED)
+    assert loaded.course is not None, loaded.problems
+    return loaded.course
+
+
+def pass_module(store: RecordsStore, course: Course, name: str, module_id: str) -> None:
+    learner = store.find_learner(name)
+    assert learner is not None
+    session = Session.start_or_resume(store, course, course.module(module_id), learner)
+    while (question := session.current) is not None:
+        session.answer(question.step.correct_ids)
+
+
+async def test_history_fits_80_columns_with_the_longest_module_title(
+    shipped: Course, store: RecordsStore
+) -> None:
+    """'Contractor duties under the trafficking rules' pushed Result and Score off the
+    screen (a horizontal scrollbar, 'Score' not visible); the title now wraps."""
+    from trainer.tui.screens.history import HistoryScreen
+    from trainer.tui.widgets.history_table import HistoryTable
+
+    store.add_learner("Bo", "contractor")
+    pass_module(store, shipped, "Bo", "contractor-duties")
+    app = TrainerApp(course=shipped, store=store, learner_name="Bo")
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(HistoryTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert "Contractor duties under the trafficking rules" in screen_text(app).replace(
+            "\n", " "
+        )
+        assert "100% (28/28)" in screen_text(app)
+
+
+async def test_a_long_module_title_does_not_cut_off_the_question_number(
+    shipped: Course, store: RecordsStore
+) -> None:
+    """At 80 columns 'Contractor duties under the trafficking rules · Scenario 1 of 4 ·
+    Step 1 · Question 1' lost 'Question 1' (a one-line title bar); it now takes two lines."""
+    from textual.widgets import Static
+
+    from trainer.tui.screens.player import PlayerScreen
+    from trainer.tui.widgets.marked_list import ModuleList
+
+    store.add_learner("Bo", "contractor")
+    app = TrainerApp(course=shipped, store=store, learner_name="Bo")
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        modules = app.screen.query_one("#modules", ModuleList)
+        modules.highlighted = [o.id for o in modules.options].index("contractor-duties")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        title = app.screen.query_one("#progress", Static)
+        text = str(title.visual.plain)  # type: ignore[union-attr]
+        assert text.endswith("Question 1") and len(text) > SIZE[0] - 2
+        assert title.size.height == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -18,6 +20,7 @@ from trainer.tui.words import day_text, points_text, status_text
 from trainer.words import plural
 
 if TYPE_CHECKING:
+    from trainer.records.store import AttemptRow
     from trainer.tui.app import TrainerApp
 
 
@@ -43,26 +46,16 @@ class HistoryScreen(Screen[None]):
         course = self.trainer.course
         titles = {m.id: m.title for m in course.module_map.values()}
         table = self.query_one("#history", HistoryTable)
-        table.add_columns("Started", "Module", "Result", "Score")
         attempts = self.trainer.store.attempts(learner_id=learner.id)
-        for attempt in reversed(attempts):  # newest first
-            if attempt.percent is not None and attempt.status in ("passed", "failed"):
-                score = f"{attempt.percent}%"
-                if attempt.score is not None and attempt.max_score is not None:
-                    score += f" ({points_text(attempt.score)}/{points_text(attempt.max_score)})"
-            else:
-                answered = len(self.trainer.store.answers(attempt.id))
-                score = f"{answered} answered"
-            title = titles.get(attempt.module_id, attempt.module_id)
-            if attempt.course_id != course.id:
-                title += f" ({attempt.course_id})"
-            table.add_row(
-                day_text(attempt.started_at),
-                title,
-                status_text(attempt.status),
-                score,
-                key=str(attempt.id),
-            )
+        rows = [self.row_cells(attempt, titles) for attempt in reversed(attempts)]  # newest 1st
+        table.add_column("Started")
+        table.add_column("Module", width=self.module_width(rows))
+        table.add_columns("Result", "Score")
+        for attempt, cells in zip(reversed(attempts), rows, strict=True):
+            # Auto height: a long module title wraps in its column instead of pushing the
+            # result and score off an 80-column screen.
+            # Text, not markup: a "[" in a module title is shown as typed.
+            table.add_row(*map(Text, cells), height=None, key=str(attempt.id))
         note = (
             f"{plural(len(attempts), 'attempt')}, newest first. Enter shows a finished attempt's "
             "results; Esc goes back."
@@ -72,6 +65,32 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-note", Static).update(note)
         self.show_learner_changes(learner.id)
         table.focus()
+
+    def row_cells(self, attempt: AttemptRow, titles: dict[str, str]) -> tuple[str, ...]:
+        """Started, module, result and score of one attempt, as the table shows them."""
+        course = self.trainer.course
+        if attempt.percent is not None and attempt.status in ("passed", "failed"):
+            score = f"{attempt.percent}%"
+            if attempt.score is not None and attempt.max_score is not None:
+                score += f" ({points_text(attempt.score)}/{points_text(attempt.max_score)})"
+        else:
+            answered = len(self.trainer.store.answers(attempt.id))
+            score = f"{answered} answered"
+        title = titles.get(attempt.module_id, attempt.module_id)
+        if attempt.course_id != course.id:
+            title += f" ({attempt.course_id})"
+        return (day_text(attempt.started_at), title, status_text(attempt.status), score)
+
+    def module_width(self, rows: list[tuple[str, ...]]) -> int:
+        """The module column's width: the longest title, or what the screen leaves for it
+        after the other columns (each with its padding), the margins and the scrollbar."""
+        others = sum(
+            max([cell_len(header)] + [cell_len(row[i]) for row in rows]) + 2
+            for i, header in ((0, "Started"), (2, "Result"), (3, "Score"))
+        )
+        room = self.app.size.width - 2 - 2 - others - 2  # margins, scrollbar, own padding
+        longest = max([cell_len("Module")] + [cell_len(row[1]) for row in rows])
+        return max(12, min(longest, room))
 
     def show_learner_changes(self, learner_id: int) -> None:
         """Renames and role, organisation or ID changes, as kept in the learner history."""
