@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from rich.text import Text
 from textual.widgets import DataTable
 
 
-class HistoryTable(DataTable[str]):
+class HistoryTable(DataTable[Text]):
     """A row-cursor table whose Enter is shown in the footer as what it does here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Results")]
