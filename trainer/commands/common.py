@@ -86,3 +86,12 @@ def iso_date(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as an input file, in words: missing, a folder, or a
+    device or FIFO (which is never opened: reading /dev/zero would not end)."""
+    if not path.exists():
+        return f"no such file: {terminal_safe(str(path))}"
+    kind = "a folder" if path.is_dir() else "a device, FIFO or socket"
+    return f"{terminal_safe(str(path))} is {kind}, not a regular file"

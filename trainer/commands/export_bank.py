@@ -31,11 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from trainer.bank.loader import build_module, kind_of, load_course, read_yaml
+    from trainer.commands.common import not_a_file
     from trainer.exchange.convert import LABELS, WriteRefused, export_modules, write_new
 
     source = Path(args.file)
     if not source.is_file():
-        print(f"trainer export: no such file: {terminal_safe(str(source))}", file=sys.stderr)
+        print(f"trainer export: {not_a_file(source)}", file=sys.stderr)
         return 2
     loaded = read_yaml(source)
     if kind_of(loaded) == "course":

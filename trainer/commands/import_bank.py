@@ -45,12 +45,13 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from trainer.authoring.templates import id_from_path
     from trainer.bank.schema import ID_RE
+    from trainer.commands.common import not_a_file
     from trainer.exchange.convert import WriteRefused, detect_format, import_bytes, write_new
     from trainer.exchange.items import ImportRefused
 
     source, output = Path(args.file), Path(args.output)
     if not source.is_file():
-        print(f"trainer import: no such file: {terminal_safe(str(source))}", file=sys.stderr)
+        print(f"trainer import: {not_a_file(source)}", file=sys.stderr)
         return 2
     if output.suffix not in (".yaml", ".yml"):
         print("trainer import: the output should end in .yaml", file=sys.stderr)

@@ -59,9 +59,11 @@ def _want_plain(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from trainer.commands.common import not_a_file
+
     path = Path(args.file)
     if not path.is_file():
-        print(f"trainer preview: no such file: {path}", file=sys.stderr)
+        print(f"trainer preview: {not_a_file(path)}", file=sys.stderr)
         return 2
     role = cast(Role | None, args.role)
     if not _want_plain(args):
