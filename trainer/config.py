@@ -76,7 +76,8 @@ class Config:
 
 def certificate_verify_url(flag: str | None) -> tuple[str | None, str | None]:
     """(verify_url, problem) for issuing a certificate from the app: the config file is read
-    only when a certificate is issued (never at start-up), and a broken file is a message."""
+    again when a certificate is issued (it may have changed since start-up, when
+    trainer.settings read it), and a broken file is a message."""
     try:
         return load_config(flag).verify_url, None
     except ConfigError as exc:
