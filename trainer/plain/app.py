@@ -101,7 +101,10 @@ def run_plain(
     try:
         return app.run(learner_name)
     except Paused:
-        _finish_paused(ui, ui.pause_hint or "Your progress is saved.")
+        if app.learner is None:  # input ended before a learner was chosen or added
+            _finish_paused(ui, "No learner was chosen, so nothing was saved.")
+        else:
+            _finish_paused(ui, ui.pause_hint or "Your progress is saved.")
         return 0
     except KeyboardInterrupt:
         ui.blank()
