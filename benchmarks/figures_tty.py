@@ -45,13 +45,14 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "b", *keys)
 
-    def wait(self, holds: Any) -> float:
-        """Poll the screen until ``holds(text)``; the monotonic time it was first seen."""
+    def wait(self, holds: Any) -> tuple[float, str]:
+        """Poll the screen until ``holds(text)``; the monotonic time it was first seen, and
+        that screen."""
         deadline = time.monotonic() + TIMEOUT_S
         while time.monotonic() < deadline:
             text = self.screen()
             if holds(text):
-                return time.monotonic()
+                return time.monotonic(), text
             time.sleep(POLL_S)
         raise RuntimeError(f"screen never showed what was awaited; last screen:\n{self.screen()}")
 
@@ -74,12 +75,14 @@ def _answers(tmux: Tmux, n: int, highlight: bool, ready: str) -> list[float]:
             time.sleep(0.15)  # let the highlight land; untimed
         start = time.monotonic()
         tmux.keys("Enter")
-        seen = tmux.wait(lambda s: MARKER in s)
+        seen, _screen = tmux.wait(lambda s: MARKER in s)
         times.append(seen - start)
-        if "see your results" in tmux.screen():
-            break
+        time.sleep(0.2)  # the feedback finishes drawing; untimed
         tmux.keys("Enter")
-        tmux.wait(lambda s: MARKER not in s)
+        # The next question, or the module's results (the path was shorter than n).
+        _t, screen = tmux.wait(lambda s: MARKER not in s and (ready in s or "Results" in s))
+        if ready not in screen:
+            break
         time.sleep(0.1)
     return times
 
