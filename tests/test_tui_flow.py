@@ -578,8 +578,13 @@ async def test_certificate_qr_opens_the_configured_verification_page(
         config.write_text('[certificates]\nverify_url = "https://t.example.gov/v.html"\n')
         assert app.focused is not None and app.focused.id == "export"  # re-enabled: try again
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # Under a loaded machine the worker may start after the press returns, so
+        # wait_for_complete can find none yet: wait (bounded) for the result instead.
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if "✔ Saved:" in screen_text(app):
+                break
         assert "✔ Saved:" in screen_text(app)
     (pdf,) = (tmp_path / "home" / "Documents").glob("*.pdf")
     assert "https://t.example.gov/v.html" in str(PdfReader(pdf).metadata["/Subject"])  # type: ignore[index]
