@@ -156,3 +156,22 @@ async def test_a_long_module_title_does_not_cut_off_the_question_number(
         text = str(title.visual.plain)  # type: ignore[union-attr]
         assert text.endswith("Question 1") and len(text) > SIZE[0] - 2
         assert title.size.height == 2
+
+
+async def test_dashboard_numbers_modules_as_the_course_does(
+    shipped: Course, store: RecordsStore
+) -> None:
+    """A uniformed learner saw '7. Rules for service members' in the app but '8.' in plain
+    mode and docs/course.md; the app now keeps the course number."""
+    from trainer.tui.screens.dashboard import DashboardScreen as Dashboard
+
+    store.add_learner("Cy", "uniformed")
+    app = TrainerApp(course=shipped, store=store, learner_name="Cy")
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, Dashboard)
+        text = screen_text(app)
+    assert "8. Rules for service members" in text
+    assert "7. " not in text  # module 7 is the contractors' and not shown
+    assert "6. What to do if you suspect trafficking" in text

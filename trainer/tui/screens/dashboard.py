@@ -122,10 +122,16 @@ class DashboardScreen(Screen[None]):
         self.query_one("#completion", Static).update(Content(line))
         by_id = {e.module.id: e for e in expired}
         modules = self.query_one("#modules", ModuleList)
+        # Each module under its number in the course, as plain mode and docs/course.md
+        # number it (a uniformed learner's last module is 8, not 7).
+        number = {entry.id: n for n, entry in enumerate(course.modules, start=1)}
         modules.set_items(
             [
-                (item.module.id, module_line(n, item, by_id.get(item.module.id)))
-                for n, item in enumerate(progress.modules, 1)
+                (
+                    item.module.id,
+                    module_line(number[item.module.id], item, by_id.get(item.module.id)),
+                )
+                for item in progress.modules
             ],
             highlighted=modules.highlighted,
         )
