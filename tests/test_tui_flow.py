@@ -576,7 +576,8 @@ async def test_certificate_qr_opens_the_configured_verification_page(
         assert "Not saved: the config file cannot be used" in text, text
         assert store.certificates() == []
         config.write_text('[certificates]\nverify_url = "https://t.example.gov/v.html"\n')
-        assert app.focused is not None and app.focused.id == "export"  # re-enabled: try again
+        await pilot.pause(0.3)
+        assert app.focused is not None and app.focused.id == "export", app.focused
         await pilot.press("enter")
         # Under a loaded machine the worker may start after the press returns, so
         # wait_for_complete can find none yet: wait (bounded) for the result instead.
@@ -585,7 +586,7 @@ async def test_certificate_qr_opens_the_configured_verification_page(
             await pilot.pause(0.05)
             if "✔ Saved:" in screen_text(app):
                 break
-        assert "✔ Saved:" in screen_text(app)
+        assert "✔ Saved:" in screen_text(app), screen_text(app)
     (pdf,) = (tmp_path / "home" / "Documents").glob("*.pdf")
     assert "https://t.example.gov/v.html" in str(PdfReader(pdf).metadata["/Subject"])  # type: ignore[index]
 
