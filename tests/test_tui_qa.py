@@ -175,3 +175,32 @@ async def test_dashboard_numbers_modules_as_the_course_does(
     assert "8. Rules for service members" in text
     assert "7. " not in text  # module 7 is the contractors' and not shown
     assert "6. What to do if you suspect trafficking" in text
+
+
+async def test_the_certificate_dialog_says_how_to_change_the_file(
+    course: Course, store: RecordsStore
+) -> None:
+    """Focus starts on Export, so a path typed at once went nowhere; the dialog now says
+    Enter saves as shown and Shift+Tab reaches the file name, and Shift+Tab does."""
+    from textual.widgets import Input
+
+    from trainer.tui.screens.certificate import CertificateScreen
+
+    store.add_learner("Ana Smith", "employee")
+    learner = store.find_learner("Ana Smith")
+    assert learner is not None
+    for entry in course.modules:
+        if "employee" in entry.roles:
+            session = Session.start_or_resume(store, course, course.module(entry.id), learner)
+            while (question := session.current) is not None:
+                session.answer(question.step.correct_ids)
+    app = TrainerApp(course=course, store=store, learner_name="Ana Smith")
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CertificateScreen)
+        assert "Shift+Tab to type another file name" in screen_text(app)
+        await pilot.press("shift+tab")
+        assert app.focused is app.screen.query_one("#cert-path", Input)

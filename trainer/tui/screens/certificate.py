@@ -97,7 +97,8 @@ class CertificateScreen(ModalScreen[None]):
                     Content(
                         f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
                         f"{day_text(progress.valid_until)}.\nSave a PDF certificate for "
-                        f"{terminal_safe(learner.name)}:"
+                        f"{terminal_safe(learner.name)}. Enter saves it as shown; Shift+Tab "
+                        "to type another file name:"
                     ),
                     id="cert-status",
                     classes="para",
