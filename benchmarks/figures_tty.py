@@ -57,7 +57,16 @@ class Tmux:
         raise RuntimeError(f"screen never showed what was awaited; last screen:\n{self.screen()}")
 
     def stop(self) -> None:
+        """End the server and remove its socket file (kill-server leaves it behind)."""
+        path = subprocess.run(
+            ["tmux", "-L", self.socket, "display-message", "-p", "#{socket_path}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+        if path.endswith(self.socket):
+            Path(path).unlink(missing_ok=True)
 
 
 def _quote(text: str) -> str:
