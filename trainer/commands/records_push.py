@@ -18,7 +18,6 @@ from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
 from trainer.xapi import outbox
 from trainer.xapi.ids import on_disk_before_ids
-from trainer.xapi.lrs import Lrs, push
 from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options
 
 PUSH_STATUS = "push-status"  # what a bare --status stands for
@@ -136,6 +135,8 @@ def _push(store: RecordsStore, config: Config, options: Options) -> int:
             "file (see docs/records.md)",
             2,
         )
+    from trainer.xapi.lrs import Lrs, push  # urllib's HTTP stack: only when pushing
+
     lrs = Lrs(config.lrs_endpoint, config.lrs_username, config.lrs_password)
     problem = lrs.check()
     if problem:
