@@ -267,20 +267,44 @@ def test_read_only_open_falls_back_to_immutable_when_sqlite_cannot_coordinate(
     with RecordsStore.in_dir(tmp_path) as store:
         store.add_learner("Ivy", "employee")
     tried: list[str] = []
-    real_copy = base._copy
+    real_open = base._open_read_only
 
-    def copy(uri: str, memory: sqlite3.Connection) -> None:
+    def open_read_only(uri: str) -> sqlite3.Connection:
         tried.append(uri.rsplit("?", 1)[1])
         if uri.endswith("mode=ro"):
             error = sqlite3.OperationalError("unable to open database file")
             error.sqlite_errorcode = 14  # SQLITE_CANTOPEN, as in a read-only folder
             raise error
-        real_copy(uri, memory)
+        return real_open(uri)
 
-    monkeypatch.setattr(base, "_copy", copy)
+    monkeypatch.setattr(base, "_open_read_only", open_read_only)
     with RecordsStore.in_dir(tmp_path, read_only=True) as store:
         assert [lr.name for lr in store.learners()] == ["Ivy"]
     assert tried == ["mode=ro", "immutable=1"]
+
+
+def test_read_only_reads_a_current_database_in_place_and_an_old_one_from_a_copy(
+    tmp_path: Path,
+) -> None:
+    """A current file is read where it is (memory stays flat at organisation scale); an older
+    schema is upgraded in a private copy; neither is written."""
+    from trainer.records.migrations import SCHEMA_VERSION
+
+    with RecordsStore.in_dir(tmp_path) as store:
+        store.add_learner("Ivy", "employee")
+    before = (tmp_path / DB_NAME).read_bytes()
+    with RecordsStore.in_dir(tmp_path, read_only=True) as store:
+        files = [row[2] for row in store._db.execute("PRAGMA database_list")]
+        assert files == [str((tmp_path / DB_NAME).resolve())]  # the file itself, not :memory:
+        assert [lr.name for lr in store.learners()] == ["Ivy"]
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")  # as if written by an older trainer
+    db.close()
+    older = (tmp_path / DB_NAME).read_bytes()
+    with RecordsStore.in_dir(tmp_path, read_only=True) as store:
+        assert [row[2] for row in store._db.execute("PRAGMA database_list")] == [""]  # memory
+        assert store.schema_version == SCHEMA_VERSION
+    assert (tmp_path / DB_NAME).read_bytes() == older != before
 
 
 @pytest.mark.parametrize("read_only", [False, True], ids=["read-write", "read-only"])

@@ -10,7 +10,8 @@ Durability rules:
 * every SQLite failure reaches callers as a :class:`StoreError` subclass (full disk,
   read-only folder, locked, damaged: see :mod:`trainer.records.errors`), never raw;
 * ``read_only=True`` (the reporting commands) never creates or writes anything: the file is
-  opened with ``mode=ro`` and copied into memory, where an older schema is upgraded.
+  opened with ``mode=ro`` and read in place (memory stays flat at any size); a file of an older
+  schema is copied into memory and upgraded there.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def _check_header(path: Path) -> bool:
 
 
 def _read_only_copy(path: Path) -> sqlite3.Connection:
-    """An in-memory copy of the database at ``path``, read with ``mode=ro`` (never written).
+    """The database at ``path`` opened with ``mode=ro`` (never written): in place when its
+    schema is current, else an in-memory copy that can be upgraded without touching the file.
 
     A missing or empty file (also behind a symlink) gives empty records: nothing is created.
     """
@@ -91,30 +93,39 @@ def _read_only_copy(path: Path) -> sqlite3.Connection:
         return memory
     uri = path.resolve().as_uri()
     try:
-        _copy(f"{uri}?mode=ro", memory)
+        source = _open_read_only(f"{uri}?mode=ro")
     except sqlite3.OperationalError as exc:
         # A folder nobody may write: SQLite cannot make its shared-memory file beside the
         # database, and nobody can be writing to it either, so it can be read as immutable.
         if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in (_READONLY, _CANTOPEN):
             raise
-        _copy(f"{uri}?immutable=1", memory)
-    return memory
-
-
-def _copy(uri: str, memory: sqlite3.Connection) -> None:
-    source = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None)
+        source = _open_read_only(f"{uri}?immutable=1")
+    if source.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        memory.close()
+        return source  # current: read in place, so a large database is not held in memory
     try:
-        source.execute("PRAGMA busy_timeout = 15000")
         source.backup(memory)
     finally:
         source.close()
+    return memory
+
+
+def _open_read_only(uri: str) -> sqlite3.Connection:
+    source = sqlite3.connect(uri, uri=True, timeout=15.0, isolation_level=None)
+    try:
+        source.execute("PRAGMA busy_timeout = 15000")
+        source.execute("PRAGMA user_version").fetchone()  # fails here if it cannot be read
+    except sqlite3.Error:
+        source.close()
+        raise
+    return source
 
 
 class StoreBase:
     """One connection to the records database. Use as a context manager or call close().
 
     With ``read_only=True`` nothing is ever written to ``path`` or its folder: the records
-    are read once, with SQLite's ``mode=ro``, into a private in-memory copy.
+    are read with SQLite's ``mode=ro`` (an older schema: from a private in-memory copy).
     """
 
     def __init__(
@@ -195,6 +206,8 @@ class StoreBase:
 
     def _migrate(self) -> None:
         db = self._db
+        if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return  # nothing to do, and a read-only connection must not even begin a write
         while True:
             with self._write("upgrading its schema"):
                 version = db.execute("PRAGMA user_version").fetchone()[0]
