@@ -35,3 +35,20 @@ def test_an_input_that_is_not_a_file_is_said_as_such(
     }[kind]
     assert expected in err
     assert not list(tmp_path.glob("out.*"))
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [("validate", "trainer validate: no bank files found in"), ("paths", "no modules found")],
+)
+def test_a_folder_without_banks_is_not_reported_valid(
+    command: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'trainer validate EMPTY-FOLDER' said 'ok: 0 files valid' and exited 0 (a CI step
+    pointed at the wrong folder passed); 'paths' printed nothing. Both now exit 1, as
+    'report cues' does."""
+    (tmp_path / "notes.txt").write_text("not a bank\n")
+    assert main([command, str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert said in err
+    assert "ok:" not in err

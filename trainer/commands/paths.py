@@ -41,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print("trainer paths: fix these problems first (see 'trainer validate')", file=sys.stderr)
         return 1
+    if not result.modules:  # e.g. a folder with no bank files in it
+        print("trainer paths: no modules found", file=sys.stderr)
+        return 1
     roles = (cast(Role, args.role),) if args.role else None
     reports = [explore(m, roles) for m in result.modules if roles is None or roles[0] in m.roles]
     if args.format == "json":

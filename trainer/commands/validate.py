@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
         b = len(blind)
         print(f"{b} module-role{'s' * (b != 1)} passable blind", file=sys.stderr)
         return 1
+    if result.files == 0:  # e.g. a folder with no bank files in it: nothing was checked
+        shown = ", ".join(terminal_safe(str(p)) for p in paths)
+        print(f"trainer validate: no bank files found in {shown}", file=sys.stderr)
+        return 1
     print(f"ok: {result.files} file{'s' * (result.files != 1)} valid", file=sys.stderr)
     return 0
 
