@@ -230,3 +230,20 @@ class LearnerRecords(StoreBase):
     def learners(self) -> list[LearnerRow]:
         rows = self._rows(f"SELECT {_LEARNER_COLS} FROM learners ORDER BY name COLLATE NOCASE")
         return [LearnerRow(*r) for r in rows]
+
+    def learner_count(self) -> int:
+        row = self._one("SELECT count(*) FROM learners")
+        return int(row[0]) if row else 0
+
+    def find_learners(self, text: str = "", *, limit: int = 50) -> list[LearnerRow]:
+        """At most ``limit`` learners whose name or external ID contains ``text`` (case
+        ignored for ASCII letters), in name order: a large roster is never read whole."""
+        words = " ".join(text.split())
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._rows(
+            f"SELECT {_LEARNER_COLS} FROM learners "
+            "WHERE name LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\' "
+            "ORDER BY name COLLATE NOCASE LIMIT ?",
+            (pattern, pattern, limit),
+        )
+        return [LearnerRow(*r) for r in rows]

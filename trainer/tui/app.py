@@ -118,7 +118,7 @@ class TrainerApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The bottom of the screen stack. On most starts (learners known, none named) that is
         the learner list itself, so no blank screen is built and laid out under it first."""
-        if not self.learner_name and self.store.learners():
+        if not self.learner_name and self.store.learner_count():
             from trainer.tui.screens.learners import LearnerPickScreen
 
             return LearnerPickScreen()
@@ -139,7 +139,7 @@ class TrainerApp(App[int]):
             if known is not None:
                 self.use_learner(known)
                 return
-        if not self.store.learners():
+        if not self.store.learner_count():
             # First start on this machine: straight to the form, without building the
             # (empty) learner list under it first.
             self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)

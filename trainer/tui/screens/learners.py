@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 ADD = "__add__"
+LIST_LIMIT = 50  # learners listed at once; a larger roster gets a search box instead
 
 
 class LearnerPickScreen(Screen[None]):
@@ -56,16 +57,44 @@ class LearnerPickScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        learners = self.trainer.store.learners()
-        self.refresh_learners(learners)
-        if self.add_name is not None or (not learners and self.auto_add):
+        count = self.trainer.store.learner_count()
+        self.large = count > LIST_LIMIT  # a roster: never list (or read) every learner
+        if self.large:  # built only for a roster: a kiosk's first screen stays as light
+            search = Input(placeholder="Type part of your name or ID to find it", id="find")
+            found = Static("", id="found", classes="help-text")
+            self.query_one("#learners").parent.mount(search, found, before="#learners")  # type: ignore[union-attr]
+            search.focus()
+        self.refresh_learners()
+        if self.add_name is not None or (count == 0 and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
 
-    def refresh_learners(self, learners: list[LearnerRow] | None = None) -> None:
-        """Show ``learners`` (read from the store when not given) and "add a new learner"."""
-        if learners is None:
-            learners = self.trainer.store.learners()
+    @on(Input.Changed, "#find")
+    def find(self) -> None:
+        self.refresh_learners()
+
+    @on(Input.Submitted, "#find")
+    def to_list(self) -> None:
+        self.query_one("#learners", LearnerList).focus()
+
+    def refresh_learners(self) -> None:
+        """Show the learners and "add a new learner": all of them on a small machine; on a
+        large roster at most LIST_LIMIT, those matching what is typed in the search box."""
+        store = self.trainer.store
+        if getattr(self, "large", False):
+            typed = self.query_one("#find", Input).value
+            learners = store.find_learners(typed, limit=LIST_LIMIT + 1)
+            more = len(learners) > LIST_LIMIT
+            learners = learners[:LIST_LIMIT]
+            if not learners:
+                note = "No learner matches. Check the spelling, or add yourself below."
+            elif more:
+                note = f"Showing the first {LIST_LIMIT}: type more of your name to narrow it."
+            else:
+                note = f"{len(learners)} found. Press Down to choose from the list."
+            self.query_one("#found", Static).update(Content(note))
+        else:
+            learners = store.learners()
         items = []
         for learner in learners:
             details = ", ".join(x for x in (role_text(learner.role), learner.organisation) if x)
