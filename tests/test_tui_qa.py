@@ -205,3 +205,27 @@ async def test_the_certificate_dialog_says_how_to_change_the_file(
         assert "Shift+Tab to type another file name" in screen_text(app)
         await pilot.press("shift+tab")
         assert app.focused is app.screen.query_one("#cert-path", Input)
+
+
+async def test_feedback_footer_lists_enter_first_as_the_question_does(
+    course: Course, store: RecordsStore
+) -> None:
+    """The question's footer began '⏎ Submit answer  esc Pause' but the feedback's
+    'esc Pause  ⏎ Continue'; both now begin with what Enter does."""
+    from tests.tui_fixtures import footer_text
+    from trainer.tui.screens.player import PlayerScreen
+
+    store.add_learner("Ana", "employee")
+    app = TrainerApp(course=course, store=store, learner_name="Ana")
+    app.theme = "textual-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # open the first module, start it
+        await pilot.pause()
+        assert isinstance(app.screen, PlayerScreen)
+        assert footer_text(app).startswith("⏎ Submit answer")
+        await pilot.press("1", "space", "enter")  # tick (multi-select) or move, then submit
+        await pilot.pause()
+        footer = footer_text(app)
+        assert "Continue" in footer, footer
+        assert footer.startswith("⏎ Continue"), footer

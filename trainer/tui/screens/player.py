@@ -44,8 +44,9 @@ def progress_text(question: Question) -> str:
 
 class PlayerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "pause", "Pause"),
+        # Enter first, so the footer reads "⏎ … esc Pause" on the question and the feedback.
         Binding("enter", "continue", "Continue"),
+        Binding("escape", "pause", "Pause"),
     ]
 
     def __init__(self, session: Session) -> None:
