@@ -79,8 +79,12 @@ def test_command_refuses_a_symlink_and_bad_keys(
     link = tmp_path / "verify.html"
     link.symlink_to(target)
     key = _keyfile(tmp_path)
-    assert main(["verify-page", "-o", str(link), "--public-key", str(key), "--force"]) == 2
+    assert main(["verify-page", "-o", str(link), "--public-key", str(key)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    # --force replaces the link itself, as certificate -o does: the file it named is untouched.
+    assert main(["verify-page", "-o", str(link), "--public-key", str(key), "--force"]) == 0
     assert target.read_text() == "keep me"
+    assert not link.is_symlink() and "<!DOCTYPE html>" in link.read_text()
     bad = tmp_path / "bad.pem"
     bad.write_bytes(b"\x1b]0;x\x07 not a key")
     assert main(["verify-page", "-o", str(tmp_path / "p.html"), "--public-key", str(bad)]) == 2

@@ -8,10 +8,8 @@ but cannot be read is reported and never overwritten.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .safeio import NotARegularFile, TooLarge, read_regular_file
+from .safeio import NotARegularFile, TooLarge, read_regular_file, write_new_file
 
 ISSUER_KEY_FILENAME = "issuer-key.pem"
 MAX_KEY_FILE_BYTES = 64 * 1024
@@ -156,29 +154,7 @@ def create_issuer_key(path: Path | str) -> Ed25519PrivateKey:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = Ed25519PrivateKey.generate()
-    pem = _private_pem(key)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:
-            # File systems without hard links: fall back to an exclusive create.
-            fd2 = os.open(path, flags, 0o600)
-            with os.fdopen(fd2, "wb") as fh:
-                fh.write(pem)
-                fh.flush()
-                os.fsync(fh.fileno())
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    write_new_file(path, _private_pem(key), mode=0o600)
     return key
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from trainer.commands.certificate import add_issuer_key_option, issuer_key_path
@@ -71,9 +69,21 @@ def run(args: argparse.Namespace) -> int:
         return 2
     page = build_page(keys, args.issuer)
     out = Path(args.output).expanduser()
-    problem = write_new_file(out, page.encode("utf-8"), force=args.force)
-    if problem:
-        print(f"trainer: {terminal_safe(problem)}", file=sys.stderr)
+    from trainer.certificates.safeio import write_new_file
+
+    try:  # never through a symbolic link; --force replaces the file (or the link itself)
+        write_new_file(out, page.encode("utf-8"), replace=args.force)
+    except FileExistsError:
+        print(
+            f"trainer: {terminal_safe(str(out))} already exists; use --force to replace it",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(
+            f"trainer: cannot write {terminal_safe(str(out))}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return 2
     print(f"Wrote {terminal_safe(str(out))} ({len(page) // 1024} KiB) trusting:")
     from trainer.certificates.keys import fingerprint
@@ -82,28 +92,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {terminal_safe(k.label)}: {fingerprint(k.key)}")
     print("Publish it at the address in [certificates] verify_url (see docs/certificates.md).")
     return 0
-
-
-def write_new_file(out: Path, data: bytes, *, force: bool) -> str | None:
-    """Write ``data`` to ``out`` atomically; never through a symlink, and never replacing an
-    existing file unless ``force``. Returns a message when it did not write."""
-    if out.is_symlink():
-        return f"{out} is a symbolic link; refusing to write through it"
-    if out.exists() and not force:
-        return f"{out} already exists; use --force to replace it"
-    if out.exists() and not out.is_file():
-        return f"{out} is not a regular file"
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as exc:
-        return f"cannot write {out}: {exc.strerror or exc}"
-    return None
