@@ -25,6 +25,8 @@ def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
     ui.blank()
     ui.say(f"Dashboard for {learner.name}, role {learner.role}.")
     ui.say(f"Course: {sentence(app.course.title)}")
+    if app.course.summary and not app.store.attempts(learner_id=learner.id):
+        ui.say(app.course.summary)  # the introduction, until the learner has begun
     required = [p for p in progress.modules if p.required]
     done = sum(1 for p in required if p.passed_attempt is not None)
     if progress.complete and progress.completed_on and progress.valid_until:

@@ -90,6 +90,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title", classes="title-bar")
         with Vertical(classes="page"):
+            yield Static(id="course-summary", classes="help-text")
             yield Static(id="completion")
             yield ModuleList(id="modules")
             yield Static(
@@ -114,6 +115,10 @@ class DashboardScreen(Screen[None]):
         progress = course_progress(store, course, learner)
         self.progress = progress
         attempts = store.attempts(learner_id=learner.id, course_id=course.id)
+        summary = self.query_one("#course-summary", Static)
+        # The course introduction, until the learner has begun: then the modules need the room.
+        summary.display = bool(course.summary) and not attempts
+        summary.update(Content(terminal_safe(course.summary)))
         expired = expired_modules(course, learner, attempts)
         line = completion_line(progress, expired=expired)
         changes = learner_role_changes(store, course, learner)
