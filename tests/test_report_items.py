@@ -198,7 +198,7 @@ def test_report_items_cli_formats(
     table = capsys.readouterr().out
     assert "debt/q1" in table and "negative-discrimination" in table
     assert "file " + doc["groups"][0]["module_sha256"][:12] in table
-    assert main([*base, "--module", "nothing"]) == 0
+    assert main([*base, "--module", "stats", "--since", "2030-01-01"]) == 0
     assert "no finished attempts match" in capsys.readouterr().out
 
 
@@ -223,3 +223,15 @@ def test_report_tags_cli_csv(data: Path, bank: Path, capsys: pytest.CaptureFixtu
         ("debt", "5", "3", "0.6"),
         ("payment", "5", "1", "0.2"),
     ]
+
+
+def test_an_unknown_module_is_said_not_reported_as_empty(
+    data: Path, bank: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trainer.cli import main as cli_main
+
+    common = ["--data-dir", str(data), "--course", str(bank / "course.yaml")]
+    assert cli_main(["report", "items", "--module", "nope\x1b[2J", *common]) == 2
+    err = capsys.readouterr().err
+    assert "no module 'nope\\x1b[2J' in the course or the records" in err and "stats" in err
+    assert cli_main(["report", "items", "--module", "stats", *common]) == 0

@@ -212,6 +212,15 @@ def run(args: argparse.Namespace) -> int:
             min_sample=args.min_sample,
             modules=modules,
         )
+    known = {m.id for m in modules}
+    if args.module and args.module not in known and not report.groups:
+        # Not in the course (or --bank) and never recorded: a typo, not "no attempts yet".
+        print(
+            f"trainer report items: no module '{_safe(args.module)}' in the course or the "
+            f"records (modules: {', '.join(sorted(known)) or 'none'})",
+            file=sys.stderr,
+        )
+        return 2
     if args.format == "json":
         data = to_dict(report)
         if args.tags_only:
