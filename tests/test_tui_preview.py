@@ -1,7 +1,7 @@
 """``trainer preview`` in the terminal app: the learner's screens, a banner, nothing recorded,
 jump to a step, and Ctrl+R reload after an edit (valid and broken).
 
-Like tests/test_tui_flow.py: 80×24, textual-dark theme, NO_COLOR unset, a copy of the small
+Like tests/tui/test_tui_flow.py: 80×24, textual-dark theme, NO_COLOR unset, a copy of the small
 fixture course in tests/fixtures/tui_course/ (so edits never touch the fixture).
 """
 

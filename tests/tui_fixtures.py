@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
+
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.tui.app import TrainerApp
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
+SIZE = (80, 24)
+
+
+def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerApp:
+    """The app on ``course``, in a fixed theme so that screens compare the same."""
+    app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
+    app.theme = "textual-dark"
+    return app
 
 
 def screen_text(app: App[object]) -> str:

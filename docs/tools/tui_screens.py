@@ -6,7 +6,7 @@ the same course gives the same captures except for dates. Each capture is what
 ``tmux capture-pane -p`` prints: the screen's text, without colour.
 
 ``module-intro-updated.txt`` is not made here (it needs a module edited under an open
-attempt; tests/test_tui_flow.py::test_an_updated_module_says_it_starts_again covers it).
+attempt; tests/tui/test_tui_flow.py::test_an_updated_module_says_it_starts_again covers it).
 """
 
 from __future__ import annotations

@@ -5,48 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_fixtures import screen_text
 
-from trainer.bank.loader import load_course
+from tests.tui_fixtures import SIZE, make_app, screen_text
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.session import Session
-from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.player import PlayerScreen
-
-FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
-SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("TERM", "xterm-256color")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(FIXTURE)
-    assert loaded.course is not None, loaded.problems
-    return loaded.course
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> RecordsStore:
-    with RecordsStore.in_dir(data_dir) as s:
-        yield s
-
-
-def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerApp:
-    app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
-    app.theme = "textual-dark"
-    return app
 
 
 async def test_an_answer_into_an_attempt_closed_in_another_window_is_refused_and_said(

@@ -13,8 +13,7 @@ import pytest
 
 import trainer.tui.app
 from tests.course_edits import with_module_changed
-from tests.tui_fixtures import footer_text, screen_text
-from trainer.bank import load_course
+from tests.tui_fixtures import FIXTURE, SIZE, footer_text, make_app, screen_text
 from trainer.bank.cache import LazyCourse, open_course_lazily
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
@@ -29,40 +28,6 @@ from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
 from trainer.tui.screens.results import PastResultsScreen, ResultsScreen
-
-FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
-SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
-    monkeypatch.setenv("TERM", "xterm-256color")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(FIXTURE)
-    assert loaded.course is not None, loaded.problems
-    return loaded.course
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir: Path) -> RecordsStore:
-    with RecordsStore.in_dir(data_dir) as s:
-        yield s
-
-
-def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerApp:
-    app = TrainerApp(course=course, store=store, **kwargs)  # type: ignore[arg-type]
-    app.theme = "textual-dark"
-    return app
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_fixtures import screen_text
+from tests.tui_fixtures import SIZE, footer_text, screen_text
 from trainer.bank import load_course
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
@@ -15,29 +15,6 @@ from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.learners import LearnerFormScreen
 from trainer.tui.widgets.marked_list import ModuleList
-
-FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
-SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
-    monkeypatch.setenv("TERM", "xterm-256color")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(FIXTURE)
-    assert loaded.course is not None, loaded.problems
-    return loaded.course
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> RecordsStore:
-    with RecordsStore.in_dir(tmp_path / "data") as s:
-        yield s
 
 
 async def test_first_learner_saved_lands_on_a_dashboard_that_takes_keys(
@@ -90,7 +67,7 @@ async def test_e_on_the_learner_list_renames_with_keys_only(
     assert (learner.name, learner.external_id) == ("Bo Lee", "E1")
 
 
-SHIPPED = Path(__file__).parents[1] / "question_banks" / "course.yaml"
+SHIPPED = Path(__file__).parents[2] / "question_banks" / "course.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +189,6 @@ async def test_feedback_footer_lists_enter_first_as_the_question_does(
 ) -> None:
     """The question's footer began '⏎ Submit answer  esc Pause' but the feedback's
     'esc Pause  ⏎ Continue'; both now begin with what Enter does."""
-    from tests.tui_fixtures import footer_text
     from trainer.tui.screens.player import PlayerScreen
 
     store.add_learner("Ana", "employee")

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from tui_fixtures import screen_text
 
-from trainer.bank.loader import load_course
+from tests.tui_fixtures import screen_text
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.learners import LIST_LIMIT
-
-FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(FIXTURE)
-    assert loaded.course is not None, loaded.problems
-    return loaded.course
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> RecordsStore:
-    with RecordsStore.in_dir(tmp_path) as s:
-        yield s
 
 
 def _roster(store: RecordsStore, n: int) -> None:
