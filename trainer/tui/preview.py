@@ -1,7 +1,7 @@
 """``trainer preview FILE`` in the terminal app: a module exactly as a learner takes it.
 
-The learner's own screens are reused (intro, player, feedback, results); the thin subclasses
-here only say "PREVIEW — nothing is recorded" at the top of every screen and replace what
+The learner's own screens are reused (intro, player, feedback, results); thin subclasses
+only say "PREVIEW — nothing is recorded" at the top of every screen and replace what
 would touch the records: the session is a :meth:`Session.preview` (no store), Esc in the
 player goes back to the intro instead of the dashboard, and the results offer "restart
 preview" instead of a retake. Nothing is written anywhere; no data folder is opened.
@@ -11,6 +11,9 @@ does at start: the decisions before it are answered correctly). Ctrl+R reloads t
 after an edit: it is re-read and re-validated; a valid edit restarts
 at the same step when it still exists (else from the start) and says so; a broken edit shows
 the problems (path:line:col: message) in a dialog and the previous version keeps running.
+
+The screens and dialogs are in :mod:`trainer.tui.preview_screens`; this module is the app,
+the course around the previewed module, and the entry point.
 """
 
 from __future__ import annotations
@@ -21,34 +24,52 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import OptionList, Static
 
 from trainer.authoring.preview import Jump, JumpError, session_at
 from trainer.bank.loader import build_resources, kind_of, load_module, read_yaml
 from trainer.bank.model import CourseModule
 from trainer.progress import ModuleProgress
-from trainer.session import OpenAttempt, Session
 from trainer.tui.app import APP_BINDINGS, DEFAULT_THEME
+from trainer.tui.preview_screens import (
+    BANNER,
+    PreviewHelpScreen,
+    PreviewIntroScreen,
+    PreviewPlayerScreen,
+    PreviewResourcesScreen,
+    PreviewResultsScreen,
+    ProblemsScreen,
+    StepList,
+    StepPickScreen,
+    banner,
+    plural,
+)
 from trainer.tui.screens.help import HelpScreen
-from trainer.tui.screens.intro import ModuleIntroScreen
-from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
-from trainer.tui.screens.results import ResultsScreen
-from trainer.tui.widgets.footer import KeyFooter
-from trainer.tui.widgets.marked_list import MarkedOptionList
-from trainer.tui.words import role_text
 
 if TYPE_CHECKING:
     from trainer.bank.model import Module, Resources, Role
     from trainer.bank.problems import Problem
 
-BANNER = "PREVIEW — nothing is recorded"
+__all__ = [
+    "BANNER",
+    "PreviewApp",
+    "PreviewError",
+    "PreviewHelpScreen",
+    "PreviewIntroScreen",
+    "PreviewPlayerScreen",
+    "PreviewResourcesScreen",
+    "PreviewResultsScreen",
+    "ProblemsScreen",
+    "StepList",
+    "StepPickScreen",
+    "banner",
+    "make_app",
+    "run_preview",
+]
+
 Loader = Callable[[Path], "tuple[Module | None, list[Problem]]"]
 
 
@@ -58,191 +79,6 @@ class PreviewError(Exception):
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
-
-
-def banner(app: App[int]) -> Static:
-    """The line at the top of every preview screen; words first, colour only as a help."""
-    role = getattr(app, "role", None)
-    extra = f" · as {role_text(role)}" if role else ""
-    return Static(Content(f"{BANNER}{extra} · ^R reload file · g go to step"), id="preview-banner")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
-# --------------------------------------------------------------------------- screens
-class PreviewIntroScreen(ModuleIntroScreen):
-    """The learner's module intro; Enter starts (or continues) the preview session."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "start", "Start/continue"),
-        Binding("escape", "back", "Back", show=False),
-    ]
-    GO_BACK_NOTE = (
-        "A learner can go back with Esc at any time without penalty. In this preview nothing "
-        "is recorded."
-    )
-    IN_PROGRESS_NOTE = (
-        "◐ In progress: {answers} given in this preview (not recorded). Press Enter to continue."
-    )
-    HINT = "Press Enter to {verb} · ↑↓ to scroll · q to quit the preview"
-
-    def __init__(self, progress: ModuleProgress, session: Session) -> None:
-        super().__init__(progress)
-        self.session = session
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        yield from super().compose()
-
-    def open_attempt(self) -> OpenAttempt | None:
-        answered = len(self.session.attempt.answers)
-        return OpenAttempt(answered, resumable=True) if answered else None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "back"  # there is no dashboard to go back to
-
-    def action_start(self) -> None:
-        self.app.switch_screen(PreviewPlayerScreen(self.session))
-
-
-class PreviewPlayerScreen(PlayerScreen):
-    """The learner's player, unchanged, over a session that records nothing."""
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        yield from super().compose()
-
-    def show_results(self) -> None:
-        self.app.switch_screen(PreviewResultsScreen(self.session))
-
-    def action_pause(self) -> None:
-        app = self.app
-        assert isinstance(app, PreviewApp)
-        app.switch_screen(PreviewIntroScreen(app.progress(), self.session))
-        app.notify("Paused. Nothing is recorded in a preview; press Enter to continue.")
-
-
-class PreviewResultsScreen(ResultsScreen):
-    """The learner's results (score, mastery, decisions to review); t restarts the preview."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "retake", "Restart preview"),
-        Binding("h", "history", "History", show=False),
-        Binding("escape", "back", "Dashboard", show=False),
-    ]
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        yield from super().compose()
-
-    def next_step_text(self) -> str:
-        return "Press t to restart the preview from the first question. Nothing was recorded."
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action not in ("history", "back")  # no records, no dashboard
-
-    def action_retake(self) -> None:
-        app = self.app
-        assert isinstance(app, PreviewApp)
-        app.restart()
-
-
-class PreviewHelpScreen(HelpScreen):
-    KEYS = (
-        ("Preview", (
-            ("g", "go to any step (earlier decisions answered for you)"),
-            ("Ctrl+R", "reload the file after an edit, at the same step"),
-        )),
-        *HelpScreen.KEYS,
-    )  # fmt: skip
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        yield from super().compose()
-
-
-class PreviewResourcesScreen(ResourcesScreen):
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        yield from super().compose()
-
-
-class ProblemsScreen(ModalScreen[None]):
-    """The edited file's problems; the previous version keeps running underneath."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
-
-    def __init__(self, heading: str, lines: list[str]) -> None:
-        super().__init__()
-        self.heading = heading
-        self.lines = lines
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        with VerticalScroll(classes="dialog", id="problems"):
-            yield Static(Content(self.heading), classes="heading")
-            yield Static(
-                "Still previewing the previous version. Fix the file, then press Ctrl+R. "
-                "Esc closes this.",
-                classes="help-text",
-            )
-            for line in self.lines:
-                yield Static(Content(line), classes="problem")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#problems", VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class StepList(MarkedOptionList):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Go there")]
-
-
-class StepPickScreen(ModalScreen[str | None]):
-    """Every step the previewed role meets, in order; Enter jumps to the one picked."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
-
-    def __init__(self, module: Module, role: Role, current: str | None) -> None:
-        super().__init__()
-        self.module = module
-        self.role = role
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        yield banner(self.app)
-        with Vertical(classes="dialog", id="step-pick"):
-            yield Static("Go to a step", classes="heading")
-            yield Static(
-                "The decisions before it are answered correctly for you. Enter goes there; "
-                "Esc closes this.",
-                classes="help-text",
-            )
-            yield StepList(id="steps")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        items = [
-            (f"{scenario.id}/{step.id}", Content(f"{scenario.id}/{step.id} · {step.prompt}"))
-            for scenario in self.module.scenarios_for(self.role)
-            for step in scenario.steps
-        ]
-        ids = [spec for spec, _ in items]
-        steps = self.query_one("#steps", StepList)
-        steps.set_items(items, ids.index(self.current) if self.current in ids else 0)
-        steps.focus()
-
-    @on(OptionList.OptionSelected, "#steps")
-    def picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_id)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 # --------------------------------------------------------------------------- app
@@ -337,7 +173,7 @@ class PreviewApp(App[int]):
             verb = "was" if jump.answered == 1 else "were"
             self.say(
                 f"Jumped to {jump.scenario_id}/{jump.step_id}; "
-                f"{_plural(jump.answered, 'decision')} before it {verb} answered "
+                f"{plural(jump.answered, 'decision')} before it {verb} answered "
                 "automatically."
             )
 
@@ -380,7 +216,7 @@ class PreviewApp(App[int]):
         if fresh is None or self.role not in fresh.roles:
             if fresh is None:
                 heading = (
-                    f"The edited file has {_plural(len(problems), 'problem')}; still previewing "
+                    f"The edited file has {plural(len(problems), 'problem')}; still previewing "
                     "the previous version"
                 )
                 lines = [str(p) for p in problems]
@@ -511,7 +347,7 @@ def make_app(
     if module is None:
         lines = "\n".join(f"  {p}" for p in problems)
         raise PreviewError(
-            f"{path} has {_plural(len(problems), 'problem')}; fix and try again:\n{lines}", 1
+            f"{path} has {plural(len(problems), 'problem')}; fix and try again:\n{lines}", 1
         )
     role = role or module.roles[0]
     if role not in module.roles:
