@@ -26,11 +26,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--course takes the course file or, with the shipped/default course, its id. "
         "See docs/certificates.md.",
     )
-    p.add_argument("--learner", required=True, metavar="NAME", help="learner name as recorded")
+    p.add_argument("--learner", metavar="NAME", help="learner name as recorded")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="a certificate for every learner who completed the course and has none for that "
+        "completion yet, into the folder -o DIR (one line per learner; safe to re-run)",
+    )
+    p.add_argument(
+        "--organisation", metavar="ORG", help="with --all: only learners of this organisation"
+    )
     p.add_argument(
         "--course-id", dest="course_id", metavar="ID", help="require this course id (optional)"
     )
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="PDF to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE.pdf",
+        help="PDF to write; with --all, the folder for the PDFs (made if missing)",
+    )
     p.add_argument(
         "--paper",
         choices=("letter", "a4"),
@@ -84,6 +99,19 @@ def course_for(args: argparse.Namespace) -> Course:
 
 def run(args: argparse.Namespace) -> int:
     from trainer.certificates.issue import CertificateRefused, issue_certificate
+
+    if args.all or args.organisation is not None:
+        from trainer.commands.certificate_all import run_all
+
+        return run_all(args)
+    if args.learner is None:
+        return fail(
+            CommandError(
+                "certificate needs --learner NAME (one learner) or --all (everyone who "
+                "completed the course)",
+                2,
+            )
+        )
     from trainer.certificates.keys import IssuerKeyError
 
     try:
