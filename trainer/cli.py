@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "preview": "take a module as a learner would, recording nothing",
     "report": "item analysis from the records; answer-key audit of the banks (cues)",
     "certificate": "issue a signed PDF certificate for a passed course",
+    "certificates": "list the certificates issued, or show one (learner, dates, payload hash)",
     "verify": "verify a certificate PDF or token (exit 0 valid, 1 invalid, 2 unreadable)",
     "keys": "issuer keys: print the public key, or generate an organisation key",
     "doctor": "check this installation: course, data folder, records, issuer key",
