@@ -108,3 +108,10 @@ def convert_os(exc: OSError, path: Path | str, doing: str) -> StoreError:
 
 class StoreConflict(StoreError):
     """The records refused a change that conflicts with what is there (e.g. a duplicate)."""
+
+
+class StoreUnavailable(StoreError):
+    """The records server cannot be reached (refused, lost, shut down) after the retries.
+
+    Nothing of the change being made was saved; what was saved before stays on the server.
+    """
