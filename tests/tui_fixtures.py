@@ -42,3 +42,22 @@ def footer_text(app: App[object]) -> str:
 
     footer = app.screen.query_one(Footer)
     return "  ".join(str(key.render()).strip() for key in footer.children if key.region.width)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the app finish what the last keys started: the work it does in a thread (saving
+    an answer, opening a module, a learner search, a certificate) and the screens it shows
+    then. A Pilot key press waits for the screen, not for that work."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Press ``keys`` one by one, letting the app finish each one's work first (see
+    :func:`settle`): a learner waits for the feedback before pressing Enter again."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)

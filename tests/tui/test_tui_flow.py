@@ -13,7 +13,7 @@ import pytest
 
 import trainer.tui.app
 from tests.course_edits import with_module_changed
-from tests.tui_fixtures import FIXTURE, SIZE, footer_text, make_app, screen_text
+from tests.tui_fixtures import FIXTURE, SIZE, footer_text, make_app, press, screen_text, settle
 from trainer.bank.cache import LazyCourse, open_course_lazily
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
@@ -45,7 +45,7 @@ def attempts_of(store: RecordsStore, name: str):  # type: ignore[no-untyped-def]
 async def test_first_start_asks_who_the_learner_is(course: Course, store: RecordsStore) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         await type_text(pilot, "Ana Smith")
         await pilot.press("enter")  # next field: ID
@@ -55,7 +55,7 @@ async def test_first_start_asks_who_the_learner_is(course: Course, store: Record
         await pilot.press("enter")  # role
         await pilot.press("enter", "down", "enter")  # open the role list, pick Contractor
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "Ana Smith (Contractor)" in screen_text(app)
     (learner,) = store.learners()
@@ -72,16 +72,16 @@ async def test_cancelling_the_first_form_shows_the_list_not_the_form_again(
 ) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerPickScreen)
         await pilot.pause(0.1)
         assert isinstance(app.screen, LearnerPickScreen)  # no loop back into the form
         assert "+ Add a new learner" in screen_text(app)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
     assert store.learners() == []
 
@@ -89,9 +89,9 @@ async def test_cancelling_the_first_form_shows_the_list_not_the_form_again(
 async def test_a_learner_without_a_name_is_refused(course: Course, store: RecordsStore) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         assert "needs a name" in screen_text(app)
     assert store.learners() == []
@@ -102,16 +102,16 @@ async def test_kiosk_pick_between_learners(course: Course, store: RecordsStore) 
     store.add_learner("Bo Lee", "uniformed", organisation="Navy")
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerPickScreen)
         text = screen_text(app)
         assert "▶ Ana Smith" in text and "Bo Lee  (Uniformed service member, Navy)" in text
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.learner is not None and app.learner.name == "Bo Lee"
         await pilot.press("l")  # change learner
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerPickScreen)
 
 
@@ -134,7 +134,7 @@ async def test_a_cached_course_is_built_and_gc_resumed_after_the_first_screen(
     try:
         app = make_app(lazy, store)  # type: ignore[arg-type]
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, LearnerPickScreen)
             assert lazy.title in screen_text(app)  # the title needs no model
             assert not lazy.is_built and not gc.isenabled()
@@ -156,7 +156,7 @@ async def test_a_learner_picked_at_once_gets_the_course_built_then(
     app = make_app(lazy, store)  # type: ignore[arg-type]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert lazy.is_built
         assert "Reading the signs" in screen_text(app)
@@ -166,16 +166,16 @@ async def test_learner_details_can_be_corrected(course: Course, store: RecordsSt
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         assert "Edit learner details" in screen_text(app)
         await pilot.press("enter")  # the name stays; on to the ID
         await type_text(pilot, "C-7")
         await pilot.press("enter", "enter")  # to organisation, then to the role
         await pilot.press("enter", "down", "down", "enter", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerPickScreen)
         assert "Ana Smith  (Uniformed service member)" in screen_text(app)
     (learner,) = store.learners()
@@ -186,7 +186,7 @@ async def test_learner_flag_skips_the_pick(course: Course, store: RecordsStore) 
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="ana smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -196,10 +196,10 @@ async def test_unknown_learner_flag_fills_in_the_add_form(
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Cy New")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert store.find_learner("Cy New") is not None
 
@@ -212,7 +212,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
         store.add_learner("Ana Smith", "uniformed")
         app = make_app(course, store, learner_name="Ana Smith")
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             text = screen_text(app)
             assert "1. Reading the signs" in text
             assert "○ Not started · Required · about 5 min" in text
@@ -222,20 +222,20 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             text = screen_text(app)
             assert "Notice signs of control." in text and "Content note" in text
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PlayerScreen)
             text = screen_text(app)
             assert "Scenario 1 of 2 · Step 1 · Question 1" in text
             assert "In a hotel lobby" in text and "What matters most here?" in text
             await pilot.press("2", "enter")  # the right answer, which branches to s2
-            await pilot.pause()
+            await settle(pilot)
             text = screen_text(app)
             assert "✔ Correct · 2 of 2 points" in text
             assert "Yes, that is the question." in text
             assert "Why: Agreeing at first" in text
             assert "Source: Fixture law, Fixture Code, 2020. https://example.org/law" in text
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert "Step 2 · Question 2" in screen_text(app)
             assert "Select every sign of control." in screen_text(app)
             await pilot.press("1")  # tick one, then quit before submitting
@@ -251,28 +251,28 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
     with RecordsStore.in_dir(data_dir) as store:
         app = make_app(course, store, learner_name="Ana Smith")
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert "◐ In progress · Required" in screen_text(app)
             await pilot.press("enter")
             assert "1 answer saved" in screen_text(app)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             text = screen_text(app)
             assert "Resumed where you left off" in text
             assert "Scenario 1 of 2 · Step 2 · Question 2" in text
             await pilot.press("1", "3", "enter")  # the multi-select, both signs ticked
-            await pilot.pause()
+            await settle(pilot)
             assert "✔ Correct · 3 of 3 points" in screen_text(app)
             assert "go on to scenario 2 of 2" in screen_text(app)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert "Scenario 2 of 2 · Step 1 · Question 3" in screen_text(app)
             await pilot.press("enter")  # "True" is highlighted first: the myth
-            await pilot.pause()
+            await settle(pilot)
             assert "✘ Incorrect · 0 of 1 point" in screen_text(app)
             assert "The correct answer:" in screen_text(app)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ResultsScreen)
             text = screen_text(app)
             assert "✔ PASSED · 5 of 6 points = 83% · pass mark 60%" in text
@@ -290,34 +290,34 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
 
             # Retake, taking the other branch this time.
             await pilot.press("t")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PlayerScreen)
             assert not app.screen.session.resumed
             assert "Resumed" not in screen_text(app)
             await pilot.press("1", "enter")  # wrong: branches to s3
-            await pilot.pause()
+            await settle(pilot)
             assert "✘ Incorrect" in screen_text(app)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             text = screen_text(app)
             assert "Step 2 · Question 2" in text and "agreeing at the start" in text
-            await pilot.press("down", "enter", "enter")  # False: right
-            await pilot.pause()
-            await pilot.press("2", "enter", "enter")
-            await pilot.pause()
+            await press(pilot, "down", "enter", "enter")  # False: right
+            await settle(pilot)
+            await press(pilot, "2", "enter", "enter")
+            await settle(pilot)
             assert isinstance(app.screen, ResultsScreen)
             assert "✘ NOT PASSED YET · 2 of 6 points = 33%" in screen_text(app)
             live_review = screen_text(app).splitlines()[1:-1]  # without heading and hint
 
             await pilot.press("h")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HistoryScreen)
             text = screen_text(app)
             assert "Reading the signs | ✘ Not passed yet | 33% (2/6)" in text
             assert "Reading the signs | ✔ Passed | 83% (5/6)" in text
             assert "⏎ Results" in footer_text(app)
             await pilot.press("enter")  # the newest attempt: its results, read-only
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PastResultsScreen)
             text = screen_text(app)
             assert "Results · Reading the signs · started" in text
@@ -326,14 +326,14 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             assert "Decisions to review (1)" in text
             assert "esc Back" in footer_text(app) and "Retake" not in footer_text(app)
             await pilot.press("escape", "down", "enter")  # back, then the first attempt
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PastResultsScreen)
             assert "✔ PASSED · 5 of 6 points = 83%" in screen_text(app)
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HistoryScreen)
             await pilot.press("escape", "escape")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, DashboardScreen)
             text = screen_text(app)
             assert "✔ Passed (best 83%) · Required" in text
@@ -353,12 +353,12 @@ async def test_escape_pauses_and_reopening_continues(course: Course, store: Reco
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")
-        await pilot.pause()
+        await press(pilot, "enter", "enter", "2", "enter", "enter", "escape")
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "◐ In progress" in screen_text(app)
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await press(pilot, "enter", "enter")
+        await settle(pilot)
         assert "Resumed where you left off" in screen_text(app)
         assert app.screen.session.current.step.id == "s2"
     (attempt,) = attempts_of(store, "Ana Smith")
@@ -369,20 +369,20 @@ async def test_an_updated_module_says_it_starts_again(course: Course, store: Rec
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")  # one answer
-        await pilot.pause()
+        await press(pilot, "enter", "enter", "2", "enter", "enter", "escape")  # one answer
+        await settle(pilot)
     updated = with_module_changed(course, course.modules[0].id)
     app = make_app(updated, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ModuleIntroScreen)
         text = screen_text(app)
         assert "⚠ This module has been updated since you began it. Your answer from" in text
         assert "◐ In progress:" not in text and "Press Enter to continue" not in text
         assert "Press Enter to start" in text
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         assert "Resumed where you left off" not in screen_text(app)
         assert app.screen.session.current.step.id == "s1"
@@ -397,14 +397,14 @@ async def test_history_says_why_an_unfinished_attempt_has_no_results(
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter", "enter", "escape")  # one answer, pause
-        await pilot.pause()
+        await press(pilot, "enter", "enter", "2", "enter", "enter", "escape")  # one answer, pause
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert "◐ In progress | 1 answered" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)  # nothing to open
         messages = [n.message for n in app._notifications]
         assert any("not finished" in m and "dashboard" in m for m in messages), messages
@@ -414,10 +414,10 @@ async def test_empty_multi_select_is_not_recorded(course: Course, store: Records
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter", "enter")
-        await pilot.pause()
+        await press(pilot, "enter", "enter", "2", "enter", "enter")
+        await settle(pilot)
         await pilot.press("space", "space", "enter")  # tick and untick: nothing chosen
-        await pilot.pause()
+        await settle(pilot)
         assert "Choose at least one answer" in screen_text(app)
         assert app.screen.session.current.step.id == "s2"
     (attempt,) = attempts_of(store, "Ana Smith")
@@ -428,9 +428,9 @@ async def test_ctrl_c_quits_with_answers_kept(course: Course, store: RecordsStor
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter")
+        await press(pilot, "enter", "enter", "2", "enter")
         await pilot.press("ctrl+c")
-        await pilot.pause()
+        await settle(pilot)
         assert not app.is_running
     (attempt,) = attempts_of(store, "Ana Smith")
     assert attempt.status == "in-progress" and len(store.answers(attempt.id)) == 1
@@ -442,10 +442,10 @@ async def test_help_and_reporting_resources_on_every_screen(
 ) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         await pilot.press("f2")  # works while typing in a form
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResourcesScreen)
         text = screen_text(app)
         assert "Fixture Tip Line" in text and "Phone: 000-000-0000" in text
@@ -453,10 +453,10 @@ async def test_help_and_reporting_resources_on_every_screen(
         await pilot.press("escape")
         await type_text(pilot, "Ana Smith")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         for keys in ((), ("enter",), ("enter",)):  # dashboard, intro, question
             await pilot.press(*keys)
-            await pilot.pause()
+            await settle(pilot)
             back_to = type(app.screen)
             await pilot.press("f2")
             assert isinstance(app.screen, ResourcesScreen)
@@ -484,7 +484,7 @@ async def test_certificate_waits_for_a_complete_course(course: Course, store: Re
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CertificateScreen)
         text = screen_text(app)
         assert "Not yet" in text and "○ Not started · Reading the signs" in text
@@ -504,11 +504,11 @@ async def test_certificate_export_saves_a_pdf_and_records_it(
     async with app.run_test(size=SIZE) as pilot:
         assert "✔ Course complete on" in screen_text(app)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is not None and app.focused.id == "export"
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "✔ Saved:" in text, text
     (cert,) = store.certificates(learner_id=store.find_learner("Ana Smith").id)
@@ -533,10 +533,10 @@ async def test_certificate_qr_opens_the_configured_verification_page(
     app = make_app(course, store, learner_name="Ana Smith", config_file=str(config))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "Not saved: the config file cannot be used" in text, text
         assert store.certificates() == []
@@ -560,7 +560,7 @@ async def test_certificate_qr_opens_the_configured_verification_page(
 async def test_high_contrast_theme(course: Course, store: RecordsStore) -> None:
     app = TrainerApp(course=course, store=store, high_contrast=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.theme == "trainer-high-contrast"
         assert app.current_theme.background == "#000000"
 
@@ -572,7 +572,7 @@ async def test_no_color_is_honoured_and_states_keep_their_words(
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.no_color
         assert "○ Not started" in screen_text(app)
         assert "▶ 1. Reading the signs" in screen_text(app)  # the cursor, not a colour
@@ -589,10 +589,10 @@ async def test_reading_width_is_capped_and_the_question_follows_the_story(
         dashboard = app.screen.query_one(".page").region
         assert dashboard.width <= 100
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#intro").region.width <= 100
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         story = app.screen.query_one("#story").region
         prompt = app.screen.query_one("#prompt").region
@@ -601,7 +601,7 @@ async def test_reading_width_is_capped_and_the_question_follows_the_story(
         assert prompt.y - story.bottom <= 1  # the question directly under the story
         assert hint.bottom <= size[1] - 1  # above the footer, also at 80x24
         await pilot.press("1", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#feedback-pane").region.width <= 100
 
 
@@ -613,7 +613,7 @@ async def test_footer_keys_fit_in_80_columns(course: Course, store: RecordsStore
     async with app.run_test(size=SIZE) as pilot:
         for keys in ((), ("enter",), ("enter",), ("2", "enter")):  # dashboard … feedback
             await pilot.press(*keys)
-            await pilot.pause()
+            await settle(pilot)
             footer = app.screen.query_one(Footer)
             shown = [key for key in footer.children if key.region.width]
             assert shown and all(key.region.right <= SIZE[0] for key in shown)

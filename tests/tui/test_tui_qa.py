@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_fixtures import SIZE, footer_text, screen_text
+from tests.tui_fixtures import SIZE, footer_text, press, screen_text, settle
 from trainer.bank import load_course
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
@@ -26,14 +26,14 @@ async def test_first_learner_saved_lands_on_a_dashboard_that_takes_keys(
     app = TrainerApp(course=course, store=store)
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         for ch in "Ana":
             await pilot.press(ch)
         await pilot.press("tab", "tab", "tab")  # to the role
         await pilot.press("enter", "down", "enter")  # open the role list, pick Contractor
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         modules = app.screen.query_one("#modules", ModuleList)
         assert app.focused is modules
@@ -53,16 +53,16 @@ async def test_e_on_the_learner_list_renames_with_keys_only(
     app = TrainerApp(course=course, store=store)
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         assert app.focused is app.screen.query_one("#name", Input)
         await pilot.press("ctrl+u")
         for ch in "Bo Lee":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
     (learner,) = store.learners()
     assert (learner.name, learner.external_id) == ("Bo Lee", "E1")
 
@@ -98,9 +98,9 @@ async def test_history_fits_80_columns_with_the_longest_module_title(
     app = TrainerApp(course=shipped, store=store, learner_name="Bo")
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one(HistoryTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
@@ -124,11 +124,11 @@ async def test_a_long_module_title_does_not_cut_off_the_question_number(
     app = TrainerApp(course=shipped, store=store, learner_name="Bo")
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         modules = app.screen.query_one("#modules", ModuleList)
         modules.highlighted = [o.id for o in modules.options].index("contractor-duties")
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await press(pilot, "enter", "enter")
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         title = app.screen.query_one("#progress", Static)
         text = str(title.visual.plain)  # type: ignore[union-attr]
@@ -147,7 +147,7 @@ async def test_dashboard_numbers_modules_as_the_course_does(
     app = TrainerApp(course=shipped, store=store, learner_name="Cy")
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Dashboard)
         text = screen_text(app)
     assert "8. Rules for service members" in text
@@ -175,9 +175,9 @@ async def test_the_certificate_dialog_says_how_to_change_the_file(
     app = TrainerApp(course=course, store=store, learner_name="Ana Smith")
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CertificateScreen)
         assert "Shift+Tab to type another file name" in screen_text(app)
         await pilot.press("shift+tab")
@@ -195,13 +195,13 @@ async def test_feedback_footer_lists_enter_first_as_the_question_does(
     app = TrainerApp(course=course, store=store, learner_name="Ana")
     app.theme = "textual-dark"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter", "enter")  # open the first module, start it
-        await pilot.pause()
+        await settle(pilot)
+        await press(pilot, "enter", "enter")  # open the first module, start it
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         assert footer_text(app).startswith("⏎ Submit answer")
         await pilot.press("1", "space", "enter")  # tick (multi-select) or move, then submit
-        await pilot.pause()
+        await settle(pilot)
         footer = footer_text(app)
         assert "Continue" in footer, footer
         assert footer.startswith("⏎ Continue"), footer

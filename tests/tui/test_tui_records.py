@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui_fixtures import SIZE, make_app, screen_text
+from tests.tui_fixtures import SIZE, make_app, press, screen_text, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.session import Session
@@ -20,14 +20,14 @@ async def test_an_answer_into_an_attempt_closed_in_another_window_is_refused_and
     learner = store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter", "2", "enter", "enter")  # one answer, next question
-        await pilot.pause()
+        await press(pilot, "enter", "enter", "2", "enter", "enter")  # one answer, next question
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         module = app.screen.session.module
         with RecordsStore.in_dir(data_dir) as window_b:  # "Start again" in window B
             Session.start_new(window_b, course, module, learner)
         await pilot.press("1", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         messages = [n.message for n in app._notifications]
         assert any("closed in another window" in m and "not saved" in m for m in messages)
@@ -43,8 +43,8 @@ async def test_a_full_disk_keeps_the_question_and_the_answer_can_be_given_again(
     filler = store.start_attempt(learner.id, "other", "m", "1", "h", "employee", 1)
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await press(pilot, "enter", "enter")
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         db = store._db
         limit = db.execute("PRAGMA max_page_count").fetchone()[0]
@@ -53,12 +53,12 @@ async def test_a_full_disk_keeps_the_question_and_the_answer_can_be_given_again(
             for seq in range(1, 10_000):
                 store.record_answer(filler.id, seq, "scenario", "s1", ("a",), 1.0, 1, "correct")
         await pilot.press("2", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is None
         assert "Answer not saved" in screen_text(app) and "disk is full" in screen_text(app)
         db.execute(f"PRAGMA max_page_count = {limit}")  # space again
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.feedback is not None
     mine = [a for a in store.attempts(learner_id=learner.id) if a.course_id == course.id]
     assert len(store.answers(mine[0].id)) == 1
@@ -78,11 +78,11 @@ async def test_names_stored_with_escape_sequences_are_shown_escaped(
     db.close()
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "Eve\\x1b]0;owned\\x07\\x1b[2J" in text and "\x1b" not in text
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "\x1b" not in screen_text(app) and "\x1b" not in app.sub_title
 
@@ -98,19 +98,19 @@ async def test_a_name_is_corrected_and_kept_in_the_history(
     store.add_learner("Ana Smyth", "contractor")
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         app.screen.query_one("#name", Input).value = "Ana Smith"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerPickScreen)
         assert "Ana Smith  (Contractor)" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert "renamed from 'Ana Smyth' to 'Ana Smith'" in screen_text(app)
     (learner,) = store.learners()
@@ -127,16 +127,16 @@ async def test_a_name_the_certificate_cannot_print_is_said_when_it_is_entered(
 
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         app.screen.query_one("#name", Input).value = "王小明"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, LearnerFormScreen)
         assert "certificate cannot print" in screen_text(app)
         assert store.learners() == []
         await pilot.press("ctrl+s")  # kept as typed, knowingly
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
     assert [lr.name for lr in store.learners()] == ["王小明"]
 
@@ -159,14 +159,14 @@ async def test_dashboard_says_what_a_role_change_changed_and_what_to_retake(
     db.execute("UPDATE attempts SET finished_at = ?, started_at = ?", (past, past))
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "Role changed from Contractor to Employee on" in text
         assert "✘ Expired on" in text and "retake it" in text
         assert f"To recertify, retake: {module.title}." in text
         assert module.title in text
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert "Role changed from Contractor to Employee on" in screen_text(app)
 
 
@@ -180,7 +180,7 @@ async def test_a_full_disk_when_opening_a_module_is_said_and_nothing_is_lost(
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ModuleIntroScreen)
         db = store._db
         db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
@@ -191,7 +191,7 @@ async def test_a_full_disk_when_opening_a_module_is_said_and_nothing_is_lost(
             for n in range(1, 10_000):  # fill the attempts table's pages too
                 store.start_attempt(learner.id, "other", f"m{n}", "1", "h", "employee", 1)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ModuleIntroScreen)
         messages = [n.message for n in app._notifications]
         assert any("disk is full" in m for m in messages), messages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui_fixtures import screen_text
+from tests.tui_fixtures import screen_text, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.app import TrainerApp
@@ -33,17 +33,17 @@ async def test_a_large_roster_is_searched_and_never_read_whole(
     monkeypatch.setattr(store, "learners", read_all)
     app = TrainerApp(course=course, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is not None and app.focused.id == "find"
         assert len(_listed(app)) == LIST_LIMIT + 1  # the first 50, and "+ Add a new learner"
         assert f"Showing the first {LIST_LIMIT}" in screen_text(app)
         for key in "Learner 123":
             await pilot.press("space" if key == " " else key)
-        await pilot.pause()
+        await settle(pilot)
         assert [p.split("  ")[0] for p in _listed(app)] == ["Learner 123", "+ Add a new learner"]
         await pilot.press("enter")  # from the search box into the list
         await pilot.press("enter")  # pick the match
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.learner is not None and app.learner.name == "Learner 123"
 
@@ -56,11 +56,11 @@ async def test_the_search_finds_by_id_and_says_when_nothing_matches(
     async with app.run_test(size=(80, 24)) as pilot:
         for key in "E00042":
             await pilot.press(key)
-        await pilot.pause()
+        await settle(pilot)
         assert _listed(app)[0].split("  ")[0] == "Learner 042"
         for key in ("backspace",) * 6 + tuple("zz%"):
             await pilot.press(key)
-        await pilot.pause()
+        await settle(pilot)
         assert "No learner matches" in screen_text(app)
         assert _listed(app) == ["+ Add a new learner"]
 
@@ -71,7 +71,7 @@ async def test_a_small_machine_lists_everyone_without_a_search_box(
     _roster(store, 3)
     app = TrainerApp(course=course, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert not app.screen.query("#find")
         assert len(_listed(app)) == 4
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
+import asyncio
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -14,31 +15,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from trainer.progress import CourseProgress, course_progress
-from trainer.records.errors import StoreError
+from trainer.progress import CourseProgress
 from trainer.safetext import terminal_safe
-from trainer.standing import learner_role_changes
+from trainer.service import certificate as service
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, status_text
 
 if TYPE_CHECKING:
-    from trainer.records.store import LearnerRow
     from trainer.tui.app import TrainerApp
 
 
 def certificates_available() -> bool:
     """Whether the certificate package is installed (without importing its heavy parts)."""
-    try:
-        return importlib.util.find_spec("trainer.certificates.issue") is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def default_pdf_path(learner: LearnerRow, course_id: str) -> Path:
-    """The suggested PDF path: the same visible folder as plain mode (Documents or home)."""
-    from trainer.certificates.location import default_certificate_path
-
-    return default_certificate_path(learner.name, course_id)
+    return service.available()
 
 
 def status_lines(progress: CourseProgress) -> str:
@@ -63,17 +52,19 @@ class CertificateScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         learner = self.trainer.learner
         assert learner is not None
-        progress = course_progress(self.trainer.store, self.trainer.course, learner)
-        self.ready = False
+        status = service.status(self.trainer.store, self.trainer.course, learner)
+        progress = status.progress
+        self.ready = status.ready
+        self.replace_path: Path | None = None  # the existing file Export again replaces
         with VerticalScroll(classes="dialog", id="certificate"):
             yield Static("Certificate", classes="heading")
-            if not certificates_available():
+            if status.state == "unavailable":
                 yield Static(
                     "Certificates are not available yet in this version.",
                     id="cert-status",
                     classes="para",
                 )
-            elif not progress.complete:
+            elif status.state == "incomplete":
                 yield Static(
                     Content(
                         "Not yet: pass every required module to get your certificate.\n"
@@ -82,7 +73,7 @@ class CertificateScreen(ModalScreen[None]):
                     id="cert-status",
                     classes="para",
                 )
-            elif progress.expired():
+            elif status.state == "expired":
                 yield Static(
                     Content(
                         f"✘ Your completion expired on {day_text(progress.valid_until)}. "
@@ -92,7 +83,6 @@ class CertificateScreen(ModalScreen[None]):
                     classes="para",
                 )
             else:
-                self.ready = True
                 yield Static(
                     Content(
                         f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
@@ -105,29 +95,24 @@ class CertificateScreen(ModalScreen[None]):
                 )
                 with Horizontal(classes="field"):
                     yield Label("Save as", classes="field-label-short")
-                    yield Input(
-                        str(default_pdf_path(learner, self.trainer.course.id)),
-                        id="cert-path",
-                    )
+                    yield Input(str(status.default_path), id="cert-path")
                 with Horizontal(classes="buttons"):
                     yield Button("Export PDF", variant="primary", id="export")
                     yield Button("Close", id="close")
             yield Static("", id="cert-result", classes="para")
-            changes = learner_role_changes(self.trainer.store, self.trainer.course, learner)
-            if changes:  # the role decides the required modules: say what a change changed
+            if status.role_changes:  # the role decides the required modules: say what changed
                 yield Static(
-                    Content("\n".join(c.text() for c in changes)),
+                    Content("\n".join(c.text() for c in status.role_changes)),
                     id="cert-roles",
                     classes="help-text",
                 )
-            issued = self.trainer.store.certificates(learner_id=learner.id)
-            if issued:
+            if status.issued:
                 yield Static(
                     Content(
                         "Issued before:\n"
                         + "\n".join(
                             f"  {c.id} · {day_text(c.issued_at)} · valid until {c.valid_until}"
-                            for c in issued
+                            for c in status.issued
                         )
                     ),
                     id="cert-issued",
@@ -142,61 +127,52 @@ class CertificateScreen(ModalScreen[None]):
     @on(Input.Submitted, "#cert-path")
     @on(Button.Pressed, "#export")
     def start_export(self) -> None:
-        typed = self.query_one("#cert-path", Input).value.strip()
-        try:
-            path = Path(typed).expanduser().absolute()
-        except RuntimeError:
-            self.show_result(f"✘ {terminal_safe(typed)}: there is no such user's home folder.")
-            return
-        if not path.name or not typed:
+        learner = self.trainer.learner
+        assert learner is not None
+        default = service.default_path(learner, self.trainer.course)
+        typed = self.query_one("#cert-path", Input).value
+        if not typed.strip():
             self.show_result("✘ Type a file name for the PDF.")
             return
+        try:
+            path = service.output_path(typed, default)
+        except service.CertificateNotIssued as exc:
+            self.show_result(f"✘ {exc}")
+            return
+        replace = path == self.replace_path
         self.query_one("#export", Button).disabled = True
         self.show_result("… Writing the certificate…")
-        self.export(path)
+        self.export(path, replace)
 
-    @work(thread=True, exclusive=True, group="certificate")
-    def export(self, path: Path) -> None:
-        """Issue the certificate off the UI thread: it signs, renders a PDF and writes records."""
+    @work(exclusive=True, group="certificate")
+    async def export(self, path: Path, replace: bool = False) -> None:
+        """Issue the certificate in a thread: it signs, renders a PDF and writes records."""
         learner = self.trainer.learner
         assert learner is not None
         try:
-            from trainer.certificates.issue import CertificateRefused, issue_certificate
-            from trainer.certificates.keys import CertificateKeyError
-        except ImportError:
-            self.app.call_from_thread(
-                self.show_result, "Certificates are not available yet in this version."
+            issued = await asyncio.to_thread(
+                partial(
+                    service.issue,
+                    self.trainer.store,
+                    self.trainer.course,
+                    learner,
+                    path,
+                    settings=self.trainer.settings,
+                    config_file=self.trainer.config_file,
+                    replace=replace,
+                )
             )
+        except service.CertificateNotIssued as exc:
+            if exc.kind == "exists":
+                self.replace_path = path
+                text = f"✘ Not saved: {exc}. Press Export again to replace it."
+            else:
+                text = f"✘ Not saved: {exc}"
+            self.show_result(text, failed=True)
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            from trainer.config import certificate_verify_url
-            from trainer.settings import certificate_options
-
-            verify_url, problem = certificate_verify_url(self.trainer.config_file)
-            if problem:
-                self.app.call_from_thread(self.show_result, f"✘ Not saved: {problem}", failed=True)
-                return
-            key, may_create, paper = certificate_options(
-                self.trainer.settings, self.trainer.store.path
-            )
-            issued = issue_certificate(
-                self.trainer.store,
-                self.trainer.course,
-                learner,
-                path,
-                issuer_key_path=key,
-                create_key=may_create,
-                paper=paper,
-                verify_url=verify_url,
-            )
-        except (CertificateRefused, CertificateKeyError, OSError, StoreError) as exc:
-            # StoreError: e.g. the records locked by another program, a full disk.
-            self.app.call_from_thread(self.show_result, f"✘ Not saved: {exc}", failed=True)
-            return
-        self.app.call_from_thread(
-            self.show_result,
-            f"✔ Saved: {issued.path}\nCertificate ID {issued.certificate_id}",
+        self.replace_path = None
+        self.show_result(
+            f"✔ Saved: {terminal_safe(str(issued.path))}\nCertificate ID {issued.certificate_id}"
         )
 
     def show_result(self, text: str, failed: bool = False) -> None:

@@ -13,9 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
-from trainer.progress import CourseProgress, ModuleProgress, course_progress
+from trainer.progress import CourseProgress, ModuleProgress
 from trainer.safetext import terminal_safe
-from trainer.standing import ExpiredModule, expired_modules, learner_role_changes
+from trainer.service.modules import DueDate, dashboard
+from trainer.standing import ExpiredModule
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import ModuleList
 from trainer.tui.words import day_text, role_text, status_text
@@ -71,6 +72,16 @@ def completion_line(
     )
 
 
+def due_line(due: DueDate) -> str:
+    """The due date, said when it is near (or past) and the course is not complete."""
+    if due.overdue:
+        return f"⚠ Overdue: the course was due on {day_text(due.on)}."
+    if due.days_left == 0:
+        return "⚠ Due today: complete the required modules today."
+    days = "1 day" if due.days_left == 1 else f"{due.days_left} days"
+    return f"⚠ Due on {day_text(due.on)} (in {days}): complete the required modules by then."
+
+
 class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", "History"),
@@ -107,29 +118,30 @@ class DashboardScreen(Screen[None]):
 
     def refresh_progress(self) -> None:
         learner = self.learner
-        store, course = self.trainer.store, self.trainer.course
+        course = self.trainer.course
         name = terminal_safe(learner.name)
         self.query_one("#dash-title", Static).update(
             Content(f"{course.title} · {name} ({role_text(learner.role)})")
         )
-        progress = course_progress(store, course, learner)
+        board = dashboard(self.trainer.store, course, learner)
+        progress = board.progress
         self.progress = progress
-        attempts = store.attempts(learner_id=learner.id, course_id=course.id)
         summary = self.query_one("#course-summary", Static)
         # The course introduction, until the learner has begun: then the modules need the room.
-        summary.display = bool(course.summary) and not attempts
+        summary.display = bool(course.summary) and not board.begun
         summary.update(Content(terminal_safe(course.summary)))
-        expired = expired_modules(course, learner, attempts)
+        expired = list(board.expired)
         line = completion_line(progress, expired=expired)
-        changes = learner_role_changes(store, course, learner)
-        if changes:
-            line += "\n" + changes[-1].text()
+        if board.due is not None and board.due.notice:
+            line += "\n" + due_line(board.due)
+        if board.role_changes:
+            line += "\n" + board.role_changes[-1].text()
         self.query_one("#completion", Static).update(Content(line))
-        by_id = {e.module.id: e for e in expired}
+        by_id = board.expired_by_module()
         modules = self.query_one("#modules", ModuleList)
         # Each module under its number in the course, as plain mode and docs/course.md
         # number it (a uniformed learner's last module is 8, not 7).
-        number = {entry.id: n for n, entry in enumerate(course.modules, start=1)}
+        number = board.number()
         modules.set_items(
             [
                 (

@@ -20,7 +20,8 @@ from trainer.tui.words import day_text, points_text, status_text
 from trainer.words import plural
 
 if TYPE_CHECKING:
-    from trainer.records.store import AttemptRow
+    from trainer.records.store import LearnerRow
+    from trainer.service.modules import HistoryEntry
     from trainer.tui.app import TrainerApp
 
 
@@ -41,45 +42,41 @@ class HistoryScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        from trainer.service.modules import history
+
         learner = self.trainer.learner
         assert learner is not None
-        course = self.trainer.course
-        titles = {m.id: m.title for m in course.module_map.values()}
         table = self.query_one("#history", HistoryTable)
-        attempts = self.trainer.store.attempts(learner_id=learner.id)
-        rows = [self.row_cells(attempt, titles) for attempt in reversed(attempts)]  # newest 1st
+        entries = history(self.trainer.store, self.trainer.course, learner)
+        rows = [self.row_cells(entry) for entry in reversed(entries)]  # newest first
         table.add_column("Started")
         table.add_column("Module", width=self.module_width(rows))
         table.add_columns("Result", "Score")
-        for attempt, cells in zip(reversed(attempts), rows, strict=True):
+        for entry, cells in zip(reversed(entries), rows, strict=True):
             # Auto height: a long module title wraps in its column instead of pushing the
             # result and score off an 80-column screen.
             # Text, not markup: a "[" in a module title is shown as typed.
-            table.add_row(*map(Text, cells), height=None, key=str(attempt.id))
+            table.add_row(*map(Text, cells), height=None, key=str(entry.attempt.id))
         note = (
-            f"{plural(len(attempts), 'attempt')}, newest first. Enter shows a finished attempt's "
+            f"{plural(len(entries), 'attempt')}, newest first. Enter shows a finished attempt's "
             "results; Esc goes back."
-            if attempts
+            if entries
             else "No attempts yet. Open a module from the dashboard to begin."
         )
         self.query_one("#history-note", Static).update(note)
-        self.show_learner_changes(learner.id)
+        self.show_learner_changes(learner)
         table.focus()
 
-    def row_cells(self, attempt: AttemptRow, titles: dict[str, str]) -> tuple[str, ...]:
+    def row_cells(self, entry: HistoryEntry) -> tuple[str, ...]:
         """Started, module, result and score of one attempt, as the table shows them."""
-        course = self.trainer.course
+        attempt = entry.attempt
         if attempt.percent is not None and attempt.status in ("passed", "failed"):
             score = f"{attempt.percent}%"
             if attempt.score is not None and attempt.max_score is not None:
                 score += f" ({points_text(attempt.score)}/{points_text(attempt.max_score)})"
         else:
-            answered = len(self.trainer.store.answers(attempt.id))
-            score = f"{answered} answered"
-        title = titles.get(attempt.module_id, attempt.module_id)
-        if attempt.course_id != course.id:
-            title += f" ({attempt.course_id})"
-        return (day_text(attempt.started_at), title, status_text(attempt.status), score)
+            score = f"{entry.answered or 0} answered"
+        return (day_text(attempt.started_at), entry.title, status_text(attempt.status), score)
 
     def module_width(self, rows: list[tuple[str, ...]]) -> int:
         """The module column's width: the longest title, or what the screen leaves for it
@@ -92,13 +89,12 @@ class HistoryScreen(Screen[None]):
         longest = max([cell_len("Module")] + [cell_len(row[1]) for row in rows])
         return max(12, min(longest, room))
 
-    def show_learner_changes(self, learner_id: int) -> None:
+    def show_learner_changes(self, learner: LearnerRow) -> None:
         """Renames and role, organisation or ID changes, as kept in the learner history."""
-        from trainer.export import change_text, history_rows
+        from trainer.export import change_text
+        from trainer.service.modules import learner_changes
 
-        changes = [
-            h for h in history_rows(self.trainer.store, [learner_id]) if h["change"] != "created"
-        ]
+        changes = learner_changes(self.trainer.store, learner)
         widget = self.query_one("#learner-changes", Static)
         widget.display = bool(changes)
         if changes:
@@ -112,35 +108,32 @@ class HistoryScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Open the selected attempt's results, or say why there are none to show."""
-        from trainer.session import past_result
+        from trainer.service.modules import past_attempt_result
         from trainer.tui.screens.results import PastResultsScreen
 
-        store = self.trainer.store
-        row = store.get_attempt(int(event.row_key.value or 0))
-        if row is None:
+        learner = self.trainer.learner
+        assert learner is not None
+        past = past_attempt_result(
+            self.trainer.store, self.trainer.course, learner, int(event.row_key.value or 0)
+        )
+        if past is None:
             return
-        if row.status not in ("passed", "failed"):
-            why = {
-                "in-progress": "This attempt is not finished: open the module on the dashboard "
-                "to continue it.",
-                "abandoned": "This attempt was closed before it was finished, so it has no "
-                "results.",
-            }
-            self.notify(why.get(row.status, "This attempt has no results."), title="No results")
+        why = {
+            "in-progress": "This attempt is not finished: open the module on the dashboard "
+            "to continue it.",
+            "abandoned": "This attempt was closed before it was finished, so it has no results.",
+        }
+        if past.why in why:
+            self.notify(why[past.why], title="No results")
             return
-        try:
-            module = self.trainer.course.module(row.module_id)
-        except KeyError:
-            module = None
-        result = past_result(store, module, row) if module is not None else None
-        if module is None or result is None:
+        if past.module is None or past.result is None:
             self.notify(
-                f"Score {row.percent}%. The module has changed since this attempt (or is no "
-                "longer in the course), so its decisions cannot be shown again.",
+                f"Score {past.attempt.percent}%. The module has changed since this attempt (or "
+                "is no longer in the course), so its decisions cannot be shown again.",
                 title="Details not available",
             )
             return
-        self.app.push_screen(PastResultsScreen(module, row, result))
+        self.app.push_screen(PastResultsScreen(past.module, past.attempt, past.result))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -11,13 +13,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from trainer.safetext import terminal_safe
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import status_text
 from trainer.words import module_updated_note, plural
 
 if TYPE_CHECKING:
     from trainer.progress import ModuleProgress
-    from trainer.session import OpenAttempt
+    from trainer.session import OpenAttempt, Session
     from trainer.tui.app import TrainerApp
 
 
@@ -47,11 +50,13 @@ class ModuleIntroScreen(Screen[None]):
 
     def open_attempt(self) -> OpenAttempt | None:
         """The learner's unfinished attempt at this module, if any."""
-        from trainer.session import open_attempt
+        from trainer.service.modules import module_options
 
         learner = self.trainer.learner
         assert learner is not None
-        return open_attempt(self.trainer.store, self.trainer.course, self.module, learner)
+        return module_options(
+            self.trainer.store, self.trainer.course, self.module, learner
+        ).unfinished
 
     def compose(self) -> ComposeResult:
         module = self.module
@@ -103,23 +108,42 @@ class ModuleIntroScreen(Screen[None]):
         yield KeyFooter()
 
     def action_start(self) -> None:
+        if self.starting:
+            return  # already opening (Enter pressed twice)
+        self.starting = True
+        self.query_one("#intro-hint", Static).update(Content("… Opening the module…"))
+        self.start()
+
+    starting = False
+
+    @work(exclusive=True, group="start-module")
+    async def start(self) -> None:
+        """Start or resume the attempt in a thread (it writes the records)."""
         from trainer.records.errors import StoreError
-        from trainer.session import Session
-        from trainer.tui.screens.player import PlayerScreen
+        from trainer.service.modules import ModuleNotStarted, start_module
 
         learner = self.trainer.learner
         assert learner is not None
         try:
-            session = Session.start_or_resume(
-                self.trainer.store, self.trainer.course, self.module, learner
+            session = await asyncio.to_thread(
+                start_module, self.trainer.store, self.trainer.course, self.module, learner
             )
-        except ValueError as exc:  # e.g. no scenario for this role
-            self.notify(str(exc), severity="error")
+        except (ModuleNotStarted, StoreError) as exc:  # no scenario for the role; a full disk
+            self.not_started(str(exc), "Module not opened")  # nothing was started or lost
             return
-        except StoreError as exc:  # e.g. a full disk: nothing was started, nothing lost
-            self.notify(str(exc), title="Module not opened", severity="error", timeout=20)
-            return
-        self.app.switch_screen(PlayerScreen(session))
+        self.started(session)
+
+    def started(self, session: Session) -> None:
+        from trainer.tui.screens.player import PlayerScreen
+
+        self.starting = False
+        if self.is_current:
+            self.app.switch_screen(PlayerScreen(session))
+
+    def not_started(self, message: str, title: str) -> None:
+        self.starting = False
+        self.query_one("#intro-hint", Static).update(Content(self.HINT.format(verb="start")))
+        self.notify(terminal_safe(message), title=title, severity="error", timeout=20)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,9 +15,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from trainer.bank.roles import ROLES
-from trainer.records.learners import check_name, name_warnings
 from trainer.records.store import LearnerRow, StoreError
 from trainer.safetext import terminal_safe
+from trainer.service import learners as service
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
@@ -57,7 +59,7 @@ class LearnerPickScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        count = self.trainer.store.learner_count()
+        count = service.learner_count(self.trainer.store)
         self.large = count > LIST_LIMIT  # a roster: never list (or read) every learner
         if self.large:  # built only for a roster: a kiosk's first screen stays as light
             search = Input(placeholder="Type part of your name or ID to find it", id="find")
@@ -71,7 +73,7 @@ class LearnerPickScreen(Screen[None]):
 
     @on(Input.Changed, "#find")
     def find(self) -> None:
-        self.refresh_learners()
+        self.search(self.query_one("#find", Input).value)
 
     @on(Input.Submitted, "#find")
     def to_list(self) -> None:
@@ -79,13 +81,34 @@ class LearnerPickScreen(Screen[None]):
 
     def refresh_learners(self) -> None:
         """Show the learners and "add a new learner": all of them on a small machine; on a
-        large roster at most LIST_LIMIT, those matching what is typed in the search box."""
-        store = self.trainer.store
+        large roster at most LIST_LIMIT, those matching what is typed in the search box
+        (searched in a worker: records on a server must not freeze the typing)."""
         if getattr(self, "large", False):
-            typed = self.query_one("#find", Input).value
-            learners = store.find_learners(typed, limit=LIST_LIMIT + 1)
-            more = len(learners) > LIST_LIMIT
-            learners = learners[:LIST_LIMIT]
+            self.search(self.query_one("#find", Input).value)
+            return
+        found = service.search_learners(self.trainer.store, "", limit=LIST_LIMIT)
+        self.show_learners(list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT)
+
+    @work(exclusive=True, group="learner-search")
+    async def search(self, typed: str) -> None:
+        """Find the learners matching ``typed`` in a thread; the newest search wins (an
+        older one still running is cancelled, and its result never shown)."""
+        try:
+            found = list(
+                await asyncio.to_thread(
+                    partial(service.search_learners, self.trainer.store, typed, limit=LIST_LIMIT)
+                )
+            )
+        except StoreError as exc:
+            self.show_search_error(terminal_safe(str(exc)))
+            return
+        self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
+
+    def show_search_error(self, message: str) -> None:
+        self.query_one("#found", Static).update(Content(f"✘ The search failed: {message}"))
+
+    def show_learners(self, learners: list[LearnerRow], *, more: bool = False) -> None:
+        if getattr(self, "large", False):
             if not learners:
                 note = "No learner matches. Check the spelling, or add yourself below."
             elif more:
@@ -93,8 +116,6 @@ class LearnerPickScreen(Screen[None]):
             else:
                 note = f"{len(learners)} found. Press Down to choose from the list."
             self.query_one("#found", Static).update(Content(note))
-        else:
-            learners = store.learners()
         items = []
         for learner in learners:
             details = ", ".join(x for x in (role_text(learner.role), learner.organisation) if x)
@@ -108,7 +129,7 @@ class LearnerPickScreen(Screen[None]):
         if event.option_id == ADD:
             self.action_add()
             return
-        learner = self.trainer.store.get_learner(int(event.option_id or 0))
+        learner = service.get_learner(self.trainer.store, int(event.option_id or 0))
         if learner is not None:
             self.trainer.use_learner(learner)
 
@@ -127,7 +148,7 @@ class LearnerPickScreen(Screen[None]):
         option = self.query_one("#learners", LearnerList).highlighted_option
         if option is None or option.id == ADD:
             return
-        learner = self.trainer.store.get_learner(int(option.id or 0))
+        learner = service.get_learner(self.trainer.store, int(option.id or 0))
         if learner is not None:
             self.app.push_screen(
                 LearnerFormScreen(existing=learner), lambda _: self.refresh_learners()
@@ -158,8 +179,11 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         with VerticalScroll(classes="dialog", id="learner-form"):
             old = self.existing
             yield Label("Edit learner details" if old else "Add a learner", classes="heading")
+            locked = old and service.roster_refusal(old, "name, ID, organisation and role")
             yield Static(
-                "Correct the name, ID, organisation or role. Each change is kept in your "
+                Content(terminal_safe(locked))
+                if locked
+                else "Correct the name, ID, organisation or role. Each change is kept in your "
                 "history (shown to compliance staff)."
                 if old
                 else "Your name as it should appear on your certificate. The rest is optional.",
@@ -210,25 +234,32 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         organisation = self.query_one("#organisation", Input).value
         external_id = self.query_one("#external-id", Input).value
         store = self.trainer.store
+        old = self.existing
         try:
-            renaming = self.existing is None or " ".join(name.split()) != self.existing.name
+            renaming = old is None or " ".join(name.split()) != old.name
             if renaming:
-                check_name(name)  # refused names are said before any warning
+                # Refused names (and names taken, matched ignoring capitals) are said before
+                # any warning.
+                service.check_new_name(store, name, learner_id=old.id if old else None)
                 if self.warn(name):
                     return
-            if self.existing is None:
-                learner = store.add_learner(
-                    name, str(role), organisation=organisation, external_id=external_id
+            if old is None:
+                learner = service.add_learner(
+                    store, name, str(role), organisation=organisation, external_id=external_id
                 )
             else:
-                if renaming:
-                    store.rename_learner(self.existing.id, name)
-                learner = store.update_learner(
-                    self.existing.id,
+                learner = service.update_learner(
+                    store,
+                    old,
+                    name=name,
+                    role=str(role),
                     organisation=organisation,
                     external_id=external_id,
-                    role=str(role),
                 )
+        except service.LearnerRefused as exc:
+            self.show_error(f"✘ {terminal_safe(str(exc))}")
+            self.query_one("#name", Input).focus()
+            return
         except StoreError as exc:
             self.show_error(f"✘ {terminal_safe(str(exc))}")
             self.query_one("#name", Input).focus()
@@ -239,7 +270,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         """Show what is worth a second look in ``name`` (once); True when something was."""
         if self.warned_for == name:
             return False
-        warnings = name_warnings(name)
+        warnings = service.warnings_for(name)
         if not warnings:
             return False
         self.warned_for = name

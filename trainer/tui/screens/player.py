@@ -1,15 +1,16 @@
 """The scenario player: narrative and question together, then feedback, step by step.
 
-The one path an answer takes: ChoiceList.Submitted → Session.answer (engine scores and
-branches; the store commits) → feedback shown here. This screen decides nothing about
-scoring or branching.
+The one path an answer takes: ChoiceList.Submitted → Session.answer in a worker thread
+(engine scores and branches; the store commits, which may take a while on a server) →
+feedback shown here. This screen decides nothing about scoring or branching.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -113,40 +114,65 @@ class PlayerScreen(Screen[None]):
 
     @on(ChoiceList.Submitted)
     async def submit(self, event: ChoiceList.Submitted) -> None:
+        if self.saving:
+            return  # the answer before is still being saved: Enter twice is one answer
+        if self.session.store is None:  # a preview records nothing: nothing to wait for
+            await self.answered(*self.answer_now(event.choice_ids))
+            return
+        self.saving = True
+        self.query_one("#hint", Static).update(Content("… Saving your answer…"))
+        self.save_answer(event.choice_ids)
+
+    saving = False  # an answer is being committed (in a worker)
+
+    def answer_now(self, choice_ids: tuple[str, ...]) -> tuple[Feedback | None, Exception | None]:
+        """Score and commit the answer: the feedback, or the error that stopped it."""
         try:
-            # Session.answer commits one small SQLite transaction (about a millisecond), so
-            # it runs here on the UI thread; a worker would only add ordering problems.
-            feedback = self.session.answer(event.choice_ids)
-        except AnswerError as exc:
+            return self.session.answer(choice_ids), None
+        except (AnswerError, StoreError) as exc:
+            return None, exc
+
+    @work(exclusive=True, group="answer")
+    async def save_answer(self, choice_ids: tuple[str, ...]) -> None:
+        """Commit the answer in a thread (records on a server may take a while); the
+        session moves on only once the records hold it (trainer.session)."""
+        feedback, error = await asyncio.to_thread(self.answer_now, choice_ids)
+        await self.answered(feedback, error)
+
+    async def answered(self, feedback: Feedback | None, error: Exception | None) -> None:
+        """Show the feedback, or say why the answer was not taken."""
+        self.saving = False
+        if isinstance(error, AnswerError):
             self.app.bell()
-            message = str(exc)
+            message = str(error)
             if self.session.current and self.session.current.step.type == "multi":
                 message += " (Space or a number ticks a choice)"
             self.query_one("#hint", Static).update(
                 Content(f"✘ {message[:1].upper()}{message[1:]}.")
             )
             return
-        except AttemptClosed as exc:
+        if isinstance(error, AttemptClosed):
             # Closed meanwhile (e.g. "Start again" in another window on this learner). Leave
             # the module: opening it again continues the attempt the records hold now.
             self.app.pop_screen()
             self.app.notify(
-                terminal_safe(str(exc)),
+                terminal_safe(str(error)),
                 title="Answer not saved: attempt closed",
                 severity="error",
                 timeout=20,
             )
             return
-        except StoreError as exc:
+        if error is not None:
             # Full disk, read-only folder, locked database...: the session did not move on,
             # so the same answer can be given again once the cause is fixed.
-            message = terminal_safe(str(exc))
+            message = terminal_safe(str(error))
             self.app.bell()
             self.query_one("#hint", Static).update(
                 Content(f"✘ Answer not saved. {message} Press Enter to try again, Esc to pause.")
             )
             self.app.notify(message, title="Answer not saved", severity="error", timeout=20)
             return
+        assert feedback is not None
         await self.show_feedback(feedback)
 
     # ------------------------------------------------------------------ feedback
@@ -201,5 +227,7 @@ class PlayerScreen(Screen[None]):
             story.scroll_page_down()
 
     def action_pause(self) -> None:
+        if self.saving:
+            return  # leave once the answer being saved is saved (or refused)
         self.app.pop_screen()
         self.app.notify("Paused. Your answers are saved; open the module to continue.")

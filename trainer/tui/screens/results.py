@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -131,14 +134,49 @@ class ResultsScreen(ResultsView):
             return "Press t to take the module again, or Esc for the dashboard."
         return "Press t to try again (a new attempt), or Esc for the dashboard."
 
+    starting = False  # a retake is being started (in a worker)
+
     def action_retake(self) -> None:
-        from trainer.session import Session
-        from trainer.tui.screens.player import PlayerScreen
+        if not self.starting:
+            self.starting = True
+            self.retake()
+
+    @work(exclusive=True, group="start-module")
+    async def retake(self) -> None:
+        """Start a new attempt in a thread (it writes the records)."""
+        from trainer.records.errors import StoreError
+        from trainer.service.modules import ModuleNotStarted, start_module
 
         learner = self.trainer.learner
         assert learner is not None
-        session = Session.start_new(self.trainer.store, self.trainer.course, self.module, learner)
-        self.app.switch_screen(PlayerScreen(session))
+        try:
+            session = await asyncio.to_thread(
+                partial(
+                    start_module,
+                    self.trainer.store,
+                    self.trainer.course,
+                    self.module,
+                    learner,
+                    fresh=True,
+                )
+            )
+        except (ModuleNotStarted, StoreError) as exc:
+            self.not_started(str(exc))
+            return
+        self.started(session)
+
+    def started(self, session: Session) -> None:
+        from trainer.tui.screens.player import PlayerScreen
+
+        self.starting = False
+        if self.is_current:
+            self.app.switch_screen(PlayerScreen(session))
+
+    def not_started(self, message: str) -> None:
+        from trainer.safetext import terminal_safe
+
+        self.starting = False
+        self.notify(terminal_safe(message), title="Module not opened", severity="error", timeout=20)
 
     def action_history(self) -> None:
         from trainer.tui.screens.history import HistoryScreen
