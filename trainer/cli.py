@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "import": "import Moodle XML or GIFT questions into a new module file",
     "export": "export a module or course as Moodle XML or GIFT questions",
     "config": "print the effective settings and where each came from",
+    "db": "PostgreSQL records: print the SQL for the kiosk and administrator roles",
 }
 
 # Commands whose module name is not the command name ('import' is a Python keyword).
