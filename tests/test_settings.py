@@ -5,7 +5,6 @@ environment."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from trainer.cli import build_parser, main
 from trainer.records.store import RecordsStore
 from trainer.settings import (
     POSTGRES_NOT_YET,
+    Secret,
     Settings,
     SettingsError,
     parse_records_url,
@@ -114,7 +114,7 @@ def test_each_source_wins_in_turn(tmp_path: Path) -> None:
     sources = {s.data_dir.source, s.course.source, s.records.source, s.issuer_key.source}
     assert sources | {s.paper.source, s.plain_width.source} == {from_file}
     assert s.verify_url.value == "https://t.example.gov/verify.html"
-    assert s.lrs_username.value == "trainer" and s.lrs_password.value is True
+    assert s.lrs_username.value == "trainer" and s.lrs_password.value == Secret(PASSWORD)
 
     s = resolve([], {})
     assert s.config_file.value is None and s.config_problem is None
@@ -254,22 +254,24 @@ def test_start_up_reads_no_config_machinery_without_a_config_file(tmp_path: Path
     assert run.stdout.strip().splitlines()[-1] == "['tomllib', 'trainer.config']", run.stderr
 
 
-# Only these read the process environment: the settings, and the config file's own lookup
-# (its path and the LRS credentials, for code that re-reads the file when issuing/pushing).
-ENVIRONMENT_READERS = {"trainer/settings.py", "trainer/config.py"}
-READS_ENVIRONMENT = re.compile(r"\bos\.environ\b|\bgetenv\b|\bos\.environb\b")
+# That no module but trainer/settings.py and trainer/config.py reads the environment is
+# checked (on the parsed source) by tests/test_layout.py.
 
 
-def test_no_module_outside_the_settings_reads_the_environment() -> None:
-    offenders = []
-    for path in sorted((ROOT / "trainer").rglob("*.py")):
-        name = path.relative_to(ROOT).as_posix()
-        if name in ENVIRONMENT_READERS:
-            continue
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if READS_ENVIRONMENT.search(text):
-                offenders.append(f"{name}:{number}: {text.strip()}")
-    assert not offenders, "read the environment through trainer.settings:\n" + "\n".join(offenders)
+def test_the_lrs_password_is_kept_for_use_and_never_shown(tmp_path: Path) -> None:
+    config = write_config(tmp_path, FULL_CONFIG)
+    s = Settings.resolve(None, {"TRAINER_CONFIG": str(config)}, interactive=False)
+    assert s.lrs == ("https://lrs.example.gov/xAPI/", "trainer", PASSWORD)
+    password = s.lrs_password.value
+    assert isinstance(password, Secret) and password.reveal() == PASSWORD
+    for shown in (repr(s), str(s), str(password), repr(s.lrs_password), repr(s.rows())):
+        assert PASSWORD not in shown
+    env = {"TRAINER_CONFIG": str(config), "TRAINER_LRS_PASSWORD": "from-env"}
+    s = Settings.resolve(None, env, interactive=False)
+    assert s.lrs is not None and s.lrs[2] == "from-env"
+    assert s.lrs_password.source == "$TRAINER_LRS_PASSWORD"
+    s = Settings.resolve(None, {}, interactive=False)
+    assert s.lrs is None and s.lrs_password.value is None
 
 
 def test_plain_mode_certificate_uses_the_settings_key_and_paper(tmp_path: Path) -> None:

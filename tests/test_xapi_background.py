@@ -13,6 +13,7 @@ from tests.test_xapi_push import FakeLrs, config
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.session import Session
+from trainer.settings import Settings
 from trainer.xapi import background, outbox
 
 
@@ -22,6 +23,12 @@ def store(tmp_path: Path) -> Iterator[RecordsStore]:
         yield s
     background.disable()
     background.wait(10)
+
+
+def enable(store: RecordsStore, config_file: Path, course: Course) -> None:
+    """As the app does: the settings of a run with this config file, a store of its own."""
+    settings = Settings.resolve(None, {"TRAINER_CONFIG": str(config_file)}, interactive=False)
+    background.enable(settings, lambda: RecordsStore(store.path), lambda: course)
 
 
 def take_module(store: RecordsStore, course: Course) -> None:
@@ -44,7 +51,7 @@ def test_a_finished_module_is_sent_while_the_learner_goes_on(
 
     server = FakeLrs(answer)
     try:
-        background.enable(store.path, str(config(tmp_path, server.endpoint)), lambda: course)
+        enable(store, config(tmp_path, server.endpoint), course)
         take_module(store, course)  # returned, though the LRS has not answered yet
         assert arrived.wait(10)
         assert not background.wait(0)  # still sending
@@ -62,7 +69,7 @@ def test_a_failing_lrs_never_reaches_the_learner(
 ) -> None:
     server = FakeLrs(lambda method, path, body: (503, b"maintenance"))
     try:
-        background.enable(store.path, str(config(tmp_path, server.endpoint)), lambda: course)
+        enable(store, config(tmp_path, server.endpoint), course)
         take_module(store, course)
         assert background.wait(20)
     finally:
@@ -76,7 +83,7 @@ def test_without_an_lrs_nothing_is_queued(
 ) -> None:
     empty = tmp_path / "config.toml"
     empty.write_text("")
-    background.enable(store.path, str(empty), lambda: course)
+    enable(store, empty, course)
     take_module(store, course)
     assert background.wait(10)
     assert outbox.status(store).pending == outbox.status(store).sent == 0

@@ -57,6 +57,32 @@ class Sourced(Generic[T]):
     source: str
 
 
+class Secret:
+    """A password kept to be used (sent to the LRS), never shown: ``str`` and ``repr`` say
+    only that it is set, so printing the settings, a traceback's locals or ``trainer config``
+    cannot reveal it. :meth:`reveal` gives it to the one place that sends it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "set"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
 @dataclass(frozen=True)
 class RecordsUrl:
     """Where the records are: ``sqlite:///path`` (``path`` set) or ``postgresql://…``.
@@ -137,11 +163,21 @@ class Settings:
     xapi_homepage: Sourced[str | None]
     lrs_endpoint: Sourced[str | None]
     lrs_username: Sourced[str | None]
-    lrs_password: Sourced[bool]  # only whether one is set; the password is never kept here
+    lrs_password: Sourced[Secret | None]  # shown only as set / not set
 
     @property
     def plain(self) -> bool:
         return self.terminal.value == "plain"
+
+    @property
+    def lrs(self) -> tuple[str, str | None, str | None] | None:
+        """(endpoint, username, password) of the LRS to send xAPI statements to, or None
+        when no endpoint is configured."""
+        endpoint = self.lrs_endpoint.value
+        if not endpoint:
+            return None
+        password = self.lrs_password.value
+        return endpoint, self.lrs_username.value, password.reveal() if password else None
 
     @property
     def config_flag(self) -> str | None:
@@ -219,13 +255,12 @@ class Settings:
         lrs_user = from_config(cfg("lrs_username"))
         if env.get("TRAINER_LRS_USERNAME"):
             lrs_user = Sourced(env["TRAINER_LRS_USERNAME"], "$TRAINER_LRS_USERNAME")
-        has_password = bool(env.get("TRAINER_LRS_PASSWORD"))
-        password = (
-            Sourced(True, "$TRAINER_LRS_PASSWORD")
-            if has_password
-            else Sourced(True, cfg_source)
+        password: Sourced[Secret | None] = (
+            Sourced(Secret(env["TRAINER_LRS_PASSWORD"]), "$TRAINER_LRS_PASSWORD")
+            if env.get("TRAINER_LRS_PASSWORD")
+            else Sourced(Secret(cfg("lrs_password")), cfg_source)
             if cfg("lrs_password")
-            else Sourced(False, DEFAULT)
+            else Sourced(None, DEFAULT)
         )
         return cls(
             config_file=config_file,
@@ -270,7 +305,7 @@ class Settings:
             ("LRS endpoint", shown(self.lrs_endpoint.value), self.lrs_endpoint.source),
             ("LRS username", shown(self.lrs_username.value), self.lrs_username.source),
         ]
-        password = "set" if self.lrs_password.value else "not set"
+        password = "set" if self.lrs_password.value is not None else "not set"
         rows.append(("LRS password", password, self.lrs_password.source))
         return rows
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+from collections.abc import Callable
+from functools import partial
 
 from trainer.commands.common import CommandError, fail, open_lazy_course, open_store
-from trainer.settings import settings_of
+from trainer.records.store import RecordsStore
+from trainer.settings import Settings, settings_of
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -20,8 +23,9 @@ def run_app(args: argparse.Namespace) -> int:
         return fail(exc)
     from trainer.xapi import background
 
-    # After each module, an LRS named in the config file gets the statements (read then).
-    background.enable(store.path, settings.config_flag, course.get)
+    # After each module, the LRS of the settings (if any) gets the statements, sent from a
+    # background thread through a store of its own on the same records.
+    background.enable(settings, _records_opener(settings), course.get)
     with store:
         if settings.plain:
             gc.enable()  # see trainer.cli.main: only the app's start-up runs without it
@@ -49,3 +53,10 @@ def run_app(args: argparse.Namespace) -> int:
         )
         app.run()
         return app.return_code or 0
+
+
+def _records_opener(settings: Settings) -> Callable[[], RecordsStore]:
+    """Opens the settings' records again (for the background LRS sender's own store)."""
+    path = settings.records.value.path
+    assert path is not None  # open_store refused any other records URL
+    return partial(RecordsStore, path)

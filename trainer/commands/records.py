@@ -209,7 +209,7 @@ def _export(
     )
     if args.format == "xapi":
         records_push.check_stable_ids(store)
-        options = records_push.xapi_options(args, records_push.config_of(args))
+        options = records_push.xapi_options(args)
         return len(rows), to_xapi(store, rows, options)
     if args.format == "csv":
         return len(rows), to_csv(rows, terminal=_to_terminal(args))

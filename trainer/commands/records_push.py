@@ -1,7 +1,9 @@
 """``trainer records push [--status]`` and the xAPI options of ``trainer records``.
 
 ``push`` queues every statement of the records in the outbox (new ones only) and sends the
-unsent ones to the LRS of the config file's ``[lrs]`` section; ``--status`` only reports.
+unsent ones to the LRS of the settings (the config file's ``[lrs]`` section, the credentials
+possibly from the environment; resolved once by :mod:`trainer.settings`); ``--status`` only
+reports.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from contextlib import suppress
 from urllib.parse import urlsplit
 
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.config import Config, ConfigError, load_config
 from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
+from trainer.settings import Settings, settings_of
 from trainer.xapi import outbox
 from trainer.xapi.ids import on_disk_before_ids
 from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options
@@ -63,10 +65,11 @@ def _iri_ok(text: str) -> bool:
     )
 
 
-def xapi_options(args: argparse.Namespace, config: Config | None) -> Options:
-    """Base, home page and course for the statements; a bad option is a usage error."""
+def xapi_options(args: argparse.Namespace) -> Options:
+    """Base, home page (--xapi-homepage, else the settings') and course for the statements;
+    a bad option is a usage error."""
     base = getattr(args, "xapi_base", None) or "urn:trainer:"
-    homepage = args.xapi_homepage or (config.xapi_homepage if config else None)
+    homepage = args.xapi_homepage or settings_of(args).xapi_homepage.value
     for flag, value in (("--xapi-base", base), ("--xapi-homepage", homepage)):
         if value is not None and not _iri_ok(value):
             raise CommandError(
@@ -80,16 +83,9 @@ def xapi_options(args: argparse.Namespace, config: Config | None) -> Options:
     return Options(base=base, homepage=homepage or DEFAULT_HOMEPAGE, course=course)
 
 
-def config_of(args: argparse.Namespace) -> Config:
-    try:
-        return load_config(getattr(args, "config", None))
-    except ConfigError as exc:
-        raise CommandError(terminal_safe(str(exc)), 2) from None
-
-
 def check_stable_ids(store: RecordsStore) -> None:
     """Refuse to export xAPI from a database whose ids would change on the next open."""
-    if store.read_only and on_disk_before_ids(store.path):
+    if store.read_only and on_disk_before_ids(store):
         raise CommandError(
             "these records were written by an older trainer and have no database id yet, so "
             "xAPI ids would change from one export to the next. Nothing was changed. Open "
@@ -99,25 +95,26 @@ def check_stable_ids(store: RecordsStore) -> None:
 
 
 def run_push(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
     try:
-        config = config_of(args)
         store = open_store(args)
     except CommandError as exc:
         return fail(exc)
     try:
         with store:
             if args.status == PUSH_STATUS:
-                return _status(store, config)
-            return _push(store, config, xapi_options(args, config))
+                return _status(store, settings)
+            return _push(store, settings, xapi_options(args))
     except CommandError as exc:
         return fail(exc)
     except StoreError as exc:
         return fail(CommandError(str(exc)))
 
 
-def _status(store: RecordsStore, config: Config) -> int:
+def _status(store: RecordsStore, settings: Settings) -> int:
     st = outbox.status(store)
-    where = terminal_safe(config.lrs_endpoint) if config.lrs_endpoint else "none configured"
+    endpoint = settings.lrs_endpoint.value
+    where = terminal_safe(endpoint) if endpoint else "none configured"
     print(f"LRS: {where}")
     print(f"pending: {st.pending} statements (sent so far: {st.sent})")
     print(f"last success: {st.last_success or 'never'}")
@@ -128,8 +125,9 @@ def _status(store: RecordsStore, config: Config) -> int:
     return 0
 
 
-def _push(store: RecordsStore, config: Config, options: Options) -> int:
-    if not config.lrs_endpoint:
+def _push(store: RecordsStore, settings: Settings, options: Options) -> int:
+    access = settings.lrs
+    if access is None:
         raise CommandError(
             "no LRS is configured: add [lrs] endpoint (and username, password) to the config "
             "file (see docs/records.md)",
@@ -137,7 +135,7 @@ def _push(store: RecordsStore, config: Config, options: Options) -> int:
         )
     from trainer.xapi.lrs import Lrs, push  # urllib's HTTP stack: only when pushing
 
-    lrs = Lrs(config.lrs_endpoint, config.lrs_username, config.lrs_password)
+    lrs = Lrs(*access)
     problem = lrs.check()
     if problem:
         raise CommandError(problem, 2)

@@ -112,8 +112,10 @@ class TrainerApp(App[int]):
         return self._course.title
 
     @property
-    def data_dir(self) -> Path:
-        return self.store.path.parent
+    def data_dir(self) -> Path | None:
+        """The data folder of the settings (issuer key, course cache); None without settings
+        (tests). Never derived from the records' location, which may be a server."""
+        return self.settings.data_dir.value if self.settings is not None else None
 
     def get_default_screen(self) -> Screen[Any]:
         """The bottom of the screen stack. On most starts (learners known, none named) that is

@@ -1,9 +1,11 @@
 """Sending to the LRS from the app, in the background, after each module.
 
-The app calls :func:`enable` once (cheap: nothing is read until a module ends). Each time a
-module's attempt ends, :mod:`trainer.session` calls :func:`module_finished`; when the config
-file names an LRS, a daemon thread then queues the new statements (from the records, which
-already hold every answer) and pushes the outbox with its own database connection. The
+The app calls :func:`enable` once with the run's :class:`~trainer.settings.Settings` (the
+LRS and the xAPI home page, resolved at start-up; nothing is read again) and a way to open
+the records (cheap: nothing is opened until a module ends). Each time a module's attempt
+ends, :mod:`trainer.session` calls :func:`module_finished`; when the settings name an LRS, a
+daemon thread then queues the new statements (from the records, which already hold every
+answer) and pushes the outbox through a store of its own (its own connection). The
 learner never waits for it: errors are kept in the outbox for ``trainer records push
 --status``, never shown or raised, and a machine that is offline catches up on the next
 module or ``trainer records push``. Only one sending thread runs at a time; a module that
@@ -14,21 +16,37 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from contextlib import suppress
-from pathlib import Path
-from typing import Any
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trainer.records.store import RecordsStore
+    from trainer.settings import Settings
+
+StoreOpener = Callable[[], "AbstractContextManager[RecordsStore]"]
+
+
+@dataclass(frozen=True)
+class _Sending:
+    settings: Settings
+    open_store: StoreOpener
+    course: Callable[[], Any]
+
 
 _lock = threading.Lock()
-_settings: dict[str, Any] | None = None
+_settings: _Sending | None = None
 _thread: threading.Thread | None = None
 _again = False
 
 
-def enable(records_path: Path, config_flag: str | None, course: Callable[[], Any]) -> None:
-    """Send after each module from now on, if the config file names an LRS (read later)."""
+def enable(settings: Settings, open_store: StoreOpener, course: Callable[[], Any]) -> None:
+    """Send after each module from now on, if ``settings`` name an LRS (else nothing is ever
+    sent). ``open_store`` opens the records for the sending thread: a store of its own,
+    closed after each round."""
     global _settings
     with _lock:
-        _settings = {"path": Path(records_path), "config": config_flag, "course": course}
+        _settings = _Sending(settings, open_store, course) if settings.lrs else None
 
 
 def disable() -> None:
@@ -46,9 +64,7 @@ def module_finished() -> None:
         if _thread is not None and _thread.is_alive():
             _again = True
             return
-        _thread = threading.Thread(
-            target=_run, args=(dict(_settings),), name="trainer-lrs", daemon=True
-        )
+        _thread = threading.Thread(target=_run, args=(_settings,), name="trainer-lrs", daemon=True)
         _thread.start()
 
 
@@ -62,33 +78,32 @@ def wait(timeout: float | None = None) -> bool:
     return True
 
 
-def _run(settings: dict[str, Any]) -> None:
+def _run(sending: _Sending) -> None:
     global _again
     while True:
         # Nothing ever reaches the learner; 'trainer records push' shows what is wrong.
         with suppress(Exception):
-            send_once(settings["path"], settings["config"], settings["course"])
+            send_once(sending.settings, sending.open_store, sending.course)
         with _lock:
             if not _again:
                 return
             _again = False
 
 
-def send_once(path: Path, config_flag: str | None, course: Callable[[], Any]) -> None:
+def send_once(settings: Settings, open_store: StoreOpener, course: Callable[[], Any]) -> None:
     """Queue and push once, if an LRS is configured (errors: in the outbox, or raised)."""
-    from trainer.config import load_config
-    from trainer.records.store import RecordsStore
+    lrs_access = settings.lrs
+    if lrs_access is None:
+        return
     from trainer.xapi.lrs import Lrs, push
     from trainer.xapi.outbox import queue_records
     from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options
 
-    config = load_config(config_flag)
-    if not config.lrs_endpoint:
-        return
-    lrs = Lrs(config.lrs_endpoint, config.lrs_username, config.lrs_password)
+    lrs = Lrs(*lrs_access)
     if lrs.check():
         return
-    options = Options(homepage=config.xapi_homepage or DEFAULT_HOMEPAGE, course=course())
-    with RecordsStore(path) as store:
+    homepage = settings.xapi_homepage.value or DEFAULT_HOMEPAGE
+    options = Options(homepage=homepage, course=course())
+    with open_store() as store:
         queue_records(store, options)
         push(store, lrs, tries=2)

@@ -23,10 +23,10 @@ fill them with exactly these values (``learner/<rowid>``, ``attempt/<rowid>``).
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from pathlib import Path
 
+from trainer.records.ondisk import sqlite_schema_version
 from trainer.records.store import RecordsStore, StoreError
 
 DATABASE_ID_SCHEMA = 4  # the migration that creates meta.database_id
@@ -51,23 +51,18 @@ def _missing(store: RecordsStore) -> uuid.UUID:
     )
 
 
-def on_disk_before_ids(path: Path) -> bool:
-    """True when the database file at ``path`` exists but predates ``database_id``.
+def on_disk_before_ids(store: RecordsStore) -> bool:
+    """True when ``store`` reads an SQLite file that predates ``database_id``.
 
     A read-only open upgrades such a file in memory only, so its id would be new each time:
     xAPI ids from it would not be stable. (Opening it for writing once upgrades it for good.)
+    A store without a file of its own (PostgreSQL) makes its id when it is created: False.
     """
-    if not path.is_file() or path.stat().st_size == 0:
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
         return False
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15.0)
-        try:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return False  # the store's own open reports what is wrong with the file
-    return version < DATABASE_ID_SCHEMA
+    version = sqlite_schema_version(path)
+    return version is not None and version < DATABASE_ID_SCHEMA
 
 
 class Ids:
