@@ -93,3 +93,29 @@ def test_sessions_outside_the_app_send_nothing(store: RecordsStore, course: Cour
     take_module(store, course)
     assert background.wait(0)
     assert outbox.status(store).pending == 0
+
+
+def test_the_settings_are_used_not_the_config_file_read_again(
+    store: RecordsStore, course: Course, tmp_path: Path
+) -> None:
+    """The LRS and its password come from the settings of the run (the password from the
+    environment here); the config file is not read again when a module ends."""
+    seen: list[str] = []
+
+    def answer(method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        seen.append(method)
+        return 200, b"[]"
+
+    server = FakeLrs(answer)
+    try:
+        cfg = tmp_path / "lrs.toml"
+        cfg.write_text(f'[lrs]\nendpoint = "{server.endpoint}"\nusername = "u"\n')
+        env = {"TRAINER_CONFIG": str(cfg), "TRAINER_LRS_PASSWORD": "from-the-environment"}
+        settings = Settings.resolve(None, env, interactive=False)
+        cfg.write_text("[app]\nplain_width = [\n")  # broken after start-up: never read again
+        background.enable(settings, lambda: RecordsStore(store.path), lambda: course)
+        take_module(store, course)
+        assert background.wait(10)
+    finally:
+        server.close()
+    assert seen and outbox.status(store).sent == 7
