@@ -131,7 +131,7 @@ def test_plain_duplicate_learner_name_asks_again(course: Course, store: RecordsS
     store.add_learner("Zed Person", "employee")
     status, out = drive(course, store, ["2", "zed person", "Other", "", "", "1", "q"], learner=None)
     assert status == 0
-    assert "A learner named zed person already exists. Type a different name." in out
+    assert "A learner named Zed Person already exists (names are matched ignoring capitals)" in out
     assert store.find_learner("Other") is not None
 
 

@@ -13,6 +13,7 @@ from trainer.plain.screens.learners import add_learner, choose_learner
 from trainer.plain.words import sentence
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.store import LearnerRow, RecordsStore, StoreError
+from trainer.service import learners as service
 
 if TYPE_CHECKING:
     from trainer.settings import Settings
@@ -47,7 +48,7 @@ class PlainApp:
         ui.say(f"Plain mode. Course: {sentence(self.course.title)}")
         ui.say("Type help at any prompt to hear the commands. Type pause to save and stop.")
         if learner_name:
-            self.learner = self.store.find_learner(learner_name)
+            self.learner = service.find_learner(self.store, learner_name)
             if self.learner is not None:
                 ui.say(f"Learner: {self.learner.name}, role {self.learner.role}.")
             else:

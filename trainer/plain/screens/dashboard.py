@@ -12,20 +12,23 @@ from trainer.plain.screens.module import module_menu
 from trainer.plain.words import STATUS_WORDS, plural, sentence, spoken_date
 from trainer.progress import CourseProgress, ModuleProgress
 from trainer.records.errors import AttemptClosed, StoreError
-from trainer.standing import ExpiredModule, expired_modules
+from trainer.service.modules import Dashboard, DueDate
+from trainer.service.modules import dashboard as dashboard_of
+from trainer.standing import ExpiredModule
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
 
 
-def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
+def show_dashboard(app: PlainApp, board: Dashboard) -> None:
     """The learner, the course and its status, before the list of modules."""
     ui = app.ui
-    learner = progress.learner
+    progress = board.progress
+    learner = board.learner
     ui.blank()
     ui.say(f"Dashboard for {learner.name}, role {learner.role}.")
     ui.say(f"Course: {sentence(app.course.title)}")
-    if app.course.summary and not app.store.attempts(learner_id=learner.id):
+    if app.course.summary and not board.begun:
         ui.say(app.course.summary)  # the introduction, until the learner has begun
     required = [p for p in progress.modules if p.required]
     done = sum(1 for p in required if p.passed_attempt is not None)
@@ -45,22 +48,31 @@ def show_dashboard(app: PlainApp, progress: CourseProgress) -> None:
             f"Course status: not complete. {done} of "
             f"{plural(len(required), 'required module')} passed."
         )
-    lapsed = expired(app, progress)
+    if board.due is not None and board.due.notice:
+        ui.say(due_sentence(board.due))
+    lapsed = board.expired
     if lapsed:
-        titles = ", ".join(sentence(e.module.title).rstrip(".") for e in lapsed.values())
+        titles = ", ".join(sentence(e.module.title).rstrip(".") for e in lapsed)
         ui.say(f"Passes that have expired, to retake: {titles}.")
+    if board.role_changes:
+        ui.say(board.role_changes[-1].text())
     ui.say(f"Modules, {len(progress.modules)}:")
 
 
-def expired(app: PlainApp, progress: CourseProgress) -> dict[str, ExpiredModule]:
-    """The role's modules whose latest pass has run out, by module id."""
-    attempts = app.store.attempts(learner_id=progress.learner.id)
-    found = expired_modules(app.course, progress.learner, attempts)
-    return {e.module.id: e for e in found}
+def due_sentence(due: DueDate) -> str:
+    """The due date in words, said when it is near (or past) and the course is not complete."""
+    if due.overdue:
+        return f"Overdue: the course was due on {spoken_date(due.on)}."
+    if due.days_left == 0:
+        return "Due today: complete the required modules today."
+    return (
+        f"Due on {spoken_date(due.on)}, in {plural(due.days_left, 'day')}: complete the "
+        "required modules by then."
+    )
 
 
 def module_line(
-    app: PlainApp, n: int, p: ModuleProgress, lapsed: ExpiredModule | None = None
+    n: int, p: ModuleProgress, lapsed: ExpiredModule | None = None, answered: int | None = None
 ) -> str:
     """One module's line: title, required or optional, minutes and status in words (a pass
     that has expired says so, and to retake the module)."""
@@ -68,8 +80,7 @@ def module_line(
     status = STATUS_WORDS.get(p.status, p.status)
     if lapsed is not None:
         status = f"passed, but expired on {spoken_date(lapsed.expired_on)}: retake it"
-    if p.status == "in-progress" and p.last_attempt is not None:
-        answered = len(app.store.answers(p.last_attempt.id))
+    if p.status == "in-progress" and answered is not None:
         status += f", {plural(answered, 'question')} answered"
     if p.best_percent is not None:
         status += f", best score {p.best_percent} percent"
@@ -90,19 +101,21 @@ ACTIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 
 
-def dashboard_options(app: PlainApp, progress: CourseProgress) -> list[Option]:
+def dashboard_options(board: Dashboard) -> list[Option]:
     """The dashboard's list: each module under its number in the course (the same number
     for every role), then the actions under fixed letters."""
-    position = {cm.id: n for n, cm in enumerate(app.course.modules, start=1)}
-    lapsed = expired(app, progress)
+    position = board.number()
+    lapsed = board.expired_by_module()
     options = [
         Option(
-            module_line(app, position[p.module.id], p, lapsed.get(p.module.id)),
+            module_line(
+                position[p.module.id], p, lapsed.get(p.module.id), board.answered.get(p.module.id)
+            ),
             ("module", p),
             (),
             str(position[p.module.id]),
         )
-        for p in progress.modules
+        for p in board.progress.modules
     ]
     options += [Option(label, (kind,), words, key) for key, label, words, kind in ACTIONS]
     return options
@@ -113,11 +126,13 @@ def dashboard(app: PlainApp) -> None:
     ui = app.ui
     brief: str | None = None
     while True:
-        progress = app.progress()
-        options = dashboard_options(app, progress)
+        assert app.learner is not None
+        board = dashboard_of(app.store, app.course, app.learner)
+        progress = board.progress
+        options = dashboard_options(board)
         try:
             choice = ui.choose(
-                lambda pr=progress: show_dashboard(app, pr),  # type: ignore[misc]
+                lambda b=board: show_dashboard(app, b),  # type: ignore[misc]
                 options,
                 "Dashboard choice:",
                 help_lines=[

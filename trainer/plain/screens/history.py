@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from trainer.plain.words import plural, points_text, sentence, spoken_time
+from trainer.service.modules import history
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
@@ -14,14 +15,11 @@ def show_history(app: PlainApp) -> None:
     """Every attempt of the learner in this course, oldest first, one line each."""
     ui = app.ui
     assert app.learner is not None
-    rows = app.store.attempts(learner_id=app.learner.id, course_id=app.course.id)
+    entries = history(app.store, app.course, app.learner)
     ui.blank()
-    ui.say(f"Attempt history for {app.learner.name}: {plural(len(rows), 'attempt')}.")
-    for n, row in enumerate(rows, start=1):
-        try:
-            title = app.course.module(row.module_id).title
-        except KeyError:
-            title = row.module_id
+    ui.say(f"Attempt history for {app.learner.name}: {plural(len(entries), 'attempt')}.")
+    for n, entry in enumerate(entries, start=1):
+        row = entry.attempt
         if row.status in ("passed", "failed"):
             outcome = (
                 f"{'Passed' if row.passed else 'Not passed'} with {row.percent} percent, "
@@ -29,11 +27,11 @@ def show_history(app: PlainApp) -> None:
                 f"finished {spoken_time(row.finished_at)}."
             )
         elif row.status == "in-progress":
-            outcome = f"In progress, {plural(len(app.store.answers(row.id)), 'answer')} saved."
+            outcome = f"In progress, {plural(entry.answered or 0, 'answer')} saved."
         else:
             outcome = "Closed without finishing."
         ui.say(
-            f"Attempt {n}: {sentence(title)} Version {row.module_version}. "
+            f"Attempt {n}: {sentence(entry.title)} Version {row.module_version}. "
             f"Started {spoken_time(row.started_at)}. {outcome}"
         )
     ui.say("End of attempt history.")

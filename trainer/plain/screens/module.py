@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from trainer.bank.model import Module, Role
+from trainer.bank.model import Role
 from trainer.plain.console import BackToDashboard, Option
 from trainer.plain.runner import ModuleRunner
 from trainer.plain.screens.intro import show_module_intro
@@ -13,11 +13,39 @@ from trainer.plain.screens.results import show_result
 from trainer.plain.words import plural, points_text, sentence, spoken_time
 from trainer.progress import ModuleProgress
 from trainer.records.store import AttemptRow
-from trainer.session import OpenAttempt, Session, open_attempt, past_result
+from trainer.service.modules import (
+    Action,
+    ModuleNotStarted,
+    ModuleOptions,
+    module_options,
+    result_of,
+    start_module,
+)
+from trainer.session import Session
 from trainer.words import module_updated_note
 
 if TYPE_CHECKING:
     from trainer.plain.app import PlainApp
+
+
+def option_for(action: Action, choices: ModuleOptions) -> Option:
+    """One of a module's choices in words; its value is the action."""
+    if action == "resume":
+        at = choices.resumable_answers + 1
+        return Option(f"Resume the module at question {at}.", "resume", ("resume",))
+    if action == "restart":
+        return Option(
+            "Start again from the beginning. The unfinished attempt is closed.",
+            "restart",
+            ("retake", "restart"),
+        )
+    label, words = {
+        "start": ("Start the module.", ("start",)),
+        "retake": ("Retake the module.", ("retake", "start")),
+        "results": ("Results of your last finished attempt.", ("results",)),
+        "back": ("Back to the dashboard.", ("back",)),
+    }[action]
+    return Option(label, action, words)
 
 
 def module_menu(app: PlainApp, p: ModuleProgress) -> None:
@@ -27,52 +55,27 @@ def module_menu(app: PlainApp, p: ModuleProgress) -> None:
     module = p.module
     role: Role = app.learner.role  # type: ignore[assignment]
     while True:
-        unfinished = open_attempt(app.store, app.course, module, app.learner)
-        finished = [
-            a
-            for a in app.store.attempts(
-                learner_id=app.learner.id, course_id=app.course.id, module_id=module.id
-            )
-            if a.status in ("passed", "failed")
-        ]
-        options: list[Option] = []
-        if unfinished is not None and unfinished.resumable:
-            answered = unfinished.answered
-            options.append(
-                Option(f"Resume the module at question {answered + 1}.", "resume", ("resume",))
-            )
-            options.append(
-                Option(
-                    "Start again from the beginning. The unfinished attempt is closed.",
-                    "retake",
-                    ("retake", "restart"),
-                )
-            )
-        elif finished:
-            options.append(Option("Retake the module.", "retake", ("retake", "start")))
-        else:
-            options.append(Option("Start the module.", "start", ("start",)))
-        if finished:
-            options.append(
-                Option("Results of your last finished attempt.", "results", ("results",))
-            )
-        options.append(Option("Back to the dashboard.", "back", ("back",)))
+        choices = module_options(app.store, app.course, module, app.learner)
+        options = [option_for(action, choices) for action in choices.actions]
 
-        def intro(unfinished: OpenAttempt | None = unfinished) -> None:
+        def intro(changed: int = choices.changed_since) -> None:
             show_module_intro(ui, module, role)
-            if unfinished is not None and unfinished.answered and not unfinished.resumable:
-                ui.say(module_updated_note(unfinished.answered))
+            if changed:
+                ui.say(module_updated_note(changed))
 
         action = ui.choose(intro, options, "Module choice:")
         if action == "back":
             return
         if action == "results":
-            past_results(app, module, finished[-1])
+            past_results(app, choices.finished[-1])
             continue
-        if action == "retake":
-            session = Session.start_new(app.store, app.course, module, app.learner)
-        else:
-            session = Session.start_or_resume(app.store, app.course, module, app.learner)
+        try:
+            session = start_module(
+                app.store, app.course, module, app.learner, fresh=action in ("retake", "restart")
+            )
+        except ModuleNotStarted as exc:
+            ui.say(str(exc))
+            return
         take(app, session)
         return
 
@@ -95,13 +98,13 @@ def take(app: PlainApp, session: Session) -> None:
         ui.ask("Press Enter to go back to the dashboard.")
 
 
-def past_results(app: PlainApp, module: Module, row: AttemptRow) -> None:
+def past_results(app: PlainApp, row: AttemptRow) -> None:
     """The results of a finished attempt (its details, when the module has not changed)."""
     ui = app.ui
     heading = f"Results of your attempt started {spoken_time(row.started_at)}."
-    result = past_result(app.store, module, row)
-    if result is not None:
-        show_result(ui, module, result, heading=heading)
+    past = result_of(app.store, app.course, row)
+    if past.module is not None and past.result is not None:
+        show_result(ui, past.module, past.result, heading=heading)
         return
     ui.blank()
     ui.say(heading)
