@@ -257,3 +257,36 @@ def test_a_kiosk_cannot_create_trainer_s_tables(pg_url: str, roles_db: dict[str,
     finally:
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------- trainer db init
+def test_db_init_creates_the_tables_once_and_says_where(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "init", "--records", pg_url]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("records ready: postgresql://postgres@/t_")
+    assert "(schema 5, database id " in first
+    assert main(["db", "init", "--records", pg_url]) == 0
+    assert capsys.readouterr().out == first  # the same database id: nothing made anew
+
+
+def test_db_init_refuses_a_database_that_is_not_trainer_s(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE payroll (id int)")
+    assert main(["db", "init", "--records", pg_url]) == 1
+    assert "not trainer records" in capsys.readouterr().err
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchall() == [("payroll",)]
+
+
+def test_db_init_on_sqlite_records_creates_the_file(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "records.sqlite3"
+    assert main(["db", "init", "--records", f"sqlite://{path}"]) == 0
+    assert path.exists()
+    assert f"records ready: {path} (schema " in capsys.readouterr().out

@@ -348,3 +348,38 @@ def test_a_missing_database_is_a_plain_refusal_not_retried(pg_admin_url: str) ->
         PgStoreBase(url, sleep=slept.append)
     assert not isinstance(caught.value, StoreUnavailable)
     assert slept == []
+
+
+def test_serialised_check_then_insert_never_duplicates(pg_url: str) -> None:
+    """Two sessions that check a name is free and then insert it take turns: the second
+    sees the first's learner. (Without the lock both would insert under READ COMMITTED.)"""
+    import threading
+
+    first, second = PgStoreBase(pg_url), PgStoreBase(pg_url)
+    inside = threading.Event()
+    results: list[str] = []
+
+    def add(store: PgStoreBase, wait: bool) -> None:
+        with store._write("adding a learner") as db:
+            store._serialise(db, "learners")
+            taken = db.execute("SELECT count(*) FROM learners WHERE name_key = 'ann'")
+            if taken.fetchone() != (0,):
+                results.append("refused")
+                return
+            if wait:
+                inside.set()
+                threading.Event().wait(0.3)  # hold the turn while the other one asks for it
+            add_learner(db)
+            results.append("added")
+
+    try:
+        one = threading.Thread(target=add, args=(first, True))
+        one.start()
+        assert inside.wait(10)
+        add(second, False)
+        one.join(10)
+        assert sorted(results) == ["added", "refused"]
+        assert first._one("SELECT count(*) FROM learners") == (1,)
+    finally:
+        first.close()
+        second.close()

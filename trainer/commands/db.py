@@ -1,10 +1,16 @@
-"""``trainer db roles``: print the SQL creating the least-privilege PostgreSQL roles.
+"""``trainer db``: set up the records database.
 
-The SQL (trainer/records/pg_roles.py) is printed, never run: whoever manages the database
-reads it and runs it with psql as the owner of trainer's tables. Nothing is connected to
-and psycopg is not imported. The database name comes from ``--database``, else from a
+``trainer db roles`` prints the SQL creating the least-privilege PostgreSQL roles
+(trainer/records/pg_roles.py); it is printed, never run: whoever manages the database reads
+it and runs it with psql as the owner of trainer's tables. Nothing is connected to and
+psycopg is not imported. The database name comes from ``--database``, else from a
 ``postgresql://`` records URL (``--records``, ``$TRAINER_RECORDS``, the config file), else
 it is ``trainer``. Exit status 0, or 2 for a name that cannot be a database's.
+
+``trainer db init`` creates trainer's tables in the configured records (an empty PostgreSQL
+database: run it as the database's owner), or upgrades or checks them, and says which
+database is ready. Exit status 0, or 1 when the records cannot be used (the message says
+why; a database that is not trainer's, or is newer, is never written).
 """
 
 from __future__ import annotations
@@ -42,9 +48,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         f"else '{DEFAULT_DATABASE}')",
     )
     roles.set_defaults(handler=run_roles)
+    init = actions.add_parser(
+        "init",
+        help="create (or upgrade) trainer's tables in the records database",
+        description="Create trainer's tables in the records database named by --records, "
+        "$TRAINER_RECORDS or the config file (an empty PostgreSQL database: run this as its "
+        "owner), or upgrade or check them. A database holding other tables, or written by a "
+        "newer trainer, is refused and not written.",
+    )
+    init.set_defaults(handler=run_init)
     from trainer.cli import add_common  # so --records also works after the action
 
-    add_common(roles)
+    for action in (roles, init):
+        add_common(action)
 
 
 def _database_from_settings(args: argparse.Namespace) -> str | None:
@@ -66,4 +82,29 @@ def run_roles(args: argparse.Namespace) -> int:
         print(f"trainer db roles: {problem}: '{terminal_safe(name)}'", file=sys.stderr)
         return 2
     sys.stdout.write(roles_sql(name))
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from trainer.records.errors import StoreError
+
+    records = args.settings.records.value
+    try:
+        if records.scheme == "postgresql":
+            from trainer.records.pg import PgStoreBase  # psycopg only for a PostgreSQL URL
+
+            with PgStoreBase(records.url) as pg:
+                where, version = pg.location, pg.schema_version
+                row = pg._one("SELECT value FROM meta WHERE key = 'database_id'")
+        else:
+            from trainer.records.store import RecordsStore
+
+            with RecordsStore(records.path) as local:
+                where, version = str(records.path), local.schema_version
+                row = local._one("SELECT value FROM meta WHERE key = 'database_id'")
+    except StoreError as exc:
+        print(f"trainer db init: {exc}", file=sys.stderr)
+        return 1
+    ident = f", database id {row[0]}" if row else ""
+    print(terminal_safe(f"records ready: {where} (schema {version}{ident})"))
     return 0

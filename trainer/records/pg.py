@@ -319,6 +319,14 @@ class PgStoreBase:
         rows = self._rows(sql, args)
         return rows[0] if rows else None
 
+    def _serialise(self, db: Transaction, what: str) -> None:
+        """Make writers that check-then-insert ``what`` (e.g. ``"learners"``: a name or an
+        external ID must be free) take turns until this transaction ends. SQLite needs
+        nothing (``BEGIN IMMEDIATE`` serialises every writer); here a transaction-level
+        advisory lock does it (no privilege needed), where ``FOR UPDATE`` cannot lock a row
+        that does not exist yet."""
+        db.execute(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK}, hashtext(?))", (what,))
+
     @contextmanager
     def _write(
         self, doing: str, *, full_sync: bool = False, receipt: bool = True

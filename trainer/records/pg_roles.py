@@ -17,7 +17,7 @@ Two group roles (NOLOGIN); people and machines get login roles of their own in o
     certificates are records: nobody but the tables' owner may change or delete them.
 
 Neither role owns anything or may create tables: the schema is created and upgraded by the
-database owner's account (the first time trainer opens the empty database as the owner).
+database owner's account (``trainer db init``).
 The SQL is idempotent: running it again resets the two roles to exactly these grants.
 """
 
@@ -54,8 +54,7 @@ def roles_sql(database: str) -> str:
 -- trainer: least-privilege roles for the records database {db} (trainer db roles).
 --
 -- Run it as the owner of trainer's tables (or a superuser), connected to that database,
--- after trainer has created its tables (the first time it opens the empty database with
--- the owner's account):
+-- after trainer has created its tables ('trainer db init' with the owner's account):
 --     psql -d {shell} -v ON_ERROR_STOP=1 -f roles.sql
 -- Running it again resets both roles to exactly these privileges.
 --
