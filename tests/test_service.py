@@ -276,3 +276,27 @@ def test_issue_uses_the_settings_issuer_key_and_paper(
         certificate.issue(store, course, ann, tmp_path / "c.pdf", settings=settings)
     assert caught.value.kind == "key" and not missing.exists()  # a named key is never made
     assert certificate.issuer_options(settings, store) == (missing, False, "a4")
+
+
+def test_the_cli_rename_follows_the_same_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from trainer.cli import main
+
+    data = tmp_path / "records"
+    with RecordsStore.in_dir(data) as s:
+        s.add_learner("Ann", "employee")
+        s.add_learner("Bo", "employee", "Navy", "N-1")
+    db = sqlite3.connect(data / "records.sqlite3")
+    db.execute("UPDATE learners SET managed_by = 'roster' WHERE name = 'Bo'")
+    db.commit()
+    db.close()
+    assert main(["learners", "--data-dir", str(data), "rename", "ann", "BO"]) == 1
+    assert "A learner named Bo already exists" in capsys.readouterr().err
+    assert main(["learners", "--data-dir", str(data), "rename", "bo", "Bob"]) == 1
+    err = capsys.readouterr().err
+    assert "Bo's name cannot be changed here" in err and "roster import" in err
+    assert main(["learners", "--data-dir", str(data), "rename", "ann", "ANN"]) == 0
+    assert "renamed 'Ann' to 'ANN'" in capsys.readouterr().out

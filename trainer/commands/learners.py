@@ -13,7 +13,6 @@ import argparse
 import sys
 
 from trainer.commands.common import CommandError, fail, open_store
-from trainer.records.learners import name_warnings
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 
@@ -56,17 +55,18 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_rename(args: argparse.Namespace) -> int:
+    from trainer.service.learners import LearnerRefused, rename_learner, warnings_for
+
     try:
         with open_store(args) as store:
-            learner = store.find_learner(args.old)
-            if learner is None:
-                raise CommandError(f"no learner named {terminal_safe(args.old)!r}")
-            renamed = store.rename_learner(learner.id, args.new)
+            learner, renamed = rename_learner(store, args.old, args.new)
     except CommandError as exc:
         return fail(exc)
+    except LearnerRefused as exc:  # unknown, taken (ignoring capitals), roster-managed, bad
+        return fail(CommandError(terminal_safe(str(exc))))
     except StoreError as exc:
         return fail(CommandError(terminal_safe(str(exc))))
-    for warning in name_warnings(renamed.name):
+    for warning in warnings_for(renamed.name):
         print(f"trainer: warning: {warning}", file=sys.stderr)
     print(
         f"renamed {terminal_safe(learner.name)!r} to {terminal_safe(renamed.name)!r} "
