@@ -11,7 +11,6 @@ from trainer.plain.console import BackToDashboard, Console, Paused, plain_width,
 from trainer.plain.screens.dashboard import dashboard
 from trainer.plain.screens.learners import add_learner, choose_learner
 from trainer.plain.words import sentence
-from trainer.progress import CourseProgress, course_progress
 from trainer.records.store import LearnerRow, RecordsStore, StoreError
 from trainer.service import learners as service
 
@@ -36,11 +35,6 @@ class PlainApp:
         self.config_file = config_file  # --config; read only when a certificate is issued
         self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self.learner: LearnerRow | None = None
-
-    def progress(self) -> CourseProgress:
-        """The current learner's progress through the course."""
-        assert self.learner is not None
-        return course_progress(self.store, self.course, self.learner)
 
     def run(self, learner_name: str | None) -> int:
         """Choose (or add) the learner, then run the dashboard until pause or quit."""
