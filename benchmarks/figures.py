@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.figures_certs import bench_certificates_batch
 from benchmarks.figures_scale import bench_records, bench_scale
 from benchmarks.figures_start import bench_certificate_process, bench_startup
 from benchmarks.figures_tty import bench_feedback_tty
@@ -506,5 +507,6 @@ ALL = {
     "feedback": bench_feedback,
     "feedback-tty": bench_feedback_tty,
     "certificate-process": bench_certificate_process,
+    "certificate-batch": bench_certificates_batch,
     "startup": bench_startup,
 }

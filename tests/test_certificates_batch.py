@@ -183,7 +183,7 @@ def test_learner_or_all_is_needed(
     assert main(["certificate", *common]) == 2
     assert "--learner NAME (one learner) or --all" in capsys.readouterr().err
     assert main(["certificate", "--organisation", "X", "--learner", "A", *common]) == 2
-    assert "--organisation goes with --all" in capsys.readouterr().err
+    assert "--organisation and --jobs go with --all" in capsys.readouterr().err
 
 
 def test_file_names_are_safe_whatever_the_name() -> None:

@@ -37,6 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--organisation", metavar="ORG", help="with --all: only learners of this organisation"
     )
     p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="with --all: processes rendering and signing PDFs (default: one per CPU core)",
+    )
+    p.add_argument(
         "--course-id", dest="course_id", metavar="ID", help="require this course id (optional)"
     )
     p.add_argument(
@@ -59,6 +65,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "and sign even with an issuer key file other users can read or that you do not own",
     )
     p.set_defaults(handler=run)
+
+
+def _jobs(text: str) -> int:
+    """argparse type for --jobs: a whole number from 1 to 64."""
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"not a number of processes from 1 to 64: {text!r}")
+    return int(text)
 
 
 def add_issuer_key_option(p: argparse.ArgumentParser) -> None:
@@ -100,7 +113,7 @@ def course_for(args: argparse.Namespace) -> Course:
 def run(args: argparse.Namespace) -> int:
     from trainer.certificates.issue import CertificateRefused, issue_certificate
 
-    if args.all or args.organisation is not None:
+    if args.all or args.organisation is not None or args.jobs is not None:
         from trainer.commands.certificate_all import run_all
 
         return run_all(args)

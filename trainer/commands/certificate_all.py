@@ -37,7 +37,7 @@ def run_all(args: argparse.Namespace) -> int:
     from trainer.certificates.keys import IssuerKeyError
 
     if not args.all:
-        return fail(CommandError("--organisation goes with --all", 2))
+        return fail(CommandError("--organisation and --jobs go with --all", 2))
     if args.learner is not None:
         return fail(CommandError("give --learner NAME or --all, not both", 2))
     if args.force:
@@ -81,6 +81,7 @@ def run_all(args: argparse.Namespace) -> int:
                 paper=settings.paper.value,
                 verify_url=settings.verify_url.value,
                 today=today,
+                workers=args.jobs,
                 summary=summary,
             )
             for outcome in outcomes:
