@@ -16,10 +16,10 @@ trainer/records/base.py for SQLite): ``_rows``, ``_one``, ``_write``, ``_lock``,
   transaction; a newer version, or a database with tables but no trainer ``meta``, is
   refused and never written.
 * Network faults: a connection found dropped is re-established and the statement or
-  transaction retried (after 0.2, 0.5, 1 and 2 s) before :class:`StoreUnavailable`. A
-  transaction cut off midway is replayed on the new connection only if every statement
-  gives the same result again; one cut off in COMMIT is checked by its write receipt
-  (pg_schema.py) so it is never applied twice.
+  transaction retried (at once, then after 0.2, 0.5, 1 and 2 s) before
+  :class:`StoreUnavailable`. A transaction cut off midway is replayed on the new connection
+  only if every statement gives the same result again; one cut off in COMMIT is checked by
+  its write receipt (pg_schema.py) so it is never applied twice.
 * Failures reach callers as :class:`StoreError` subclasses, terminal-safe, never with a
   password: a constraint (or the append-only trigger) -> :class:`StoreConflict`; the server
   away -> :class:`StoreUnavailable`; no privilege or a read-only connection ->
@@ -125,6 +125,10 @@ class PgStoreBase:
         self._conn = conn
         return conn
 
+    def _pause(self, delay: float) -> None:
+        if delay > 0:
+            self._sleep(delay)
+
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
@@ -213,7 +217,7 @@ class PgStoreBase:
                     raise self._convert_open(exc) from None
                 if delay is None:
                     raise self._unavailable(exc, "opening it") from None
-                self._sleep(delay)
+                self._pause(delay)
         version = self._version()
         if version == PG_SCHEMA_VERSION:
             return
@@ -312,7 +316,7 @@ class PgStoreBase:
                 self._drop()
                 if delay is None:
                     raise self._unavailable(exc, "reading them") from None
-                self._sleep(delay)
+                self._pause(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _one(self, sql: str, args: Sequence[object] = ()) -> tuple[Any, ...] | None:

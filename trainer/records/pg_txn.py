@@ -23,7 +23,9 @@ from trainer.records.pg_sql import lost, to_pg
 if TYPE_CHECKING:
     from trainer.records.pg import PgStoreBase
 
-RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)  # seconds between tries to reach the server again
+# Seconds to wait before each new try to reach the server: at once first (the usual case is
+# a connection that went stale while idle: the server is there), then with a short backoff.
+RETRY_DELAYS = (0.0, 0.2, 0.5, 1.0, 2.0)
 
 
 class _Landed(Exception):
@@ -114,7 +116,7 @@ class Transaction:
                 store._drop()
                 if delay is None:
                     raise store._unavailable(exc, self.doing) from None
-                store._sleep(delay)
+                store._pause(delay)
 
     def commit(self) -> None:
         """COMMIT. Cut off in it, the change may have landed or not: on a new connection the
@@ -148,7 +150,7 @@ class Transaction:
             if last is not None:
                 if delay is None:
                     break
-                store._sleep(delay)
+                store._pause(delay)
             try:
                 if not store._begin(self.token):
                     store._rollback_quietly()
