@@ -10,6 +10,7 @@ import random
 import sqlite3
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,8 @@ def bench_records(cfg: Any) -> list[Row]:
             m = mods[k % len(mods)]
             day = 1 + (k * 17) % 28
             started = f"2025-{1 + k % 12:02d}-{day:02d}T10:{k % 60:02d}:00Z"
-            done = rng.random() < 0.9
+            # at most one open attempt per module (the schema enforces it): the last round only
+            done = rng.random() < 0.9 or k < cfg.attempts_per_learner - len(mods)
             percent = rng.randint(40, 100)
             attempts.append(
                 (
@@ -202,6 +204,7 @@ def bench_records(cfg: Any) -> list[Row]:
                     10.0 if done else None,
                     percent if done else None,
                     int(percent >= m.pass_mark) if done else None,
+                    str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 )
             )
             for seq in range(1, cfg.answers_per_attempt + 1):
@@ -221,7 +224,7 @@ def bench_records(cfg: Any) -> list[Row]:
                 )
     start = time.perf_counter()
     db.execute("BEGIN")
-    db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 14)})", attempts)
+    db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 15)})", attempts)
     db.executemany(f"INSERT INTO answers VALUES ({', '.join('?' * 9)})", answers)
     db.execute("COMMIT")
     bulk_s = time.perf_counter() - start
@@ -237,11 +240,13 @@ def bench_records(cfg: Any) -> list[Row]:
     bare = sqlite3.connect(folder / "bare.sqlite3", isolation_level=None)
     bare.execute("PRAGMA journal_mode = WAL")
     bare.execute("PRAGMA synchronous = NORMAL")
-    bare.execute("CREATE TABLE a (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)")
+    bare.execute(
+        "CREATE TABLE a (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)"
+    )
     bare.execute("CREATE TABLE b (c1, c2, c3, c4, c5, c6, c7, c8, c9)")
     start = time.perf_counter()
     bare.execute("BEGIN")
-    bare.executemany(f"INSERT INTO a VALUES ({', '.join('?' * 14)})", attempts)
+    bare.executemany(f"INSERT INTO a VALUES ({', '.join('?' * 15)})", attempts)
     bare.executemany(f"INSERT INTO b VALUES ({', '.join('?' * 9)})", answers)
     bare.execute("COMMIT")
     bare_s = time.perf_counter() - start

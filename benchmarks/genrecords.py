@@ -18,6 +18,7 @@ import random
 import sqlite3
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,10 @@ def _modules(course: Any, role: str, answers: int) -> list[_Module]:
     return out
 
 
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
 def _attempt_rows(
     rng: random.Random,
     course_id: str,
@@ -79,7 +84,8 @@ def _attempt_rows(
         m = mods[k % len(mods)]
         attempt_id = first_id + k
         started = f"2025-{1 + k % 12:02d}-{1 + (k * 17 + learner_id) % 28:02d}T10:{k % 60:02d}:00Z"
-        done = rng.random() < 0.9
+        # at most one open attempt per module (the schema enforces it): only the last round
+        done = rng.random() < 0.9 or k < attempts - len(mods)
         score = 0.0
         max_score = 0.0
         skill = rng.random()
@@ -99,7 +105,7 @@ def _attempt_rows(
             (attempt_id, learner_id, course_id, m.id, m.version, m.sha256, role,
              rng.randrange(2**31), started, started.replace("T10", "T11") if done else None,
              score if done else None, max_score if done else None, percent if done else None,
-             int(percent >= m.pass_mark) if done else None)
+             int(percent >= m.pass_mark) if done else None, _uuid(rng))
         )  # fmt: skip
     return att, ans
 
@@ -137,7 +143,10 @@ def generate(
             learner_id, role = i + 1, ROLES[i % 3]
             name = f"Learner {i + 1:06d}"
             created = "2025-01-01T09:00:00Z"
-            lrows.append((learner_id, name, f"E{i + 1:06d}", ORGANISATIONS[i % 4], role, created))
+            lrows.append(
+                (learner_id, name, f"E{i + 1:06d}", ORGANISATIONS[i % 4], role, created,
+                 _uuid(rng), name.casefold())
+            )  # fmt: skip
             hrows.append((learner_id, created, "created", None, name))
             att, ans = _attempt_rows(
                 rng, course.id, learner_id, role, per_role[role], i * attempts + 1, attempts
@@ -146,8 +155,8 @@ def generate(
             qrows += ans
         db.execute("BEGIN")
         db.executemany(
-            "INSERT INTO learners (id, name, external_id, organisation, role, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO learners (id, name, external_id, organisation, role, created_at, uid, "
+            "name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             lrows,
         )
         db.executemany(
@@ -155,7 +164,7 @@ def generate(
             "VALUES (?, ?, ?, ?, ?)",
             hrows,
         )
-        db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 14)})", arows)
+        db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 15)})", arows)
         db.executemany(f"INSERT INTO answers VALUES ({', '.join('?' * 9)})", qrows)
         db.execute("COMMIT")
         n_att += len(arows)

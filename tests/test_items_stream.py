@@ -25,6 +25,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("items-records")
     generate(data, 40, attempts=6, answers=8)
     db = sqlite3.connect(data / "records.sqlite3", isolation_level=None)
+    db.execute("DROP TRIGGER answers_no_update")  # answers are append-only: a fixture's edit
     db.execute(
         "UPDATE attempts SET module_sha256 = 'f' || substr(module_sha256, 2) WHERE id % 7 = 0"
     )
@@ -79,6 +80,7 @@ def test_report_counts_unknown_version_apart(records: Path, modules: list[Module
 def test_damaged_choices_are_reported_not_raised_raw(tmp_path: Path) -> None:
     generate(tmp_path, 3, attempts=2, answers=3)
     db = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+    db.execute("DROP TRIGGER answers_no_update")  # a hand-edit past the append-only trigger
     db.execute("UPDATE answers SET choice_ids = 'not json' WHERE attempt_id = 1 AND seq = 1")
     db.execute("UPDATE attempts SET finished_at = started_at, passed = 1 WHERE id = 1")
     db.close()

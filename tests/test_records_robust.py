@@ -205,7 +205,9 @@ def test_unwritable_data_folder_is_a_permission_message(
 
 
 def _damage(path: Path, sql: str) -> None:
+    """Damage the file as a hand-edit would: past the append-only triggers, dropped first."""
     db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER IF EXISTS answers_no_update")
     db.execute(sql)
     db.commit()
     db.close()
@@ -297,14 +299,25 @@ def test_read_only_reads_a_current_database_in_place_and_an_old_one_from_a_copy(
         files = [row[2] for row in store._db.execute("PRAGMA database_list")]
         assert files == [str((tmp_path / DB_NAME).resolve())]  # the file itself, not :memory:
         assert [lr.name for lr in store.learners()] == ["Ivy"]
-    db = sqlite3.connect(tmp_path / DB_NAME)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")  # as if written by an older trainer
+    from trainer.records.migrations import MIGRATIONS
+
+    old_dir = tmp_path / "old"  # as written by the trainer before the newest schema
+    old_dir.mkdir()
+    db = sqlite3.connect(old_dir / DB_NAME)
+    for script in MIGRATIONS[: SCHEMA_VERSION - 1]:
+        assert isinstance(script, str)
+        db.executescript(script)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Ivy', 'employee', 'T')")
+    db.commit()
     db.close()
-    older = (tmp_path / DB_NAME).read_bytes()
-    with RecordsStore.in_dir(tmp_path, read_only=True) as store:
-        assert [row[2] for row in store._db.execute("PRAGMA database_list")] == [""]  # memory
+    older = (old_dir / DB_NAME).read_bytes()
+    with RecordsStore.in_dir(old_dir, read_only=True) as store:
+        assert {row[2] for row in store._db.execute("PRAGMA database_list")} == {""}  # memory
         assert store.schema_version == SCHEMA_VERSION
-    assert (tmp_path / DB_NAME).read_bytes() == older != before
+        assert [lr.name for lr in store.learners()] == ["Ivy"]
+    assert (old_dir / DB_NAME).read_bytes() == older != before
 
 
 @pytest.mark.parametrize("read_only", [False, True], ids=["read-write", "read-only"])

@@ -1,4 +1,4 @@
-"""Durable records of learners, attempts, answers and certificates (SQLite)."""
+"""Durable records of learners, attempts, answers and certificates (SQLite or PostgreSQL)."""
 
 from trainer.records.errors import (
     AttemptClosed,
@@ -10,6 +10,7 @@ from trainer.records.errors import (
     StoreReadOnly,
 )
 from trainer.records.learners import InvalidName, LearnerHistoryRow, LearnerRow
+from trainer.records.opening import open_store
 from trainer.records.store import AnswerRow, AttemptRow, CertificateRow, RecordsStore
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "StoreError",
     "StoreFull",
     "StoreReadOnly",
+    "open_store",
 ]

@@ -128,10 +128,15 @@ class StoreBase:
     are read with SQLite's ``mode=ro`` (an older schema: from a private in-memory copy).
     """
 
+    #: Appended to a SELECT inside :meth:`_write` that must lock the row it reads. SQLite's
+    #: ``BEGIN IMMEDIATE`` already serialises writers; PostgreSQL needs ``FOR UPDATE``.
+    _lock = ""
+
     def __init__(
         self, path: Path, *, now: Callable[[], str] = utc_now, read_only: bool = False
     ) -> None:
         self.path = Path(path)
+        self.location = terminal_safe(str(self.path))
         self._now = now
         self.read_only = read_only
         self._sealed = False
@@ -213,9 +218,13 @@ class StoreBase:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version >= SCHEMA_VERSION:
                     return
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {version + 1}")
 
@@ -245,7 +254,7 @@ class StoreBase:
         """
         if self._sealed:
             raise StoreReadOnly(
-                f"the records in {self.path} were opened read-only (for reporting) while "
+                f"the records in {self.location} were opened read-only (for reporting) while "
                 f"{doing}; nothing was changed."
             )
         db = self._db

@@ -10,15 +10,22 @@ certificate font cannot print), for the front ends to show before saving.
 from __future__ import annotations
 
 import getpass
-import sqlite3
+import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from trainer.records.base import StoreBase
 from trainer.records.errors import StoreConflict, StoreError
 from trainer.safetext import confusable_warning, is_dangerous, name_problems
 
-Change = Literal["created", "name", "role", "organisation", "external_id"]
+Change = Literal[
+    "created", "name", "role", "organisation", "external_id", "email", "due_date", "managed_by"
+]
+
+
+def name_key(name: str) -> str:
+    """The one rule names are matched by, on every backend: spaces collapsed, case folded."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,14 @@ class LearnerRow:
     organisation: str
     role: str
     created_at: str
+    uid: str = ""  # a UUID: the learner's identity across machines
+    email: str = ""
+    due_date: str | None = None  # 'YYYY-MM-DD', set by a roster
+    managed_by: str = ""  # '' (the app) or 'roster': who may change name, role, organisation
+
+    @property
+    def roster_managed(self) -> bool:
+        return self.managed_by == "roster"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +114,11 @@ def name_warnings(name: str) -> list[str]:
     return warnings
 
 
+def new_uid() -> str:
+    """A new global id (UUIDv4) for a learner or an attempt."""
+    return str(uuid.uuid4())
+
+
 def current_account() -> str:
     """The operating-system account making a change (empty when it cannot be told)."""
     try:
@@ -107,7 +127,9 @@ def current_account() -> str:
         return ""
 
 
-_LEARNER_COLS = "id, name, external_id, organisation, role, created_at"
+_LEARNER_COLS = (
+    "id, name, external_id, organisation, role, created_at, uid, email, due_date, managed_by"
+)
 
 
 class LearnerRecords(StoreBase):
@@ -116,24 +138,30 @@ class LearnerRecords(StoreBase):
     def add_learner(
         self, name: str, role: str, organisation: str = "", external_id: str = ""
     ) -> LearnerRow:
-        """Record a new learner (and the 'created' entry of their history)."""
+        """Record a new learner (and the 'created' entry of their history).
+
+        A learner with an external ID is identified by (organisation, ID): another learner
+        of the same name is allowed. Without an ID the name identifies them: a name another
+        learner has (matched by :func:`name_key`) is refused.
+        """
         name = check_name(name)
         check_detail("organisation", organisation)
         check_detail("ID", external_id)
         now = self._now()
+        organisation, external_id = organisation.strip(), external_id.strip()
         try:
             with self._write("adding a learner") as db:
-                self._check_free(db, name, None)
-                cur = db.execute(
-                    "INSERT INTO learners (name, external_id, organisation, role, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (name, external_id.strip(), organisation.strip(), role, now),
-                )
-                learner_id = int(cur.lastrowid or 0)
+                self._check_free(db, name, organisation, external_id, None)
+                row = db.execute(
+                    "INSERT INTO learners (name, external_id, organisation, role, created_at, "
+                    "uid, name_key) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (name, external_id, organisation, role, now, new_uid(), name_key(name)),
+                ).fetchone()
+                learner_id = int(row[0])
                 self._log(db, learner_id, now, "created", None, name)
         except StoreConflict as exc:
-            if "UNIQUE" in str(exc) or "already exists" in str(exc):
-                raise StoreConflict(f"a learner named {name!r} already exists") from None
+            if "already" in str(exc):
+                raise
             raise StoreError(f"invalid learner: {exc}") from None
         learner = self.get_learner(learner_id)
         assert learner is not None
@@ -155,45 +183,62 @@ class LearnerRecords(StoreBase):
     def rename_learner(self, learner_id: int, name: str) -> LearnerRow:
         """Correct a learner's name (checked as a new name is); kept in the history."""
         name = check_name(name)
-        try:
-            return self._change(learner_id, {"name": name}, "renaming a learner")
-        except StoreConflict:
-            raise StoreConflict(f"a learner named {name!r} already exists") from None
+        return self._change(learner_id, {"name": name}, "renaming a learner")
 
     def _change(self, learner_id: int, new: dict[Change, str], doing: str) -> LearnerRow:
         now = self._now()
         with self._write(doing) as db:
             row = db.execute(
-                f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?", (learner_id,)
+                f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?{self._lock}", (learner_id,)
             ).fetchone()
             if row is None:
                 raise StoreError(f"no learner with id {learner_id}")
             old = LearnerRow(*row)
-            if "name" in new:
-                self._check_free(db, new["name"], learner_id)
+            if {"name", "organisation", "external_id"} & new.keys():
+                self._check_free(
+                    db,
+                    new.get("name", old.name),
+                    new.get("organisation", old.organisation),
+                    new.get("external_id", old.external_id),
+                    learner_id,
+                )
             for column, value in new.items():
                 before = getattr(old, column)
                 if value == before:
                     continue
                 db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
+                if column == "name":
+                    db.execute(
+                        "UPDATE learners SET name_key = ? WHERE id = ?",
+                        (name_key(value), learner_id),
+                    )
                 self._log(db, learner_id, now, column, before, value)
         learner = self.get_learner(learner_id)
         assert learner is not None
         return learner
 
     @staticmethod
-    def _check_free(db: sqlite3.Connection, name: str, learner_id: int | None) -> None:
-        """Refuse a name another learner has (names are matched ignoring case)."""
-        row = db.execute(
-            "SELECT id FROM learners WHERE name = ? COLLATE NOCASE AND id IS NOT ?",
-            (name, learner_id),
-        ).fetchone()
-        if row is not None:
+    def _check_free(
+        db: Any, name: str, organisation: str, external_id: str, learner_id: int | None
+    ) -> None:
+        """Refuse an identity another learner has: (organisation, ID) when an ID is given,
+        else the name (matched by :func:`name_key`)."""
+        if external_id:
+            rows = db.execute(
+                "SELECT id FROM learners WHERE organisation = ? AND external_id = ?",
+                (organisation, external_id),
+            ).fetchall()
+            if any(r[0] != learner_id for r in rows):
+                shown = f"{external_id!r}" + (f" in {organisation!r}" if organisation else "")
+                raise StoreConflict(f"a learner with the ID {shown} already exists")
+            return
+        rows = db.execute("SELECT id FROM learners WHERE name_key = ?", (name_key(name),))
+        if any(r[0] != learner_id for r in rows.fetchall()):
             raise StoreConflict(f"a learner named {name!r} already exists")
 
     def _log(
         self,
-        db: sqlite3.Connection,
+        db: Any,
         learner_id: int,
         at: str,
         change: Change,
@@ -221,14 +266,28 @@ class LearnerRecords(StoreBase):
         return LearnerRow(*row) if row else None
 
     def find_learner(self, name: str) -> LearnerRow | None:
+        """The learner of this name (matched by :func:`name_key`); with several of one name
+        (told apart by their IDs), the one without an ID, else the first recorded."""
         row = self._one(
-            f"SELECT {_LEARNER_COLS} FROM learners WHERE name = ? COLLATE NOCASE",
-            (" ".join(name.split()),),
+            f"SELECT {_LEARNER_COLS} FROM learners WHERE name_key = ? "
+            "ORDER BY external_id <> '', id LIMIT 1",
+            (name_key(name),),
         )
         return LearnerRow(*row) if row else None
 
+    def find_by_external_id(self, organisation: str, external_id: str) -> LearnerRow | None:
+        row = self._one(
+            f"SELECT {_LEARNER_COLS} FROM learners WHERE organisation = ? AND external_id = ?",
+            (organisation.strip(), external_id.strip()),
+        )
+        return LearnerRow(*row) if row else None
+
+    def find_by_uid(self, uid: str) -> LearnerRow | None:
+        row = self._one(f"SELECT {_LEARNER_COLS} FROM learners WHERE uid = ?", (uid,))
+        return LearnerRow(*row) if row else None
+
     def learners(self) -> list[LearnerRow]:
-        rows = self._rows(f"SELECT {_LEARNER_COLS} FROM learners ORDER BY name COLLATE NOCASE")
+        rows = self._rows(f"SELECT {_LEARNER_COLS} FROM learners ORDER BY name_key, id")
         return [LearnerRow(*r) for r in rows]
 
     def learner_count(self) -> int:
@@ -236,14 +295,14 @@ class LearnerRecords(StoreBase):
         return int(row[0]) if row else 0
 
     def find_learners(self, text: str = "", *, limit: int = 50) -> list[LearnerRow]:
-        """At most ``limit`` learners whose name or external ID contains ``text`` (case
-        ignored for ASCII letters), in name order: a large roster is never read whole."""
-        words = " ".join(text.split())
+        """At most ``limit`` learners whose name or external ID contains ``text`` (names
+        matched by :func:`name_key`), in name order: a large roster is never read whole."""
+        words = name_key(text)
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._rows(
             f"SELECT {_LEARNER_COLS} FROM learners "
-            "WHERE name LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\' "
-            "ORDER BY name COLLATE NOCASE LIMIT ?",
+            "WHERE name_key LIKE ? ESCAPE '\\' OR lower(external_id) LIKE ? ESCAPE '\\' "
+            "ORDER BY name_key, id LIMIT ?",
             (pattern, pattern, limit),
         )
         return [LearnerRow(*r) for r in rows]

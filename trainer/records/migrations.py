@@ -1,12 +1,99 @@
 """Numbered schema migrations for the records database.
 
-``MIGRATIONS[i]`` upgrades a database at ``user_version == i`` to ``i + 1``. Never edit a
-migration that has shipped: append a new one. Tests upgrade from every earlier version.
+``MIGRATIONS[i]`` upgrades a database at ``user_version == i`` to ``i + 1``: SQL statements
+separated by ``;``, or a function given the connection (inside the same transaction) where a
+step needs Python (e.g. the case-folded name key). Never edit a migration that has shipped:
+append a new one. Tests upgrade from every earlier version.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: tuple[str, ...] = (
+import sqlite3
+import uuid
+from collections.abc import Callable
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    """5: identity across machines, roster fields, one open attempt, append-only answers.
+
+    * learners and attempts get a ``uid``: records from different machines never collide
+      (integer ids stay, so nothing a certificate or an export refers to is renumbered).
+      Existing rows get exactly the UUIDs their xAPI statements already carry
+      (``uuid5(database_id, "learner/<id>")``, ``"attempt/<id>"``: trainer.xapi.ids); new
+      rows get a random UUIDv4;
+    * learners get ``name_key`` (the case-folded name: one matching rule on every backend),
+      ``email``, ``due_date`` and ``managed_by`` (``'roster'`` for roster-managed learners);
+      the unique index on the exact name goes (two people of one name with different IDs
+      are two learners; the app still refuses a second learner of the same name key);
+    * at most one open attempt per learner and module, enforced by the database (older open
+      duplicates, which earlier versions could leave, are closed as abandoned);
+    * answers are append-only: triggers refuse UPDATE and DELETE;
+    * the history may also record email, due date and roster management changes.
+    """
+    from trainer.records.learners import name_key  # one rule, shared with the store
+
+    for ddl in (
+        "ALTER TABLE learners ADD COLUMN uid TEXT",
+        "ALTER TABLE learners ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE learners ADD COLUMN email TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE learners ADD COLUMN due_date TEXT",
+        "ALTER TABLE learners ADD COLUMN managed_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE attempts ADD COLUMN uid TEXT",
+        "DROP INDEX IF EXISTS learners_name",
+        "CREATE UNIQUE INDEX learners_uid ON learners (uid)",
+        "CREATE INDEX learners_name_key ON learners (name_key)",
+        "CREATE INDEX learners_external ON learners (organisation, external_id)",
+        "CREATE UNIQUE INDEX attempts_uid ON attempts (uid)",
+    ):
+        db.execute(ddl)
+    root = uuid.UUID(
+        str(db.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0])
+    )
+    names = db.execute("SELECT id, name FROM learners").fetchall()
+    db.executemany(
+        "UPDATE learners SET name_key = ?, uid = ? WHERE id = ?",
+        [(name_key(n), str(uuid.uuid5(root, f"learner/{i}")), i) for i, n in names],
+    )
+    db.executemany(
+        "UPDATE attempts SET uid = ? WHERE id = ?",
+        [
+            (str(uuid.uuid5(root, f"attempt/{i}")), i)
+            for (i,) in db.execute("SELECT id FROM attempts")
+        ],
+    )
+    db.execute(
+        "UPDATE attempts SET finished_at = started_at WHERE finished_at IS NULL AND id NOT IN "
+        "(SELECT max(id) FROM attempts WHERE finished_at IS NULL "
+        "GROUP BY learner_id, course_id, module_id)"
+    )
+    for ddl in _V5_TAIL:
+        db.execute(ddl)
+
+
+_V5_TAIL: tuple[str, ...] = (
+    "CREATE UNIQUE INDEX attempts_open ON attempts (learner_id, course_id, module_id) "
+    "WHERE finished_at IS NULL",
+    "CREATE TRIGGER answers_no_update BEFORE UPDATE ON answers "
+    "BEGIN SELECT RAISE(ABORT, 'answers are append-only: record a correction as a new row'); END",
+    "CREATE TRIGGER answers_no_delete BEFORE DELETE ON answers "
+    "BEGIN SELECT RAISE(ABORT, 'answers are append-only: record a correction as a new row'); END",
+    "ALTER TABLE learner_history RENAME TO learner_history_v4",
+    """CREATE TABLE learner_history (
+        id          INTEGER PRIMARY KEY,
+        learner_id  INTEGER NOT NULL REFERENCES learners (id),
+        at          TEXT NOT NULL,
+        change      TEXT NOT NULL CHECK (change IN ('created', 'name', 'role', 'organisation',
+                        'external_id', 'email', 'due_date', 'managed_by')),
+        old_value   TEXT,
+        new_value   TEXT NOT NULL,
+        changed_by  TEXT NOT NULL DEFAULT ''
+    )""",
+    "INSERT INTO learner_history SELECT * FROM learner_history_v4",
+    "DROP TABLE learner_history_v4",
+    "CREATE INDEX learner_history_learner ON learner_history (learner_id, id)",
+)
+
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 1: learners, attempts and answers.
     """
     CREATE TABLE learners (
@@ -104,6 +191,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX IF NOT EXISTS xapi_outbox_pending ON xapi_outbox (sent_at, queued_at);
     """,
+    _v5,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,8 +8,8 @@ it. Opening, durability and error conversion: :mod:`trainer.records.base`.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from trainer.records.base import APPLICATION_ID, DB_NAME, utc_now
 from trainer.records.errors import (
@@ -21,7 +21,8 @@ from trainer.records.errors import (
     StoreFull,
     StoreReadOnly,
 )
-from trainer.records.learners import LearnerHistoryRow, LearnerRecords, LearnerRow
+from trainer.records.learners import LearnerHistoryRow, LearnerRow, new_uid
+from trainer.records.outbox import OutboxRecords
 
 __all__ = [
     "APPLICATION_ID",
@@ -62,6 +63,7 @@ class AttemptRow:
     max_score: float | None
     percent: int | None
     passed: bool | None
+    uid: str = ""  # a UUID: the attempt's identity across machines
 
     @property
     def status(self) -> str:
@@ -112,7 +114,7 @@ class CertificateRow:
     token: str
 
 
-class RecordsStore(LearnerRecords):
+class RecordsStore(OutboxRecords):
     """The records database: see :class:`~trainer.records.base.StoreBase` for opening it."""
 
     # ------------------------------------------------------------------ attempts
@@ -126,10 +128,19 @@ class RecordsStore(LearnerRecords):
         role: str,
         seed: int,
     ) -> AttemptRow:
+        """Start a new attempt; an open attempt at the same module is closed (abandoned) in
+        the same transaction: the database holds at most one open attempt per module."""
+        now = self._now()
         with self._write("starting an attempt") as db:
-            cur = db.execute(
+            db.execute(
+                "UPDATE attempts SET finished_at = ? WHERE learner_id = ? AND course_id = ? "
+                "AND module_id = ? AND finished_at IS NULL",
+                (now, learner_id, course_id, module_id),
+            )
+            row = db.execute(
                 "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
-                "module_sha256, role, seed, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "module_sha256, role, seed, started_at, uid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     learner_id,
                     course_id,
@@ -138,16 +149,19 @@ class RecordsStore(LearnerRecords):
                     module_sha256,
                     role,
                     seed,
-                    self._now(),
+                    now,
+                    new_uid(),
                 ),
-            )
-        attempt = self.get_attempt(int(cur.lastrowid or 0))
+            ).fetchone()
+        attempt = self.get_attempt(int(row[0]))
         assert attempt is not None
         return attempt
 
-    def _check_open(self, db: sqlite3.Connection, attempt_id: int) -> None:
+    def _check_open(self, db: Any, attempt_id: int) -> None:
         """Raise :class:`AttemptClosed` unless the attempt exists and is unfinished."""
-        row = db.execute("SELECT finished_at FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        row = db.execute(
+            f"SELECT finished_at FROM attempts WHERE id = ?{self._lock}", (attempt_id,)
+        ).fetchone()
         if row is None or row[0] is not None:
             raise AttemptClosed(attempt_id)
 
@@ -197,7 +211,7 @@ class RecordsStore(LearnerRecords):
                 "attempt open in another window?)"
             ) from None
 
-    def _finish(self, db: sqlite3.Connection, attempt_id: int, finish: Finish) -> None:
+    def _finish(self, db: Any, attempt_id: int, finish: Finish) -> None:
         cur = db.execute(
             "UPDATE attempts SET finished_at = ?, score = ?, max_score = ?, percent = ?, "
             "passed = ? WHERE id = ? AND finished_at IS NULL",
@@ -233,13 +247,13 @@ class RecordsStore(LearnerRecords):
 
     _ATTEMPT_COLS = (
         "id, learner_id, course_id, module_id, module_version, module_sha256, role, seed, "
-        "started_at, finished_at, score, max_score, percent, passed"
+        "started_at, finished_at, score, max_score, percent, passed, uid"
     )
 
     @staticmethod
     def _attempt(row: tuple[object, ...]) -> AttemptRow:
         values = list(row)
-        values[-1] = None if values[-1] is None else bool(values[-1])
+        values[13] = None if values[13] is None else bool(values[13])
         return AttemptRow(*values)  # type: ignore[arg-type]
 
     def get_attempt(self, attempt_id: int) -> AttemptRow | None:
@@ -304,7 +318,7 @@ class RecordsStore(LearnerRecords):
             value = None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise StoreDamaged(
-                f"records database {self.path} is damaged: answer {seq} of attempt "
+                f"records database {self.location} is damaged: answer {seq} of attempt "
                 f"{attempt_id} has unreadable choices. Nothing was changed. Restore it from "
                 "a backup."
             )

@@ -31,50 +31,23 @@ class OutboxStatus:
 
 def queue(store: RecordsStore, statements: Iterable[dict[str, Any]]) -> int:
     """Add statements not queued before (by id); how many were new."""
-    rows = [
-        (s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":")), store._now())
-        for s in statements
-    ]
-    with store._write("queueing xAPI statements") as db:
-        before = db.total_changes
-        db.executemany(
-            "INSERT OR IGNORE INTO xapi_outbox (id, statement, queued_at) VALUES (?, ?, ?)", rows
-        )
-        return int(db.total_changes - before)
+    rows = [(s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":"))) for s in statements]
+    return store.queue_statements(rows)
 
 
 def pending(store: RecordsStore, limit: int) -> list[tuple[str, str]]:
     """Up to ``limit`` unsent statements, oldest queued first: (id, JSON text)."""
-    return [
-        (str(r[0]), str(r[1]))
-        for r in store._rows(
-            "SELECT id, statement FROM xapi_outbox WHERE sent_at IS NULL "
-            "ORDER BY queued_at, rowid LIMIT ?",
-            (limit,),
-        )
-    ]
+    return store.pending_statements(limit)
 
 
 def mark_sent(store: RecordsStore, ids: Sequence[str]) -> None:
     """The LRS has these statements: they are not sent again."""
-    now = store._now()
-    with store._write("recording sent xAPI statements") as db:
-        db.executemany(
-            "UPDATE xapi_outbox SET sent_at = ?, last_error = NULL WHERE id = ?",
-            [(now, i) for i in ids],
-        )
-        _set(db, "push.last_success", now)
+    store.mark_statements_sent(ids)
 
 
 def mark_failed(store: RecordsStore, ids: Sequence[str], error: str) -> None:
     """A send of these statements failed; they stay pending, with the error."""
-    with store._write("recording a failed xAPI send") as db:
-        db.executemany(
-            "UPDATE xapi_outbox SET tries = tries + 1, last_error = ? WHERE id = ?",
-            [(error, i) for i in ids],
-        )
-        _set(db, "push.last_error", error)
-        _set(db, "push.last_error_at", store._now())
+    store.mark_statements_failed(ids, error)
 
 
 def note_error(store: RecordsStore, error: str) -> None:
@@ -82,19 +55,11 @@ def note_error(store: RecordsStore, error: str) -> None:
     mark_failed(store, [], error)
 
 
-def _set(db: Any, key: str, value: str) -> None:
-    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
-
 def status(store: RecordsStore) -> OutboxStatus:
-    counts = store._one(
-        "SELECT count(*) FILTER (WHERE sent_at IS NULL), count(*) FILTER (WHERE sent_at IS "
-        "NOT NULL) FROM xapi_outbox"
-    ) or (0, 0)
-    meta = dict(store._rows("SELECT key, value FROM meta WHERE key LIKE 'push.%'"))
+    pending_count, sent, meta = store.outbox_counts()
     return OutboxStatus(
-        int(counts[0] or 0),
-        int(counts[1] or 0),
+        pending_count,
+        sent,
         meta.get("push.last_success"),
         meta.get("push.last_error"),
         meta.get("push.last_error_at"),
@@ -108,7 +73,7 @@ def queue_records(store: RecordsStore, options: Options) -> int:
     it (they are made together), so it is not made again: a push costs what is new.
     """
     ids = Ids(database_id(store))
-    queued = {str(r[0]) for r in store._rows("SELECT id FROM xapi_outbox")}
+    queued = store.queued_statement_ids()
     rows: list[dict[str, Any]] = [
         {"attempt_id": a.id}
         for a in store.attempts()
