@@ -290,3 +290,16 @@ def test_db_init_on_sqlite_records_creates_the_file(
     assert main(["db", "init", "--records", f"sqlite://{path}"]) == 0
     assert path.exists()
     assert f"records ready: {path} (schema " in capsys.readouterr().out
+
+
+def test_printing_the_roles_needs_no_driver() -> None:
+    from tests.fresh_python import fresh_python_json
+
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from trainer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['db', 'roles', '--database', 'x'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('psycopg'))))\n"
+    )
+    assert fresh_python_json(code) == []

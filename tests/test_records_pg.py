@@ -383,3 +383,25 @@ def test_serialised_check_then_insert_never_duplicates(pg_url: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_another_thread_waits_for_a_write_to_end(pg: PgStoreBase) -> None:
+    """One connection, two threads: a read from the second is not run inside the first's
+    transaction (it would see a learner that is then rolled back); it waits for it."""
+    import threading
+
+    inside, seen = threading.Event(), []
+
+    def reader() -> None:
+        assert inside.wait(10)
+        seen.append(pg._one("SELECT count(*) FROM learners"))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    with pytest.raises(KeyboardInterrupt), pg._write("adding") as db:
+        add_learner(db)
+        inside.set()
+        threading.Event().wait(0.3)  # the reader asks now, and must wait
+        raise KeyboardInterrupt  # rolled back
+    thread.join(10)
+    assert seen == [(0,)]

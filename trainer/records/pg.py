@@ -30,6 +30,7 @@ trainer/records/base.py for SQLite): ``_rows``, ``_one``, ``_write``, ``_lock``,
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -96,6 +97,7 @@ class PgStoreBase:
         self.read_only = read_only
         self._conn: psycopg.Connection[Any] | None = None
         self._txn: Transaction | None = None
+        self._mutex = threading.RLock()  # one connection: one thread's transaction at a time
         self._writes = itertools.count(1)
         try:
             self._prepare()
@@ -304,8 +306,12 @@ class PgStoreBase:
     # ------------------------------------------------------------------ access
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run a query (inside a write: in its transaction); failures -> StoreError."""
-        if self._txn is not None:
-            return self._txn.execute(sql, args).fetchall()
+        with self._mutex:
+            if self._txn is not None:
+                return self._txn.execute(sql, args).fetchall()
+            return self._read(sql, args)
+
+    def _read(self, sql: str, args: Sequence[object]) -> list[tuple[Any, ...]]:
         query, params = to_pg(sql), tuple(args)
         for delay in (*RETRY_DELAYS, None):
             try:
@@ -336,7 +342,13 @@ class PgStoreBase:
         self, doing: str, *, full_sync: bool = False, receipt: bool = True
     ) -> Iterator[Transaction]:
         """One write transaction (every commit is durable: ``full_sync`` changes nothing
-        here). Failures become :class:`StoreError`; a constraint -> :class:`StoreConflict`."""
+        here). Failures become :class:`StoreError`; a constraint -> :class:`StoreConflict`.
+        Another thread using this store waits until the transaction ends."""
+        with self._mutex, self._transaction(doing, receipt) as txn:
+            yield txn
+
+    @contextmanager
+    def _transaction(self, doing: str, receipt: bool) -> Iterator[Transaction]:
         if self.read_only:
             raise StoreReadOnly(
                 f"the records in {self.location} were opened read-only (for reporting) "
@@ -348,7 +360,11 @@ class PgStoreBase:
         if receipt:
             txn.begin()
         else:  # creating the schema: there is no receipts table yet
-            self._connect_for(doing).execute("BEGIN")
+            try:
+                self._connect_for(doing).execute("BEGIN")
+            except psycopg.Error as exc:
+                self._drop()
+                raise self._unavailable(exc, doing) from None
         self._txn = txn
         try:
             yield txn
