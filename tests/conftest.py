@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import any_store, records_at  # noqa: F401 (fixtures)
 from tests.pg_fixtures import pg_admin_url, pg_own_server, pg_url  # noqa: F401 (fixtures)
 from trainer.bank.loader import load_course, load_module
 from trainer.bank.model import Course, Module

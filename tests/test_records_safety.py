@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,29 @@ def test_csv_for_a_terminal_shows_control_characters_as_escapes(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)  # a pipe or file: exact but safe
     out = _records(tmp_path, "--format", "csv", capsys=capsys)
     assert "Eve\x1b]0;owned\x07" in out
+
+
+@pytest.mark.parametrize("target", ["device", "fifo", "link", "folder"])
+def test_an_export_never_replaces_what_is_not_a_regular_file(tmp_path: Path, target: str) -> None:
+    """A roster or records export to /dev/zero once replaced the device with a file."""
+    from trainer.export import write_atomically
+
+    path = tmp_path / "out.csv"
+    if target == "device":  # a device node of its own (never the machine's /dev/null)
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        except PermissionError:
+            path = Path("/dev/null")  # not root: the real one, which the check must leave
+    elif target == "fifo":
+        os.mkfifo(path)
+    elif target == "link":
+        (tmp_path / "real.csv").write_text("keep", encoding="utf-8")
+        path.symlink_to(tmp_path / "real.csv")
+    else:
+        path.mkdir()
+    before = path.lstat()
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomically(str(path), lambda fh: fh.write("x"))
+    after = path.lstat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert not list(tmp_path.glob(".trainer-export-*"))

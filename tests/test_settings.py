@@ -15,7 +15,6 @@ from tests.fresh_python import ROOT
 from trainer.cli import build_parser, main
 from trainer.records.store import RecordsStore
 from trainer.settings import (
-    POSTGRES_NOT_YET,
     Secret,
     Settings,
     SettingsError,
@@ -167,14 +166,16 @@ def test_records_flag_chooses_the_sqlite_file(
     assert "Records Flag Learner" not in capsys.readouterr().out
 
 
-def test_postgresql_is_accepted_then_refused_at_use(
+def test_postgresql_url_is_used_and_an_absent_server_is_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TRAINER_RECORDS", "postgresql://trainer@localhost/training")
+    gone = tmp_path / "no-server"  # a socket folder with no server in it: refused at once
+    monkeypatch.setenv("TRAINER_RECORDS", f"postgresql://trainer@/training?host={gone}")
     assert main(["config", "--data-dir", str(tmp_path)]) == 0
     assert "$TRAINER_RECORDS" in capsys.readouterr().out
-    assert main(["learners", "list", "--data-dir", str(tmp_path)]) == 2
-    assert POSTGRES_NOT_YET in capsys.readouterr().err
+    assert main(["learners", "list", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be reached" in err and "Traceback" not in err
     monkeypatch.setenv("TRAINER_RECORDS", f"postgresql://trainer:{PASSWORD}@localhost/training")
     assert main(["config"]) == 2
     captured = capsys.readouterr()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -283,7 +285,21 @@ def write_json(
 
 def write_atomically(path: str, write: Callable[[TextIO], int]) -> int:
     """Run ``write`` on a new temporary file beside ``path``, then rename it over ``path``:
-    a failure half-way leaves ``path`` as it was. Returns what ``write`` returns."""
+    a failure half-way leaves ``path`` as it was. Returns what ``write`` returns.
+
+    Only a regular file is ever replaced: a device (``/dev/zero``), FIFO, folder or symbolic
+    link at ``path`` is refused (:class:`OSError`), never renamed over.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(
+            errno.EINVAL,
+            "not a regular file (a device, FIFO, folder or link), so it is not replaced; "
+            "nothing was written",
+        )
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".trainer-export-", suffix=".tmp", dir=folder)
     try:

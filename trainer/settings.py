@@ -37,7 +37,6 @@ ENV_PAPER = "TRAINER_PAPER"
 ENV_PLAIN_WIDTH = "TRAINER_PLAIN_WIDTH"
 PAPERS = ("letter", "a4")
 DEFAULT = "default"
-POSTGRES_NOT_YET = "PostgreSQL records are not supported in this version yet"
 
 
 class SettingsError(Exception):
@@ -91,6 +90,11 @@ class RecordsUrl:
     url: str
     scheme: str
     path: Path | None = None
+
+    @property
+    def location(self) -> str | Path:
+        """What :func:`trainer.records.open_store` opens: the SQLite path, or the URL."""
+        return self.path if self.path is not None else self.url
 
 
 def parse_records_url(text: str) -> RecordsUrl:

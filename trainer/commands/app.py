@@ -57,6 +57,6 @@ def run_app(args: argparse.Namespace) -> int:
 
 def _records_opener(settings: Settings) -> Callable[[], RecordsStore]:
     """Opens the settings' records again (for the background LRS sender's own store)."""
-    path = settings.records.value.path
-    assert path is not None  # open_store refused any other records URL
-    return partial(RecordsStore, path)
+    from trainer.records.opening import open_store as open_records
+
+    return partial(open_records, settings.records.value.location)

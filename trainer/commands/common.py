@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
+from trainer.records.opening import open_store as open_records
 from trainer.records.store import RecordsStore, StoreError
 from trainer.safetext import terminal_safe
-from trainer.settings import POSTGRES_NOT_YET, settings_of
+from trainer.settings import settings_of
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
@@ -64,11 +65,8 @@ def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
 def open_store(args: argparse.Namespace, *, read_only: bool = False) -> RecordsStore:
     """The records store; ``read_only`` (commands that only report) never writes anything."""
     records = settings_of(args).records
-    if records.value.path is None:
-        where = f"{records.source}: {terminal_safe(records.value.url)}"
-        raise CommandError(f"{POSTGRES_NOT_YET} ({where})", 2)
     try:
-        return RecordsStore(records.value.path, read_only=read_only)
+        return open_records(records.value.location, read_only=read_only)
     except StoreError as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:

@@ -23,7 +23,7 @@ from pathlib import Path
 from trainer import __version__
 from trainer.paths import shipped_course
 from trainer.safetext import terminal_safe
-from trainer.settings import DEFAULT, POSTGRES_NOT_YET, RecordsUrl, Settings, settings_of
+from trainer.settings import DEFAULT, RecordsUrl, Settings, settings_of
 
 MAX_PROBLEM_LINES = 10
 
@@ -134,16 +134,24 @@ def check_data_folder(folder: Path) -> Check:
 
 def check_records(records: RecordsUrl) -> Check:
     """The records database opens read-only (nothing is created or migrated on disk)."""
+    from trainer.records.opening import open_store
     from trainer.records.store import RecordsStore, StoreError
 
     path = records.path
     if path is None:
-        return Check(False, "records", f"{records.url}: {POSTGRES_NOT_YET}")
+        try:
+            with open_store(records.url, read_only=True) as store:
+                learners, version = store.learner_count(), store.schema_version
+                where = store.location
+        except StoreError as exc:
+            return Check(False, "records", str(exc))
+        noun = plural(learners, "learner")
+        return Check(True, "records", f"PostgreSQL {where}, schema {version}, {noun} (read-only)")
     if not path.exists():
         return Check(True, "records", f"SQLite, none yet ({path} is created on first use)")
     try:
         with RecordsStore(path, read_only=True) as store:
-            learners = len(store.learners())
+            learners = store.learner_count()
             version = store.schema_version
     except StoreError as exc:
         return Check(False, "records", str(exc))

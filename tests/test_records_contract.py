@@ -1,0 +1,174 @@
+"""The records contract, run against both backends (SQLite and PostgreSQL: ``any_store``).
+
+What the application relies on from any records store: identity rules for learners, one open
+attempt per module, answers committed one by one and never rewritten, results, certificates,
+the xAPI outbox, read-only opening, and only :class:`StoreError` subclasses on failure.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from trainer.records import (
+    AttemptClosed,
+    CertificateRow,
+    RecordsStore,
+    StoreConflict,
+    StoreError,
+    StoreReadOnly,
+    open_store,
+)
+
+
+def _attempt(store: RecordsStore, learner_id: int, module: str = "m") -> int:
+    return store.start_attempt(learner_id, "course", module, "1.0", "h" * 64, "employee", 7).id
+
+
+def test_learners_get_a_uuid_and_names_match_case_folded(any_store: RecordsStore) -> None:
+    ana = any_store.add_learner("  Ana   Smith ", "employee")
+    assert ana.name == "Ana Smith"
+    assert uuid.UUID(ana.uid).version == 4
+    with pytest.raises(StoreConflict, match="already exists"):
+        any_store.add_learner("ANA SMITH", "contractor")
+    with pytest.raises(StoreConflict, match="already exists"):
+        any_store.add_learner("ana smith", "employee")  # the same rule on both backends
+    found = any_store.find_learner("ana  SMITH")
+    assert found is not None and found.id == ana.id
+    straße = any_store.add_learner("Straße", "employee")
+    assert any_store.find_learner("STRASSE") == straße  # full case folding, not just ASCII
+    assert any_store.learner_count() == 2
+
+
+def test_learners_with_ids_are_told_apart_by_organisation_and_id(
+    any_store: RecordsStore,
+) -> None:
+    one = any_store.add_learner("Sam Lee", "employee", "Agency A", "E1")
+    two = any_store.add_learner("Sam Lee", "employee", "Agency A", "E2")  # two people
+    other_org = any_store.add_learner("Kim", "employee", "Agency B", "E1")
+    assert len({one.uid, two.uid, other_org.uid}) == 3
+    with pytest.raises(StoreConflict, match="ID"):
+        any_store.add_learner("Someone Else", "employee", "Agency A", "E1")
+    assert any_store.find_by_external_id("Agency A", "E2") == two
+    assert any_store.find_by_uid(one.uid) == one
+    with pytest.raises(StoreConflict):
+        any_store.update_learner(two.id, organisation="Agency A", external_id="E1", role="employee")
+
+
+def test_rename_and_changes_are_kept_in_the_history(any_store: RecordsStore) -> None:
+    learner = any_store.add_learner("Ana Smyth", "employee")
+    any_store.rename_learner(learner.id, "Ana Smith")
+    assert any_store.find_learner("ana smith") is not None
+    assert any_store.find_learner("ana smyth") is None  # the name key followed the name
+    any_store.update_learner(learner.id, organisation="Org", external_id="X1", role="uniformed")
+    changes = [(h.change, h.old_value, h.new_value) for h in any_store.learner_history(learner.id)]
+    assert changes == [
+        ("created", None, "Ana Smyth"),
+        ("name", "Ana Smyth", "Ana Smith"),
+        ("organisation", "", "Org"),
+        ("external_id", "", "X1"),
+        ("role", "employee", "uniformed"),
+    ]
+
+
+def test_search_is_bounded_and_takes_wildcards_literally(any_store: RecordsStore) -> None:
+    for n in range(30):
+        any_store.add_learner(f"Learner {n:02d}", "employee", "", f"ID-{n:02d}")
+    any_store.add_learner("Percent 100%", "employee")
+    assert len(any_store.find_learners("learner", limit=10)) == 10
+    assert [lr.name for lr in any_store.find_learners("%")] == ["Percent 100%"]
+    assert [lr.external_id for lr in any_store.find_learners("id-07")] == ["ID-07"]
+    assert any_store.find_learners("_") == []
+
+
+def test_one_open_attempt_per_module(any_store: RecordsStore) -> None:
+    learner = any_store.add_learner("Ana", "employee")
+    first = _attempt(any_store, learner.id)
+    other_module = _attempt(any_store, learner.id, "m2")
+    second = _attempt(any_store, learner.id)  # starting again closes the open one
+    rows = {a.id: a for a in any_store.attempts(learner_id=learner.id)}
+    assert rows[first].status == "abandoned"
+    assert rows[second].status == "in-progress" and rows[other_module].status == "in-progress"
+    assert len({a.uid for a in rows.values()}) == 3
+    open_row = any_store.open_attempt(learner.id, "course", "m")
+    assert open_row is not None and open_row.id == second
+    with pytest.raises(AttemptClosed):
+        any_store.record_answer(first, 1, "sc", "s1", ("a",), 1.0, 1, "correct")
+    # The database itself refuses a second open attempt at a module.
+    with pytest.raises(StoreConflict), any_store._write("a test") as db:
+        db.execute(
+            "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
+            "module_sha256, role, seed, started_at, uid) VALUES (?, 'course', 'm', '1', 'h', "
+            "'employee', 1, 'T', ?)",
+            (learner.id, str(uuid.uuid4())),
+        )
+
+
+def test_answers_are_committed_once_and_never_rewritten(any_store: RecordsStore) -> None:
+    from trainer.records.store import Finish
+
+    learner = any_store.add_learner("Ben", "contractor")
+    attempt = _attempt(any_store, learner.id)
+    any_store.record_answer(attempt, 1, "sc", "s1", ("a", "b"), 0.5, 1, "partial")
+    with pytest.raises(StoreConflict, match="already recorded"):
+        any_store.record_answer(attempt, 1, "sc", "s1", ("c",), 1.0, 1, "correct")
+    any_store.record_answer(
+        attempt, 2, "sc", "s2", ("c",), 1.0, 1, "correct", finish=Finish(1.5, 2.0, 75, True)
+    )
+    (row,) = any_store.attempts(learner_id=learner.id)
+    assert (row.status, row.percent, row.score) == ("passed", 75, 1.5)
+    for sql in ("UPDATE answers SET points = 9", "DELETE FROM answers"):
+        with pytest.raises(StoreError, match="append-only"), any_store._write("a test") as db:
+            db.execute(sql)
+    answers = any_store.answers(attempt)
+    assert [(a.seq, a.choice_ids, a.points) for a in answers] == [
+        (1, ("a", "b"), 0.5),
+        (2, ("c",), 1.0),
+    ]
+    with pytest.raises(AttemptClosed):
+        any_store.finish_attempt(attempt, 1, 2, 50, False)
+
+
+def test_attempt_filters(any_store: RecordsStore) -> None:
+    ana = any_store.add_learner("Ana", "employee")
+    ben = any_store.add_learner("Ben", "employee")
+    a1 = _attempt(any_store, ana.id)
+    _attempt(any_store, ben.id)
+    assert [a.id for a in any_store.attempts(learner_id=ana.id)] == [a1]
+    assert len(any_store.attempts(course_id="course", module_id="m")) == 2
+    assert any_store.attempts(since="9999-01-01") == []
+    assert len(any_store.attempts(until="9999-01-01")) == 2
+
+
+def test_certificates_are_recorded_once(any_store: RecordsStore) -> None:
+    learner = any_store.add_learner("Cy", "uniformed")
+    cert = CertificateRow(
+        "C-1", learner.id, "course", "2.0.0", "2026-12-01T10:00:00Z", "2027-12-01", "f" * 64, "t"
+    )
+    any_store.record_certificate(cert)
+    assert any_store.certificates(learner_id=learner.id) == [cert]
+    with pytest.raises(StoreConflict):
+        any_store.record_certificate(cert)
+
+
+def test_outbox_queues_each_statement_once(any_store: RecordsStore) -> None:
+    assert any_store.queue_statements([("s1", "{}"), ("s2", "{}")]) == 2
+    assert any_store.queue_statements([("s2", "{}"), ("s3", "{}")]) == 1
+    assert [i for i, _ in any_store.pending_statements(10)] == ["s1", "s2", "s3"]
+    any_store.mark_statements_sent(["s1"])
+    any_store.mark_statements_failed(["s2"], "refused")
+    pending, sent, meta = any_store.outbox_counts()
+    assert (pending, sent, meta["push.last_error"]) == (2, 1, "refused")
+
+
+def test_read_only_reads_and_refuses_every_write(
+    any_store: RecordsStore, records_at: str | Path
+) -> None:
+    any_store.add_learner("Dee", "employee")
+    with open_store(records_at, read_only=True) as reader:
+        assert [lr.name for lr in reader.learners()] == ["Dee"]
+        with pytest.raises(StoreReadOnly):
+            reader.add_learner("Eve", "employee")
+    assert any_store.learner_count() == 1
