@@ -39,14 +39,14 @@ def database_id(store: RecordsStore) -> uuid.UUID:
         return uuid.UUID(str(row[0])) if row else _missing(store)
     except ValueError:
         raise StoreError(
-            f"the records database {store.path} is damaged: its database id is not a UUID. "
+            f"the records database {store.location} is damaged: its database id is not a UUID. "
             "Nothing was changed. Restore it from a backup."
         ) from None
 
 
 def _missing(store: RecordsStore) -> uuid.UUID:
     raise StoreError(
-        f"the records database {store.path} has no database id. Nothing was changed. "
+        f"the records database {store.location} has no database id. Nothing was changed. "
         "Restore it from a backup."
     )
 
