@@ -314,14 +314,6 @@ class Settings:
         return rows
 
 
-def certificate_options(settings: Settings | None, records: Path) -> tuple[Path, bool, str]:
-    """(issuer key, whether it may be created, paper) for issuing from the app or plain mode;
-    without settings (tests), the key beside the records file and letter paper."""
-    if settings is None:
-        return records.parent / "issuer-key.pem", True, "letter"
-    return settings.issuer_key.value, settings.issuer_key_may_be_created, settings.paper.value
-
-
 def settings_of(args: Namespace) -> Settings:
     """The settings ``trainer.cli`` resolved once for this run (built here only when a
     command is called without the entry point, as some tests do)."""
