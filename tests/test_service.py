@@ -39,7 +39,7 @@ def take(store: RecordsStore, course: Course, learner: LearnerRow, *, right: boo
 
 
 def roster_managed(learner: LearnerRow) -> LearnerRow:
-    return dataclasses.replace(learner, managed_by="roster")  # type: ignore[call-arg]
+    return dataclasses.replace(learner, managed_by="roster")
 
 
 # --------------------------------------------------------------------------- learners
@@ -143,7 +143,7 @@ def test_due_date_notice_within_30_days_until_complete(store: RecordsStore, cour
     ann = learners.add_learner(store, "Ann", "employee")
     for days, notice in ((45, False), (30, True), (0, True), (-3, True)):
         due = (today + timedelta(days=days)).isoformat()
-        row = dataclasses.replace(ann, due_date=due)  # type: ignore[call-arg]
+        row = dataclasses.replace(ann, due_date=due)
         board = modules.dashboard(store, course, row, today)
         assert board.due is not None
         assert (board.due.days_left, board.due.notice, board.due.overdue) == (
@@ -152,7 +152,7 @@ def test_due_date_notice_within_30_days_until_complete(store: RecordsStore, cour
             days < 0,
         )
     take(store, course, ann)
-    row = dataclasses.replace(ann, due_date=today.isoformat())  # type: ignore[call-arg]
+    row = dataclasses.replace(ann, due_date=today.isoformat())
     board = modules.dashboard(store, course, row)
     assert board.due is not None and not board.due.notice  # complete and current
 

@@ -37,16 +37,6 @@ class LearnerRefused(Exception):
     learner can act on (the front ends show it as it is)."""
 
 
-def name_key(name: str) -> str:
-    """The key names are matched by: spaces collapsed, case folded."""
-    return " ".join(name.split()).casefold()
-
-
-def managed_by(learner: LearnerRow) -> str:
-    """Who manages the learner's details: '' (the app) or 'roster'."""
-    return str(getattr(learner, "managed_by", "") or "")
-
-
 @dataclass(frozen=True, slots=True)
 class LearnerChoice:
     """Learners to choose from: all of them (``listed_all``), or at most ``limit`` matches of
@@ -133,7 +123,7 @@ def add_learner(
 
 def roster_refusal(learner: LearnerRow, what: str) -> str | None:
     """Why ``what`` of this learner cannot be changed from the app, or None when it can."""
-    manager = managed_by(learner)
+    manager = learner.managed_by
     if not manager:
         return None
     who = MANAGERS.get(manager, manager)

@@ -62,15 +62,11 @@ class Dashboard:
 
 
 def _due_date(learner: LearnerRow) -> date | None:
-    value = getattr(learner, "due_date", None)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
+    """The learner's due date (from the roster), or None (none, or not a date)."""
+    try:
+        return date.fromisoformat(learner.due_date[:10]) if learner.due_date else None
+    except ValueError:
+        return None
 
 
 def due_date(
