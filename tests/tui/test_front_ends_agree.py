@@ -147,3 +147,52 @@ def test_plain_mode_searches_a_large_roster_instead_of_reading_it_out(
     assert "More than 20 learners match learner; here are the first 20." in out
     out = plain(course, store, ["add", "New Person", "", "", "1", "q"])
     assert "Added learner New Person, role employee." in out
+
+
+def _set(store: RecordsStore, learner_id: int, **columns: str) -> None:
+    """Set columns a roster import sets (managed_by, due_date) directly in the records."""
+    import sqlite3
+
+    db = sqlite3.connect(store.path)
+    for column, value in columns.items():
+        db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
+    db.commit()
+    db.close()
+
+
+async def test_a_due_date_within_30_days_is_said_in_both(
+    course: Course, store: RecordsStore
+) -> None:
+    from datetime import date, timedelta
+
+    ana = store.add_learner("Ana Smith", "employee")
+    due = date.today() + timedelta(days=10)
+    _set(store, ana.id, due_date=due.isoformat())
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"⚠ Due on {due.isoformat()} (in 10 days)" in screen_text(app)
+    out = plain(course, store, ["q"], learner="Ana Smith")
+    assert "in 10 days: complete the required modules by then." in out
+    _set(store, ana.id, due_date=(date.today() + timedelta(days=31)).isoformat())
+    assert "Due on" not in plain(course, store, ["q"], learner="Ana Smith")
+
+
+async def test_a_roster_managed_learner_is_not_renamed_from_the_app(
+    course: Course, store: RecordsStore
+) -> None:
+    ana = store.add_learner("Ana Smith", "employee", "Navy", "N-1")
+    _set(store, ana.id, managed_by="roster")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "managed by the roster import" in screen_text(app)  # said before any typing
+        await pilot.press("end", "x", "ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "✘ Ana Smith's name cannot be changed here" in text and "Nothing was changed" in text
+    (learner,) = store.learners()
+    assert learner.name == "Ana Smith"
+    assert [h.change for h in store.learner_history(learner.id)] == ["created"]
