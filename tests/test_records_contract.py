@@ -172,3 +172,23 @@ def test_read_only_reads_and_refuses_every_write(
         with pytest.raises(StoreReadOnly):
             reader.add_learner("Eve", "employee")
     assert any_store.learner_count() == 1
+
+
+def test_reports_stream_rows_on_both_backends(any_store: RecordsStore) -> None:
+    from trainer.records.stream import iter_export_rows
+
+    learners = [any_store.add_learner(f"L{n:04d}", "employee") for n in range(3)]
+    for learner in learners:
+        for module in ("m1", "m2"):
+            _attempt(any_store, learner.id, module)
+    rows = list(iter_export_rows(any_store))
+    assert len(rows) == 6
+    assert [r[2] for r in rows[:2]] == ["L0000", "L0000"]
+    # Many rows through the backend's cursor (PostgreSQL: a server-side cursor, several fetches).
+    streamed = any_store._stream("SELECT a.id FROM attempts AS a, learners AS l ORDER BY 1")
+    assert sum(1 for _ in streamed) == 18
+    # A store used while a stream is open in the same thread still works.
+    stream = any_store._stream("SELECT id FROM learners ORDER BY id")
+    first = next(stream)
+    any_store.add_learner("Mid Stream", "employee")
+    assert [first, *stream][0] == (learners[0].id,)

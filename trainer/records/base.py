@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -137,6 +138,8 @@ class StoreBase:
     ) -> None:
         self.path = Path(path)
         self.location = terminal_safe(str(self.path))
+        # One connection, used by the UI thread and the app's workers: one at a time.
+        self._mutex = threading.RLock()
         self._now = now
         self.read_only = read_only
         self._sealed = False
@@ -237,9 +240,22 @@ class StoreBase:
     def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Run a query; any SQLite failure becomes a :class:`StoreError`."""
         try:
-            return self._db.execute(sql, args).fetchall()
+            with self._mutex:
+                return self._db.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
             raise convert(exc, self.path, "reading it") from None
+
+    def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+        """Yield the rows of one query as SQLite steps through them (batches of 500), so
+        memory does not grow with the records. Failures become :class:`StoreError`."""
+        with self._mutex:
+            try:
+                cursor = self._db.execute(sql, args)
+                cursor.arraysize = 500
+                while batch := cursor.fetchmany():
+                    yield from batch
+            except sqlite3.Error as exc:
+                raise convert(exc, self.path, "reading it") from None
 
     def _one(self, sql: str, args: Sequence[object] = ()) -> tuple[Any, ...] | None:
         rows = self._rows(sql, args)
@@ -258,12 +274,17 @@ class StoreBase:
                 f"{doing}; nothing was changed."
             )
         db = self._db
+        with self._mutex, self._transaction(db, doing, full_sync):
+            yield db
+
+    @contextmanager
+    def _transaction(self, db: sqlite3.Connection, doing: str, full_sync: bool) -> Iterator[None]:
         try:
             if full_sync:
                 db.execute("PRAGMA synchronous = FULL")
             try:
                 db.execute("BEGIN IMMEDIATE")
-                yield db
+                yield
                 db.execute("COMMIT")
             except BaseException:
                 self._rollback_quietly()  # SQLite may have rolled back already (a full disk)
@@ -275,6 +296,10 @@ class StoreBase:
             raise StoreConflict(f"the records refused this while {doing}: {exc}") from None
         except sqlite3.Error as exc:
             raise convert(exc, self.path, doing) from None
+
+    def _serialise(self, db: sqlite3.Connection, what: str) -> None:
+        """Make writers that check-then-insert ``what`` take turns (see the PostgreSQL
+        backend); nothing to do here: ``BEGIN IMMEDIATE`` already serialises every writer."""
 
     def _rollback_quietly(self) -> None:
         if self._db.in_transaction:

@@ -151,6 +151,7 @@ class LearnerRecords(StoreBase):
         organisation, external_id = organisation.strip(), external_id.strip()
         try:
             with self._write("adding a learner") as db:
+                self._serialise(db, "learners")
                 self._check_free(db, name, organisation, external_id, None)
                 row = db.execute(
                     "INSERT INTO learners (name, external_id, organisation, role, created_at, "
@@ -195,6 +196,7 @@ class LearnerRecords(StoreBase):
                 raise StoreError(f"no learner with id {learner_id}")
             old = LearnerRow(*row)
             if {"name", "organisation", "external_id"} & new.keys():
+                self._serialise(db, "learners")
                 self._check_free(
                     db,
                     new.get("name", old.name),

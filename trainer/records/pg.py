@@ -329,6 +329,29 @@ class PgStoreBase:
         rows = self._rows(sql, args)
         return rows[0] if rows else None
 
+    def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+        """Yield the rows of one query through a server-side cursor (500 rows a fetch), so
+        memory does not grow with the records. Not retried: a report that loses the server
+        half-way says so (:class:`StoreUnavailable`) rather than restarting silently."""
+        with self._mutex:
+            if self._txn is not None:
+                yield from self._txn.execute(sql, args).fetchall()
+                return
+            conn = self._connect_for("reading them")
+            try:
+                with (
+                    conn.transaction(),
+                    conn.cursor(name=f"trainer_stream_{next(self._writes)}") as cur,
+                ):
+                    cur.itersize = 500
+                    cur.execute(to_pg(sql), tuple(args))
+                    yield from cur
+            except psycopg.Error as exc:
+                if lost(exc, self._conn):
+                    self._drop()
+                    raise self._unavailable(exc, "reading them") from None
+                raise self._convert(exc, "reading them") from None
+
     def _serialise(self, db: Transaction, what: str) -> None:
         """Make writers that check-then-insert ``what`` (e.g. ``"learners"``: a name or an
         external ID must be free) take turns until this transaction ends. SQLite needs

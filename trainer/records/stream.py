@@ -1,18 +1,16 @@
 """Streaming reads of the records for reports that grow with the organisation.
 
-Each function runs one SQL statement on the store's connection and yields rows as SQLite
-produces them (the cursor is iterated, never ``fetchall``-ed), so memory does not grow with
-the number of learners, attempts or answers. Any SQLite failure becomes a
-:class:`~trainer.records.errors.StoreError`, as everywhere else in the store.
+Each function runs one SQL statement on the store's connection and yields rows as the
+backend produces them (SQLite steps a cursor; PostgreSQL uses a server-side cursor), never
+``fetchall``-ed, so memory does not grow with the number of learners, attempts or answers.
+Any failure becomes a :class:`~trainer.records.errors.StoreError`, as everywhere else.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from trainer.records.errors import convert
 from trainer.records.store import RecordsStore
 
 #: Columns of :func:`iter_export_rows`, in order.
@@ -45,15 +43,8 @@ _EXPORT_SQL = (
 
 
 def _stream(store: RecordsStore, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
-    """Yield the rows of one query as SQLite steps through them (batches of ``arraysize``)."""
-    db: sqlite3.Connection = store._db  # the store's own package
-    try:
-        cursor = db.execute(sql, args)
-        cursor.arraysize = 500
-        while batch := cursor.fetchmany():
-            yield from batch
-    except sqlite3.Error as exc:
-        raise convert(exc, store.path, "reading it") from None
+    """Yield the rows of one query as the backend produces them (its ``_stream``)."""
+    return store._stream(sql, args)
 
 
 def iter_export_rows(
