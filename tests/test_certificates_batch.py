@@ -281,3 +281,15 @@ def test_the_process_pool_makes_the_same_certificates(
                 o.learner.name, o.certificate_id,
             )  # fmt: skip
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temp files
+
+
+@pytest.mark.parametrize("jobs", ["0", "65", "-1", "two", "1e3"])
+def test_jobs_must_be_a_small_whole_number(
+    course_file: Path, data_dir: Path, tmp_path: Path, jobs: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    with pytest.raises(SystemExit) as exit_:
+        _all(data_dir, course_file, tmp_path / "certs", "--jobs", jobs)
+    assert exit_.value.code == 2
+    assert "not a number of processes from 1 to 64" in capsys.readouterr().err
+    assert not (tmp_path / "certs").exists()

@@ -55,7 +55,7 @@ def test_list_shows_every_certificate_with_learner_dates_and_hash(
 
     assert main(_certs(data_dir, "list")) == 0
     table = capsys.readouterr().out
-    assert table.splitlines()[0].split()[:3] == ["certificate_id", "learner", "organisation"]
+    assert table.splitlines()[0].split()[:3] == ["certificate_id", "learner", "external_id"]
     assert all(cid in table for cid in issued) and table.endswith("3 certificates\n")
 
 

@@ -35,8 +35,8 @@ COLUMNS: tuple[str, ...] = (
     "status",
     "payload_sha256",
 )
-TABLE_COLUMNS = ("certificate_id", "learner", "organisation", "course_id", "issued_at",
-                 "valid_until", "status")  # fmt: skip
+TABLE_COLUMNS = ("certificate_id", "learner", "external_id", "organisation", "course_id",
+                 "issued_at", "valid_until", "status")  # fmt: skip
 
 MAX_ID_INPUT = 64  # characters of a certificate ID argument looked at
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
