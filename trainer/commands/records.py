@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from trainer.commands import records_push
+from trainer.commands import records_file, records_push
 from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
 from trainer.export import (
     HISTORY_COLUMNS,
@@ -70,12 +70,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     records_push.add_arguments(p)
+    records_file.add_arguments(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "push":
         return records_push.run_push(args)
+    if args.action in records_file.ACTIONS or args.file:
+        return records_file.run(args)
     if args.status == records_push.PUSH_STATUS:
         return fail(CommandError("--status needs a value, or goes with push: trainer records "
                                  "push --status", 2))  # fmt: skip

@@ -43,8 +43,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "action",
         nargs="?",
-        choices=("push",),
-        help="push: send the records' xAPI statements to the LRS configured in [lrs]",
+        choices=("push", "import", "export-file"),
+        help="push: send the records' xAPI statements to the LRS configured in [lrs]; "
+        "import FILE: bring another machine's records file in; export-file FILE: write "
+        "these records (or the learners the filters select) to a file to carry",
     )
     p.add_argument(
         "--xapi-homepage",

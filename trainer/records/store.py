@@ -22,6 +22,7 @@ from trainer.records.errors import (
     StoreReadOnly,
 )
 from trainer.records.learners import LearnerHistoryRow, LearnerRow, new_uid
+from trainer.records.merge import MergeRecords
 from trainer.records.outbox import OutboxRecords
 
 __all__ = [
@@ -114,7 +115,7 @@ class CertificateRow:
     token: str
 
 
-class RecordsStore(OutboxRecords):
+class RecordsStore(MergeRecords, OutboxRecords):
     """The records database: see :class:`~trainer.records.base.StoreBase` for opening it."""
 
     # ------------------------------------------------------------------ attempts
