@@ -37,6 +37,8 @@ COMMANDS: dict[str, str] = {
     "export": "export a module or course as Moodle XML or GIFT questions",
     "config": "print the effective settings and where each came from",
     "db": "PostgreSQL records: print the SQL for the kiosk and administrator roles",
+    "roster": "import the organisation's roster (CSV) or export it",
+    "status": "who has completed, is due, expired, in progress or not started (per learner)",
 }
 
 # Commands whose module name is not the command name ('import' is a Python keyword).

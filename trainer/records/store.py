@@ -22,8 +22,8 @@ from trainer.records.errors import (
     StoreReadOnly,
 )
 from trainer.records.learners import LearnerHistoryRow, LearnerRow, new_uid
-from trainer.records.merge import MergeRecords
 from trainer.records.outbox import OutboxRecords
+from trainer.records.roster import RosterRecords
 
 __all__ = [
     "APPLICATION_ID",
@@ -115,7 +115,7 @@ class CertificateRow:
     token: str
 
 
-class RecordsStore(MergeRecords, OutboxRecords):
+class RecordsStore(RosterRecords, OutboxRecords):
     """The records database: see :class:`~trainer.records.base.StoreBase` for opening it."""
 
     # ------------------------------------------------------------------ attempts
