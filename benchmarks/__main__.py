@@ -14,7 +14,9 @@ import time
 import traceback
 from pathlib import Path
 
+from benchmarks import pgserver
 from benchmarks.figures import ALL, Config
+from benchmarks.figures_pg import SKIPPED
 from benchmarks.figures_scale import scale_section
 from benchmarks.harness import Row, console_table, machine, table
 
@@ -144,6 +146,8 @@ def render(
     ]
     out += ["", *scale_section(rows), *SCALE]
     out += ["", "## Reading the misses", "", *ANALYSIS]
+    if SKIPPED:
+        out += ["", "## Skipped", "", *(f"- {s}" for s in SKIPPED)]
     if failures:
         out += ["", "## Benchmarks that failed to run", "", *(f"- {f}" for f in failures)]
     return "\n".join(out) + "\n"
@@ -180,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
                 failures.append(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             print(f"  {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+        pgserver.close()  # before the temporary folder goes
     seconds = time.perf_counter() - started
     print(console_table(rows) if rows else "no figures")
+    for note in SKIPPED:
+        print(note, file=sys.stderr)
     if failures:
         print("failed: " + "; ".join(failures), file=sys.stderr)
     if out is not None:

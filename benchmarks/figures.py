@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from benchmarks.figures_certs import bench_certificates_batch
+from benchmarks.figures_pg import bench_pg_commit, bench_pg_startup
 from benchmarks.figures_scale import bench_records, bench_scale
 from benchmarks.figures_start import bench_certificate_process, bench_startup
 from benchmarks.figures_tty import bench_feedback_tty
@@ -500,6 +501,7 @@ ALL = {
     "validation": bench_validation,
     "warm": bench_warm_load,
     "commit": bench_answer_commit,
+    "pg-commit": bench_pg_commit,
     "records": bench_records,
     "scale": bench_scale,
     "certificate": bench_certificate,
@@ -509,4 +511,5 @@ ALL = {
     "certificate-process": bench_certificate_process,
     "certificate-batch": bench_certificates_batch,
     "startup": bench_startup,
+    "pg-startup": bench_pg_startup,
 }

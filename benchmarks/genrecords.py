@@ -1,12 +1,14 @@
 """Deterministic generator of a records database at organisation scale.
 
     python -m benchmarks.genrecords DATA_DIR --learners 10000 [--attempts 20] [--answers 12]
+    python -m benchmarks.genrecords postgresql://USER@/DB?host=/SOCKET/DIR --learners 10000
 
 N learners × ``attempts`` attempts × about ``answers`` answers each, written straight into the
 store's own schema (the store creates it; rows go in with ``executemany``, in chunks of 1,000
 learners, so the generator's memory stays flat at any N). Attempts are at the modules of the
 course given (the shipped one by default), with their real ids, versions, SHA-256 and step
-ids, so ``trainer report items`` finds the module files. Names, organisations and answers
+ids, so ``trainer report items`` finds the module files. On PostgreSQL the same rows (same
+seed) go in with COPY (see :func:`generate_pg`). Names, organisations and answers
 are synthetic; about one attempt in ten is left unfinished.
 """
 
@@ -19,6 +21,7 @@ import sqlite3
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,33 +113,13 @@ def _attempt_rows(
     return att, ans
 
 
-def generate(
-    data: Path,
-    learners: int,
-    *,
-    attempts: int = 20,
-    answers: int = 12,
-    course_path: Path = SHIPPED,
-    seed: int = 1,
-) -> dict[str, float]:
-    """Write the database in ``data`` (created; must not hold records yet). Returns counts
-    and the seconds taken."""
-    from trainer.bank.loader import load_course
-    from trainer.records.store import RecordsStore
-
-    course = load_course(course_path).course
-    if course is None:
-        raise SystemExit(f"{course_path}: the course has problems")
-    with RecordsStore.in_dir(data) as store:  # creates the schema, migrated to the latest
-        path = store.path
-        if store.learners():
-            raise SystemExit(f"{path} already holds learners")
+def _chunks(
+    course: Any, learners: int, attempts: int, answers: int, seed: int
+) -> Iterator[tuple[list[tuple[Any, ...]], ...]]:
+    """The rows, CHUNK learners at a time: (learners, learner_history, attempts, answers).
+    The same seed gives the same rows, whichever backend they are written to."""
     per_role = {role: _modules(course, role, answers) for role in ROLES}
     rng = random.Random(seed)
-    started = time.perf_counter()
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA synchronous = OFF")
-    n_att = n_ans = 0
     for chunk in range(0, learners, CHUNK):
         lrows, hrows, arows, qrows = [], [], [], []
         for i in range(chunk, min(learners, chunk + CHUNK)):
@@ -153,19 +136,65 @@ def generate(
             )
             arows += att
             qrows += ans
+        yield lrows, hrows, arows, qrows
+
+
+_LEARNER_COLUMNS = "id, name, external_id, organisation, role, created_at, uid, name_key"
+_HISTORY_COLUMNS = "learner_id, at, change, old_value, new_value"
+_ATTEMPT_COLUMNS = (
+    "id, learner_id, course_id, module_id, module_version, module_sha256, role, seed, "
+    "started_at, finished_at, score, max_score, percent, passed, uid"
+)
+_ANSWER_COLUMNS = (
+    "attempt_id, seq, scenario_id, step_id, choice_ids, points, max_points, outcome, answered_at"
+)
+
+
+def _course(course_path: Path) -> Any:
+    from trainer.bank.loader import load_course
+
+    course = load_course(course_path).course
+    if course is None:
+        raise SystemExit(f"{course_path}: the course has problems")
+    return course
+
+
+def generate(
+    data: Path,
+    learners: int,
+    *,
+    attempts: int = 20,
+    answers: int = 12,
+    course_path: Path = SHIPPED,
+    seed: int = 1,
+) -> dict[str, float]:
+    """Write the SQLite database in ``data`` (created; must not hold records yet). Returns
+    counts and the seconds taken."""
+    from trainer.records.store import RecordsStore
+
+    course = _course(course_path)
+    with RecordsStore.in_dir(data) as store:  # creates the schema, migrated to the latest
+        path = store.path
+        if store.learners():
+            raise SystemExit(f"{path} already holds learners")
+    started = time.perf_counter()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    n_att = n_ans = 0
+    for lrows, hrows, arows, qrows in _chunks(course, learners, attempts, answers, seed):
         db.execute("BEGIN")
         db.executemany(
-            "INSERT INTO learners (id, name, external_id, organisation, role, created_at, uid, "
-            "name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            lrows,
+            f"INSERT INTO learners ({_LEARNER_COLUMNS}) VALUES ({', '.join('?' * 8)})", lrows
         )
         db.executemany(
-            "INSERT INTO learner_history (learner_id, at, change, old_value, new_value) "
-            "VALUES (?, ?, ?, ?, ?)",
-            hrows,
+            f"INSERT INTO learner_history ({_HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?)", hrows
         )
-        db.executemany(f"INSERT INTO attempts VALUES ({', '.join('?' * 15)})", arows)
-        db.executemany(f"INSERT INTO answers VALUES ({', '.join('?' * 9)})", qrows)
+        db.executemany(
+            f"INSERT INTO attempts ({_ATTEMPT_COLUMNS}) VALUES ({', '.join('?' * 15)})", arows
+        )
+        db.executemany(
+            f"INSERT INTO answers ({_ANSWER_COLUMNS}) VALUES ({', '.join('?' * 9)})", qrows
+        )
         db.execute("COMMIT")
         n_att += len(arows)
         n_ans += len(qrows)
@@ -180,21 +209,82 @@ def generate(
     }
 
 
+def generate_pg(
+    url: str,
+    learners: int,
+    *,
+    attempts: int = 20,
+    answers: int = 12,
+    course_path: Path = SHIPPED,
+    seed: int = 1,
+) -> dict[str, float]:
+    """The same rows as :func:`generate`, into the PostgreSQL database at ``url`` (empty:
+    the store creates schema 5 in it), with COPY, one transaction per chunk. The loading
+    session sets ``session_replication_role = replica`` (as pg_restore --disable-triggers
+    does: the foreign-key checks are skipped for rows that satisfy them by construction),
+    so it must connect as a superuser; the identity sequences are moved past the ids
+    written, and the tables analysed, as after a restore."""
+    import psycopg
+
+    from trainer.records.opening import open_store
+
+    course = _course(course_path)
+    with open_store(url) as store:  # creates the schema
+        if store.learner_count():
+            raise SystemExit(f"{store.location} already holds learners")
+    started = time.perf_counter()
+    n_att = n_ans = 0
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("SET session_replication_role = replica")
+        db.execute("SET synchronous_commit = off")
+        for rows in _chunks(course, learners, attempts, answers, seed):
+            with db.transaction():
+                for (table, columns), chunk in zip(
+                    (
+                        ("learners", _LEARNER_COLUMNS),
+                        ("learner_history", _HISTORY_COLUMNS),
+                        ("attempts", _ATTEMPT_COLUMNS),
+                        ("answers", _ANSWER_COLUMNS),
+                    ),
+                    rows,
+                    strict=True,
+                ):
+                    with db.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                        for row in chunk:
+                            copy.write_row(row)
+            n_att += len(rows[2])
+            n_ans += len(rows[3])
+        for table in ("learners", "attempts"):
+            db.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            )
+        db.execute("ANALYZE")
+        size = db.execute("SELECT pg_database_size(current_database())").fetchone()
+    return {
+        "learners": learners,
+        "attempts": n_att,
+        "answers": n_ans,
+        "seconds": time.perf_counter() - started,
+        "bytes": float(size[0]) if size else 0.0,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.genrecords", description=__doc__)
-    parser.add_argument("data_dir", type=Path)
+    parser.add_argument(
+        "target", help="a data folder (SQLite), or a postgresql:// URL of an empty database"
+    )
     parser.add_argument("--learners", type=int, default=1_000)
     parser.add_argument("--attempts", type=int, default=20)
     parser.add_argument("--answers", type=int, default=12)
     parser.add_argument("--course", type=Path, default=SHIPPED)
     args = parser.parse_args(argv)
-    info = generate(
-        args.data_dir,
-        args.learners,
-        attempts=args.attempts,
-        answers=args.answers,
-        course_path=args.course,
-    )
+    options = {"attempts": args.attempts, "answers": args.answers, "course_path": args.course}
+    if args.target.startswith(("postgresql://", "postgres://")):
+        info = generate_pg(args.target, args.learners, **options)
+    else:
+        info = generate(Path(args.target), args.learners, **options)
     print(
         f"{info['learners']:,} learners, {info['attempts']:,} attempts, {info['answers']:,} "
         f"answers, {info['bytes'] / 1e6:.0f} MB in {info['seconds']:.1f} s",

@@ -3,6 +3,10 @@
     python benchmarks/peak.py OUT_FILE trainer ARGS...            the trainer's command line
     python benchmarks/peak.py OUT_FILE floor-export DB OUT.csv    streamed JOIN → CSV (floor)
     python benchmarks/peak.py OUT_FILE floor-items DB             one pass over the answers
+    python benchmarks/peak.py OUT_FILE floor-status DB COURSE_ID  one pass, learner × module
+
+DB is an SQLite file or a ``postgresql://`` URL (read through a server-side cursor, 500 rows
+a fetch, as the store streams).
 
 A child's ``ru_maxrss`` on Linux starts from the forked parent's peak (it is carried across
 ``exec``), so a large harness would inflate every child's figure; the child's own VmHWM,
@@ -15,7 +19,9 @@ from __future__ import annotations
 import csv
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 EXPORT_SQL = (
     "SELECT a.id, l.name, l.external_id, l.organisation, a.role, a.course_id, a.module_id, "
@@ -31,6 +37,12 @@ ITEMS_SQL = (  # the answers the report reads: each learner's latest finished at
     "s.max_points, s.outcome FROM f JOIN answers AS s ON s.attempt_id = f.id WHERE rl = 1 "
     "ORDER BY f.module_id, f.module_sha256, f.id, s.seq"
 )
+STATUS_SQL = (  # trainer status's one query: per learner and module, the latest pass, attempts
+    "SELECT l.id, l.name, l.organisation, l.role, l.due_date, a.module_id, "
+    "MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id) "
+    "FROM learners AS l LEFT JOIN attempts AS a ON a.learner_id = l.id AND a.course_id = ? "
+    "GROUP BY l.id, a.module_id ORDER BY l.organisation, l.name_key, l.id"
+)
 
 
 def vm_hwm_kb() -> int:
@@ -41,18 +53,31 @@ def vm_hwm_kb() -> int:
     return 0
 
 
-def _connect(db: str) -> sqlite3.Connection:
-    return sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+def _rows(db: str, sql: str, args: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Stream one query's rows, read-only: SQLite in place (mode=ro), 500 rows a fetch; or
+    PostgreSQL through a named (server-side) cursor, 500 rows a fetch."""
+    if db.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(db) as con:
+            con.execute("SET default_transaction_read_only = on")
+            with con.cursor(name="floor") as cur:
+                cur.itersize = 500
+                cur.execute(sql.replace("?", "%s"), args)
+                yield from cur
+        return
+    lite = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    cursor = lite.execute(sql, args)
+    while batch := cursor.fetchmany(500):
+        yield from batch
+    lite.close()
 
 
 def floor_export(db: str, out: str) -> int:
     """The export's floor: the same JOIN streamed straight into csv.writer."""
-    con = _connect(db)
     with open(out, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        cursor = con.execute(EXPORT_SQL)
-        while batch := cursor.fetchmany(500):
-            writer.writerows(batch)
+        writer.writerows(_rows(db, EXPORT_SQL))
     return 0
 
 
@@ -60,10 +85,9 @@ def floor_items(db: str) -> int:
     """The item report's floor: one ordered pass over the answers the report reads (each
     learner's latest finished attempt per module version, as the default policy counts),
     keeping per decision the count, correct answers, the score sum and choice counts."""
-    con = _connect(db)
     stats: dict[tuple[str, str, str, str], list[float]] = {}
     choices: dict[tuple[str, str, str, str, str], int] = {}
-    for mid, sha, sc, st, text, points, max_points, outcome in con.execute(ITEMS_SQL):
+    for mid, sha, sc, st, text, points, max_points, outcome in _rows(db, ITEMS_SQL):
         key = (mid, sha, sc, st)
         s = stats.get(key)
         if s is None:
@@ -77,12 +101,30 @@ def floor_items(db: str) -> int:
     return 0
 
 
+def floor_status(db: str, course_id: str) -> int:
+    """The status floor: trainer status's one query streamed, each learner's rows folded
+    into a count of modules passed (one learner held at a time), a line written per learner."""
+    out = sys.stdout
+    current, passed = None, 0
+    for row in _rows(db, STATUS_SQL, (course_id,)):
+        if row[0] != current:
+            if current is not None:
+                out.write(f"{current},{passed}\n")
+            current, passed = row[0], 0
+        passed += row[6] is not None
+    if current is not None:
+        out.write(f"{current},{passed}\n")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     what = argv[0]
     if what == "floor-export":
         return floor_export(argv[1], argv[2])
     if what == "floor-items":
         return floor_items(argv[1])
+    if what == "floor-status":
+        return floor_status(argv[1], argv[2])
     from trainer.cli import main as trainer_main
 
     return trainer_main(argv[1:])
