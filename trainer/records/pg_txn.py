@@ -161,8 +161,8 @@ class Transaction:
                         store._rollback_quietly()
                         raise StoreUnavailable(
                             f"the connection to the records server {store.location} was lost "
-                            f"while {self.doing}, and the records changed before it was back. "
-                            "Nothing of this was saved. Try again."
+                            f"while {self.doing}, and the change could not be repeated exactly "
+                            "on a new connection. Nothing of this was saved. Try again."
                         )
                 return
             except psycopg.Error as exc:
