@@ -370,3 +370,17 @@ def test_names_in_other_scripts_round_trip(
         issue_certificate(store, course, learner, out, issuer_key_path=key_path)
     assert name in PdfReader(out).pages[0].extract_text()
     assert verify_input(read_input(str(out)), _public(key_path)).valid
+
+
+def test_issue_uses_the_records_clock_not_the_machines(course: Course, tmp_path: Path) -> None:
+    """The issue date and the recorded issued_at come from the store's (injected) clock."""
+    clock = lambda: "2031-05-06T07:08:09Z"  # noqa: E731
+    with RecordsStore.in_dir(tmp_path / "data", now=clock) as store:
+        learner = store.add_learner("Clock Test", "employee")
+        take(store, course, learner, "mod-a", ok=True)
+        issue_certificate(
+            store, course, learner, tmp_path / "cert.pdf", issuer_key_path=tmp_path / "k.pem"
+        )
+        (cert,) = store.certificates()
+    assert cert.issued_at == "2031-05-06T07:08:09Z"
+    assert cert.valid_until.startswith("2032-05")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
-from trainer.records.store import CertificateRow, LearnerRow, RecordsStore, utc_now
+from trainer.records.store import CertificateRow, LearnerRow, RecordsStore
 from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_safe
 
 from .keys import fingerprint, load_or_create_issuer_key
@@ -63,6 +63,11 @@ def new_certificate_id() -> str:
 
 def _today_utc() -> _dt.date:
     return _dt.datetime.now(_dt.UTC).date()
+
+
+def _day_of(timestamp: str) -> _dt.date:
+    """The UTC day of a records timestamp (the store's clock, injected in tests)."""
+    return _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
 
 
 def completed_payload(
@@ -198,7 +203,7 @@ def issue_certificate(
             raise CertificateRefused(f"No learner named {learner!r} in the records.")
         learner = row
     progress = course_progress(store, course, learner)
-    issued = today or _today_utc()
+    issued = today or _day_of(store.now())
     # Check everything before touching the key, so a refusal never creates one.
     _check_printable(
         completed_payload(progress, certificate_id="CHECK", issued=issued, key_fingerprint="-")
@@ -231,7 +236,7 @@ def issue_certificate(
         learner_id=learner.id,
         course_id=course.id,
         course_version=course.version,
-        issued_at=utc_now(),
+        issued_at=store.now(),
         valid_until=payload.valid_until,
         payload_sha256=payload_sha256,
         token=token,

@@ -22,6 +22,7 @@ from trainer.records.errors import (
     StoreReadOnly,
 )
 from trainer.records.learners import LearnerHistoryRow, LearnerRow, new_uid
+from trainer.records.merge import MergeRecords
 from trainer.records.outbox import OutboxRecords
 from trainer.records.roster import RosterRecords
 
@@ -115,8 +116,13 @@ class CertificateRow:
     token: str
 
 
-class RecordsStore(RosterRecords, OutboxRecords):
+class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
     """The records database: see :class:`~trainer.records.base.StoreBase` for opening it."""
+
+    def now(self) -> str:
+        """The records' clock (UTC, ``YYYY-MM-DDTHH:MM:SSZ``): injected in tests, so
+        everything recorded in one run — answers, results, certificates — agrees on time."""
+        return self._now()
 
     # ------------------------------------------------------------------ attempts
     def start_attempt(
