@@ -225,58 +225,69 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     def next_field(self) -> None:
         self.focus_next()
 
+    saving = False  # the form is being saved (in a worker)
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        name = self.query_one("#name", Input).value
+        if self.saving:
+            return  # Ctrl+S twice is one save
         role = self.query_one("#role", Select).value
-        if role not in ROLES:
-            role = ROLES[0]
-        organisation = self.query_one("#organisation", Input).value
-        external_id = self.query_one("#external-id", Input).value
-        store = self.trainer.store
-        old = self.existing
+        self.saving = True
+        self.save(
+            self.query_one("#name", Input).value,
+            str(role) if role in ROLES else ROLES[0],
+            self.query_one("#organisation", Input).value,
+            self.query_one("#external-id", Input).value,
+        )
+
+    @work(exclusive=True, group="learner-save")
+    async def save(self, name: str, role: str, organisation: str, external_id: str) -> None:
+        """Check and record the learner in a thread (records on a server may be slow); the
+        form closes once the records hold it, or says why not."""
         try:
-            renaming = old is None or " ".join(name.split()) != old.name
-            if renaming:
-                # Refused names (and names taken, matched ignoring capitals) are said before
-                # any warning.
-                service.check_new_name(store, name, learner_id=old.id if old else None)
-                if self.warn(name):
-                    return
-            if old is None:
-                learner = service.add_learner(
-                    store, name, str(role), organisation=organisation, external_id=external_id
-                )
-            else:
-                learner = service.update_learner(
-                    store,
-                    old,
-                    name=name,
-                    role=str(role),
-                    organisation=organisation,
-                    external_id=external_id,
-                )
-        except service.LearnerRefused as exc:
+            learner, warnings = await asyncio.to_thread(
+                self.save_now, name, role, organisation, external_id, self.warned_for
+            )
+        except (service.LearnerRefused, StoreError) as exc:
             self.show_error(f"✘ {terminal_safe(str(exc))}")
             self.query_one("#name", Input).focus()
             return
-        except StoreError as exc:
-            self.show_error(f"✘ {terminal_safe(str(exc))}")
+        finally:
+            self.saving = False
+        if learner is None:  # worth a second look: said once, saved on the next Ctrl+S
+            self.warned_for = name
+            self.show_error("⚠ " + " ".join(warnings) + " Save again to keep the name as typed.")
             self.query_one("#name", Input).focus()
             return
         self.dismiss(learner)
 
-    def warn(self, name: str) -> bool:
-        """Show what is worth a second look in ``name`` (once); True when something was."""
-        if self.warned_for == name:
-            return False
-        warnings = service.warnings_for(name)
-        if not warnings:
-            return False
-        self.warned_for = name
-        self.show_error("⚠ " + " ".join(warnings) + " Save again to keep the name as typed.")
-        self.query_one("#name", Input).focus()
-        return True
+    def save_now(
+        self, name: str, role: str, organisation: str, external_id: str, warned_for: str | None
+    ) -> tuple[LearnerRow | None, list[str]]:
+        """(the learner saved, []) or (None, the warnings to show before saving this name)."""
+        store = self.trainer.store
+        old = self.existing
+        if old is None or " ".join(name.split()) != old.name:
+            # Refused names (and names taken, matched ignoring capitals) are said before any
+            # warning.
+            service.check_new_name(store, name, learner_id=old.id if old else None)
+            warnings = service.warnings_for(name) if warned_for != name else []
+            if warnings:
+                return None, warnings
+        if old is None:
+            learner = service.add_learner(
+                store, name, role, organisation=organisation, external_id=external_id
+            )
+        else:
+            learner = service.update_learner(
+                store,
+                old,
+                name=name,
+                role=role,
+                organisation=organisation,
+                external_id=external_id,
+            )
+        return learner, []
 
     def show_error(self, text: str) -> None:
         self.query_one("#form-error", Static).update(Content(text))
