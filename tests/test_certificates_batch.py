@@ -26,7 +26,7 @@ from trainer.certificates.batch import (
 from trainer.certificates.keys import default_issuer_key_path, load_issuer_key
 from trainer.certificates.verify import read_input, verify_input
 from trainer.cli import main
-from trainer.commands.certificate_all import statuses
+from trainer.compliance.status import statuses
 from trainer.records.store import CertificateRow, RecordsStore
 
 __all__ = ["course", "course_file", "data_dir"]  # imported fixtures

@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.bank.model import Course
 from trainer.commands.certificate import course_for, issuer_key_path
 from trainer.commands.common import CommandError, fail, open_store
 from trainer.records.errors import StoreError
-from trainer.records.store import LearnerRow, RecordsStore
+from trainer.records.store import LearnerRow
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 from trainer.settings import settings_of
 
@@ -35,6 +32,7 @@ def run_all(args: argparse.Namespace) -> int:
     )
     from trainer.certificates.issue import CertificateRefused
     from trainer.certificates.keys import IssuerKeyError
+    from trainer.compliance.status import statuses
 
     if not args.all:
         return fail(CommandError("--organisation and --jobs go with --all", 2))
@@ -62,12 +60,12 @@ def run_all(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(exc)
     key_path, may_create = issuer_key_path(args)
-    today = _dt.datetime.now(_dt.UTC).date()
     summary = BatchSummary()
     stopped: str | None = None
     status = 0
     with store:
         try:
+            today = _day_of(store._now())  # the records' clock, as for one certificate
             if not folder.exists():
                 folder.mkdir(mode=0o755)
             outcomes = issue_all(
@@ -124,6 +122,10 @@ def run_all(args: argparse.Namespace) -> int:
     return 1 if summary.refused else 0
 
 
+def _day_of(timestamp: str) -> _dt.date:
+    return _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+
+
 def learner_label(learner: LearnerRow) -> str:
     """The name, with the external ID and organisation that tell two namesakes apart."""
     extra = ", ".join(x for x in (learner.external_id, learner.organisation) if x)
@@ -143,44 +145,3 @@ def line(
     if path is not None:
         text += f" -> {path}"
     return terminal_safe(text)
-
-
-# ------------------------------------------------------------------ completion (stand-in)
-# Until trainer.compliance.status lands: the same fields, from course_progress per learner.
-
-
-@dataclass(frozen=True, slots=True)
-class _Status:
-    learner: LearnerRow
-    state: str
-    completed_on: _dt.date | None
-    valid_until: _dt.date | None
-    expired_on: _dt.date | None
-    modules_done: int
-    modules_required: int
-    due_date: _dt.date | None = None
-
-
-def statuses(
-    store: RecordsStore, course: Course, *, today: _dt.date, organisation: str | None = None
-) -> Iterator[_Status]:
-    from trainer.progress import course_progress
-
-    org = organisation.casefold() if organisation is not None else None
-    for learner in store.learners():
-        if org is not None and learner.organisation.casefold() != org:
-            continue
-        progress = course_progress(store, course, learner)
-        required = [p for p in progress.modules if p.required]
-        done = sum(p.passed_attempt is not None for p in required)
-        if progress.completed_on is not None and progress.valid_until is not None:
-            expired = progress.valid_until < today
-            state = "expired" if expired else "complete"
-            expired_on = progress.valid_until if expired else None
-        else:
-            state = "in-progress" if any(p.attempts for p in progress.modules) else "not-started"
-            expired_on = None
-        yield _Status(
-            learner, state, progress.completed_on, progress.valid_until, expired_on, done,
-            len(required),
-        )  # fmt: skip
