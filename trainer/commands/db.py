@@ -86,22 +86,14 @@ def run_roles(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from trainer.records import open_store  # psycopg only for a postgresql:// URL
     from trainer.records.errors import StoreError
 
     records = args.settings.records.value
     try:
-        if records.scheme == "postgresql":
-            from trainer.records.pg import PgStoreBase  # psycopg only for a PostgreSQL URL
-
-            with PgStoreBase(records.url) as pg:
-                where, version = pg.location, pg.schema_version
-                row = pg._one("SELECT value FROM meta WHERE key = 'database_id'")
-        else:
-            from trainer.records.store import RecordsStore
-
-            with RecordsStore(records.path) as local:
-                where, version = str(records.path), local.schema_version
-                row = local._one("SELECT value FROM meta WHERE key = 'database_id'")
+        with open_store(records.path or records.url) as store:
+            where, version = store.location, store.schema_version
+            row = store._one("SELECT value FROM meta WHERE key = 'database_id'")
     except StoreError as exc:
         print(f"trainer db init: {exc}", file=sys.stderr)
         return 1
