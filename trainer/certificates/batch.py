@@ -1,7 +1,7 @@
 """Certificates for everyone who completed a course: ``trainer certificate --all``.
 
-Who gets one: every learner whose course state is ``complete`` (helper module
-:mod:`trainer.compliance.status`) and who has no certificate *for this completion* yet. A
+Who gets one: every learner whose course state is ``complete``
+(:func:`trainer.compliance.status.statuses`) and who has no certificate *for this completion* yet. A
 certificate is for this completion when it is for the same learner and course id and was
 issued on or after the day the course was completed (the day of the last required pass):
 a learner who completed, got a certificate, then retook a module and passed again has a new
