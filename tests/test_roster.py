@@ -311,6 +311,14 @@ def test_cli_invalid_rows_exit_1_and_import_nothing(
         assert store.learner_count() == 0
 
 
+def test_cli_export_to_a_missing_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(tmp_path, "roster", "export", "-o", str(tmp_path / "no" / "such.csv")) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+
+
 def test_cli_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(tmp_path, "roster", "import", str(tmp_path / "nope.csv")) == 2
     assert "no such file" in capsys.readouterr().err

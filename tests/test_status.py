@@ -145,6 +145,9 @@ def test_filters(records: tuple[RecordsStore, Clock], course: Course) -> None:
     contractors = [s.learner.name for s in statuses(store, course, today=TODAY, role="contractor")]
     assert contractors == ["Never Nora"]
     assert list(statuses(store, course, today=TODAY, organisation="Nobody")) == []
+    store.add_learner("Zoë", "employee", "Café Nord", "Z1")
+    [zoe] = statuses(store, course, today=TODAY, organisation="CAFÉ NORD")  # not ASCII
+    assert (zoe.learner.name, zoe.state) == ("Zoë", "not-started")
 
 
 def test_an_expired_pass_retaken_is_complete_again(
