@@ -293,3 +293,21 @@ def test_jobs_must_be_a_small_whole_number(
     assert exit_.value.code == 2
     assert "not a number of processes from 1 to 64" in capsys.readouterr().err
     assert not (tmp_path / "certs").exists()
+
+
+def test_a_file_planted_at_the_name_is_not_replaced_and_nothing_is_recorded(
+    course: Course, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "certs"
+    out.mkdir()
+    with RecordsStore.in_dir(data_dir) as store:
+        take(store, course, store.add_learner("Ida Planted", "employee"), "mod-a", ok=True)
+    monkeypatch.setattr(batch, "new_certificate_id", lambda: "AAAA-BBBB-CCCC-DDDD")
+    planted = out / batch_file_name("Ida Planted", "test-course", "AAAA-BBBB-CCCC-DDDD")
+    planted.symlink_to(tmp_path / "elsewhere")
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    [outcome] = _batch(data_dir, course, out, today, workers=1)
+    assert outcome.action == "refused" and "already exists; not replaced" in outcome.detail
+    assert planted.is_symlink() and not (tmp_path / "elsewhere").exists()
+    with RecordsStore.in_dir(data_dir, read_only=True) as store:
+        assert store.certificates() == []

@@ -307,10 +307,14 @@ def issue_all(
             token=made.token,
         )
         path = folder / batch_file_name(learner.name, course.id, p.certificate_id)
+        if os.path.lexists(path):  # a name holding a fresh random id: only if planted
+            return Outcome(learner, "refused", f"{path.name} already exists; not replaced")
         try:
             write_new_file(path, made.pdf, before_install=lambda: store.record_certificate(record))
-        except FileExistsError:  # a name holding a fresh random id: only if planted
-            return Outcome(learner, "refused", f"{path.name} already exists; not replaced")
+        except FileExistsError:  # planted between the check and the link: recorded, no file
+            return Outcome(
+                learner, "refused", f"{path.name} appeared while it was written; not replaced"
+            )
         except OSError as exc:
             raise BatchError(f"cannot write {path}: {exc.strerror or exc}") from None
         except Exception as exc:  # a records failure: stop, say so
