@@ -171,7 +171,7 @@ def test_a_second_open_attempt_at_a_module_is_a_conflict(
         central.start_attempt(ann.id, "course", "m2", "1.0", HASH, "employee", 1)
         report = _merge(central, laptop, add_unmatched=True)
         assert not report.written
-        assert report.conflicts and "open here" in report.conflicts[0]
+        assert report.conflicts and "another unfinished attempt" in report.conflicts[0]
         assert _counts(central) == (1, 1, 1, 0, 0)
 
 
@@ -226,6 +226,22 @@ def test_an_older_schema_file_is_upgraded_in_memory_and_never_written(
         assert first.written and (first.learners_added, first.attempts_added) == (1, 1)
         again = _merge(central, old)  # the uids made in memory are the same each time
         assert again.attempts_present == 1 and again.attempts_added == 0
+    assert old.read_bytes() == before
+
+
+def test_a_file_older_than_database_ids_is_refused(tmp_path: Path) -> None:
+    old = tmp_path / "v3.sqlite3"
+    db = sqlite3.connect(old)
+    for script in MIGRATIONS[:3]:
+        assert isinstance(script, str)
+        db.executescript(script)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    before = old.read_bytes()
+    with pytest.raises(UnusableSource, match="no database id yet"):
+        open_source(old)  # its uids would be new each time: a re-import would duplicate
     assert old.read_bytes() == before
 
 

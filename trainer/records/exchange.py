@@ -27,10 +27,12 @@ from pathlib import Path
 from trainer.records.base import _SQLITE_MAGIC, StoreBase
 from trainer.records.errors import StoreError
 from trainer.records.merge import UnusableSource
+from trainer.records.ondisk import sqlite_schema_version
 from trainer.records.store import RecordsStore
 from trainer.safetext import terminal_safe
 
 MAX_IMPORT_BYTES = 2 * 1024**3  # a records file of millions of answers is well under this
+_IDS_SCHEMA = 4  # the schema that gives a records file its database id (uids derive from it)
 
 _COUNTED = ("learners", "attempts", "answers", "certificates")  # as in Exported
 
@@ -82,6 +84,16 @@ def open_source(path: Path, *, limit: int = MAX_IMPORT_BYTES) -> RecordsStore:
         source = RecordsStore(path, read_only=True)
     except StoreError as exc:
         raise UnusableSource(str(exc)) from None
+    version = sqlite_schema_version(path)
+    if version is not None and version < _IDS_SCHEMA:
+        source.close()
+        raise UnusableSource(
+            f"{shown} was written by an older trainer (records schema {version}) and has no "
+            "database id yet, so its attempts would get new ids each time it is read and a "
+            "second import would add them again. Nothing was changed. Open it once with this "
+            "version on that machine (the app, or 'trainer records push --status'), then "
+            "export it again"
+        )
     try:
         problems = source._rows("PRAGMA quick_check(5)")
     except StoreError as exc:

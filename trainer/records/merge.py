@@ -146,7 +146,7 @@ def _choices(source: StoreBase, text: str) -> list[str]:
 def _who(name: str, organisation: str, external_id: str) -> str:
     shown = terminal_safe(name)
     if external_id:
-        shown += f" (ID {terminal_safe(external_id)}"
+        shown += f" ({terminal_safe(external_id)}"
         shown += f", {terminal_safe(organisation)})" if organisation else ")"
     elif organisation:
         shown += f" ({terminal_safe(organisation)}, no ID)"
@@ -302,7 +302,7 @@ class MergeRecords(LearnerRecords):
     ) -> int | None:
         """The attempt's id here (added, finished or already there); None on a conflict."""
         course, module, started, finished, uid = a[1], a[2], a[7], a[8], a[13]
-        what = f"attempt {uid} ({who}, module {terminal_safe(module)}, started {started})"
+        what = f"{who}, module {terminal_safe(module)}: the attempt started {started} ({uid})"
         here = db.execute(
             f"SELECT learner_id, {_ATTEMPT} FROM attempts WHERE uid = ?{self._lock}", (uid,)
         ).fetchone()
@@ -315,8 +315,9 @@ class MergeRecords(LearnerRecords):
                 ).fetchone()
                 if other is not None:
                     report.conflicts.append(
-                        f"{what} is open in the file, and another attempt at that module, "
-                        f"started {other[0]}, is open here"
+                        f"{what} is unfinished in the file, and another unfinished attempt "
+                        f"at that module, started {other[0]}, is here (finish the module on "
+                        "one of them, then export and import again)"
                     )
                     return None
             added = db.execute(
@@ -382,7 +383,7 @@ class MergeRecords(LearnerRecords):
                 report.answers_added += 1
             elif (*mine[1:3], json.loads(mine[3]), *mine[4:]) != (*ans[1:3], choices, *ans[4:]):
                 report.conflicts.append(
-                    f"answer {ans[0]} of attempt {a[13]} ({who}) is recorded here differently"
+                    f"{who}: answer {ans[0]} of the attempt {a[13]} is recorded here differently"
                 )
 
     # ------------------------------------------------------------------ certificates
@@ -408,5 +409,5 @@ class MergeRecords(LearnerRecords):
                 report.certificates_present += 1
             else:
                 report.conflicts.append(
-                    f"certificate {terminal_safe(c[0])} ({who}) is recorded here differently"
+                    f"{who}: certificate {terminal_safe(c[0])} is recorded here differently"
                 )
