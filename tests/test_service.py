@@ -300,3 +300,34 @@ def test_the_cli_rename_follows_the_same_rules(
     assert "Bo's name cannot be changed here" in err and "roster import" in err
     assert main(["learners", "--data-dir", str(data), "rename", "ann", "ANN"]) == 0
     assert "renamed 'Ann' to 'ANN'" in capsys.readouterr().out
+
+
+def test_issuer_key_and_paper_flags_reach_plain_mode(tmp_path: Path, course: Course) -> None:
+    """`trainer --plain --issuer-key FILE` signs plain mode's certificate with that key (a
+    named key must exist: here it does not, so nothing is saved and no key is made)."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    with RecordsStore.in_dir(data) as s:
+        take(s, course, s.add_learner("Ann Lee", "employee"))
+    (tmp_path / "home" / "Documents").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("XDG_DOCUMENTS_DIR", None)
+    key = tmp_path / "named-key.pem"
+    argv = ["--plain", "--data-dir", str(data), "--course", str(FIXTURE), "--learner", "Ann Lee"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "trainer", *argv, "--issuer-key", str(key), "--paper", "a4"],
+        input="c\n\nq\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No certificate was saved: the issuer key cannot be used" in proc.stdout, proc.stdout
+    assert not key.exists() and not (data / "issuer-key.pem").exists()
+    assert not list((tmp_path / "home" / "Documents").iterdir())

@@ -72,6 +72,19 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "not a terminal or TERM=dumb)",
     )
     parser.add_argument("--high-contrast", action="store_true", help="use the high-contrast theme")
+    parser.add_argument(  # the app's and plain mode's certificates, as 'trainer certificate'
+        "--issuer-key",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="sign the app's certificates with this key (default: $TRAINER_ISSUER_KEY, the "
+        "config file, or issuer-key.pem in the data folder)",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=("letter", "a4"),
+        default=argparse.SUPPRESS,
+        help="the app's certificate paper (default: $TRAINER_PAPER, the config file, or letter)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = chosen_command(argv) if argv is not None else None
     for name, help_text in COMMANDS.items():
