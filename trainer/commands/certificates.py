@@ -47,7 +47,7 @@ _ID_EXAMPLE = "C7KX-9M2P-QR4T-V8WZ"
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "certificates",
-        help="list the certificates issued, or show one",
+        help="list the certificates issued, or show one (learner, dates, payload hash)",
         description="The certificates the records hold: 'list' (filtered; table, csv or "
         "json) and 'show ID'. See docs/compliance.md.",
     )
