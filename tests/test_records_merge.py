@@ -372,6 +372,28 @@ def test_export_file_never_overwrites_or_writes_through_a_link(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_export_file_on_a_stick_without_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = _machine(tmp_path / "laptop.sqlite3")
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on FAT and exFAT
+
+    monkeypatch.setattr(os, "link", no_links)
+    out = tmp_path / "stick.sqlite3"
+    with RecordsStore(laptop, read_only=True) as store:
+        assert export_file(store, out, Selection()).attempts == 3
+        with pytest.raises(FileExistsError):
+            export_file(store, out, Selection())
+    with RecordsStore(out, read_only=True) as copy:
+        assert _counts(copy) == (2, 2, 3, 4, 1)
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".", "stick"))] == [
+        "stick.sqlite3"
+    ]  # no temporary left, no journal beside the copy
+
+
 # ---------------------------------------------------------------------- the commands
 def test_the_commands_and_their_exit_statuses(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

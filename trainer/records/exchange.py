@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -162,12 +163,42 @@ def export_file(
         if force:
             os.replace(tmp, out)
         else:
-            os.link(tmp, out, follow_symlinks=False)
+            _install_new(tmp, out)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot write {terminal_safe(str(out))}: {exc}") from None
     finally:
         _remove(tmp)
     return counts
+
+
+def _install_new(tmp: Path, out: Path) -> None:
+    """``tmp`` appears as ``out``, which must not exist (a file or a link): a hard link, or
+    where the file system has none (FAT and exFAT USB sticks) an exclusive, no-follow copy."""
+    try:
+        os.link(tmp, out, follow_symlinks=False)
+        return
+    except FileExistsError:
+        raise FileExistsError(
+            f"{terminal_safe(str(out))} already exists; nothing was written (--force replaces it)"
+        ) from None
+    except OSError:
+        pass  # no hard links here
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(out, flags, 0o600)
+    except FileExistsError:
+        raise FileExistsError(
+            f"{terminal_safe(str(out))} already exists; nothing was written (--force replaces it)"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as dst, open(tmp, "rb") as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(out)
+        raise
 
 
 def _selected_learners(store: RecordsStore, selection: Selection) -> list[int]:

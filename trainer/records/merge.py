@@ -43,6 +43,7 @@ from trainer.safetext import terminal_safe
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TEXT_LIMIT = 100_000
+_ROWS_PER_INSERT = 200  # answers per INSERT: 1,800 parameters, far under either backend's limit
 ROLES = ("employee", "contractor", "uniformed")
 OUTCOMES = ("correct", "partial", "incorrect")
 CHANGES = (
@@ -293,9 +294,11 @@ class MergeRecords(LearnerRecords):
             a = _checked(source, "attempts", r, "itttttisSFFIIu")
             if a[5] not in ROLES or a[12] not in (None, 0, 1):
                 raise _bad(source, f"an attempt of {who} has an unknown role or result")
+            added = report.attempts_added
             attempt_id = self._merge_attempt(db, a, target, report, who)
             if attempt_id is not None:
-                self._merge_answers(db, source, a, attempt_id, report, who)
+                fresh = report.attempts_added > added  # no answers here yet: none to read
+                self._merge_answers(db, source, a, attempt_id, report, who, fresh=fresh)
 
     def _merge_attempt(
         self, db: Any, a: tuple[Any, ...], target: int, report: MergeReport, who: str
@@ -358,13 +361,20 @@ class MergeRecords(LearnerRecords):
         attempt_id: int,
         report: MergeReport,
         who: str,
+        *,
+        fresh: bool,
     ) -> None:
         here = {
             int(r[0]): r
-            for r in db.execute(
-                f"SELECT {_ANSWER} FROM answers WHERE attempt_id = ?", (attempt_id,)
-            ).fetchall()
+            for r in (
+                []
+                if fresh
+                else db.execute(
+                    f"SELECT {_ANSWER} FROM answers WHERE attempt_id = ?", (attempt_id,)
+                ).fetchall()
+            )
         }
+        new: list[tuple[Any, ...]] = []
         for r in self._source_rows(
             source, f"SELECT {_ANSWER} FROM answers WHERE attempt_id = ? ORDER BY seq", (a[0],)
         ):
@@ -374,17 +384,20 @@ class MergeRecords(LearnerRecords):
             choices = _choices(source, ans[3])
             mine = here.get(ans[0])
             if mine is None:
-                db.execute(
-                    "INSERT INTO answers (attempt_id, seq, scenario_id, step_id, choice_ids, "
-                    "points, max_points, outcome, answered_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (attempt_id, *ans),
-                )
-                report.answers_added += 1
+                new.append((attempt_id, *ans))
             elif (*mine[1:3], json.loads(mine[3]), *mine[4:]) != (*ans[1:3], choices, *ans[4:]):
                 report.conflicts.append(
                     f"{who}: answer {ans[0]} of the attempt {a[13]} is recorded here differently"
                 )
+        for start in range(0, len(new), _ROWS_PER_INSERT):  # a round trip per batch, not row
+            batch = new[start : start + _ROWS_PER_INSERT]
+            db.execute(
+                "INSERT INTO answers (attempt_id, seq, scenario_id, step_id, choice_ids, "
+                "points, max_points, outcome, answered_at) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(batch)),
+                [value for row in batch for value in row],
+            )
+        report.answers_added += len(new)
 
     # ------------------------------------------------------------------ certificates
     def _merge_certificates(
