@@ -185,8 +185,9 @@ class Settings:
 
     @property
     def config_flag(self) -> str | None:
-        """The config file for code that reads it again later (when issuing a certificate,
-        after a module): named by flag or environment, or the default one when it exists."""
+        """The config file for the one reader that reads it again later (the verification
+        page's address when a certificate is issued): named by flag or environment, or the
+        default one when it exists."""
         path = self.config_file.value
         return str(path) if path is not None else None
 
