@@ -275,6 +275,31 @@ def test_files_that_are_not_records_are_refused_unread(tmp_path: Path) -> None:
         open_source(laptop, limit=1000)
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE VIEW learners AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+        "FROM n) SELECT x AS id, 'A' AS name FROM n",  # rows without end
+        "CREATE TABLE learners (id INTEGER PRIMARY KEY, name TEXT, "
+        "big BLOB GENERATED ALWAYS AS (zeroblob(1000000000)) VIRTUAL)",
+    ],
+    ids=["endless-view", "computed-column"],
+)
+def test_tables_that_are_not_trainer_tables_are_refused_before_reading(
+    tmp_path: Path, sql: str
+) -> None:
+    laptop = _machine(tmp_path / "laptop.sqlite3")
+    db = sqlite3.connect(laptop)
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")
+    db.execute("ALTER TABLE learners RENAME TO learners_old")
+    db.execute(sql)
+    db.commit()
+    db.close()
+    with pytest.raises(UnusableSource, match="not trainer records as trainer writes them"):
+        open_source(laptop)
+
+
 def test_a_damaged_file_is_refused(tmp_path: Path) -> None:
     laptop = _machine(tmp_path / "laptop.sqlite3")
     with RecordsStore(laptop):

@@ -35,6 +35,7 @@ from trainer.safetext import terminal_safe
 MAX_IMPORT_BYTES = 2 * 1024**3  # a records file of millions of answers is well under this
 _IDS_SCHEMA = 4  # the schema that gives a records file its database id (uids derive from it)
 
+_READ = ("learners", "learner_history", "attempts", "answers", "certificates", "meta")
 _COUNTED = ("learners", "attempts", "answers", "certificates")  # as in Exported
 
 
@@ -97,14 +98,36 @@ def open_source(path: Path, *, limit: int = MAX_IMPORT_BYTES) -> RecordsStore:
         )
     try:
         problems = source._rows("PRAGMA quick_check(5)")
+        odd = _odd_tables(source)
     except StoreError as exc:
         source.close()
         raise UnusableSource(str(exc)) from None
+    if odd:
+        source.close()
+        raise UnusableSource(
+            f"{shown} is not trainer records as trainer writes them ({odd}); nothing was changed"
+        )
     if [tuple(p) for p in problems] != [("ok",)]:
         source.close()
         detail = terminal_safe("; ".join(str(p[0]) for p in problems))[:300]
         raise UnusableSource(f"{shown} is damaged ({detail}); nothing was changed")
     return source
+
+
+def _odd_tables(source: RecordsStore) -> str:
+    """What makes the file's tables other than trainer's: one of them a view (which could
+    compute rows without end), a virtual table, or a computed column; '' when none."""
+    for table in _READ:
+        found = source._rows(
+            "SELECT type, sql FROM sqlite_master WHERE name = ? COLLATE NOCASE", (table,)
+        )
+        if len(found) != 1 or found[0][0] != "table":
+            return f"its {table} is not a table"
+        if not str(found[0][1]).upper().startswith("CREATE TABLE"):
+            return f"its {table} is a virtual table"
+        if any(row[6] for row in source._rows(f"PRAGMA table_xinfo({table})")):
+            return f"its {table} has computed or hidden columns"
+    return ""
 
 
 def _temporary(out: Path) -> Path:
