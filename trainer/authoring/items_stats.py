@@ -117,7 +117,7 @@ def aggregate(
             group = groups[key] = GroupAcc(tags)
         choices = parsed.get(row[10])
         if choices is None:
-            choices = store._choices(row[10], row[2], row[14])  # damage is reported
+            choices = store.choices_of(row[10], row[2], row[14])  # damage is reported
             if len(parsed) < _PARSED_MAX:
                 parsed[row[10]] = choices
         group.add(row, choices)

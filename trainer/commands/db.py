@@ -93,10 +93,10 @@ def run_init(args: argparse.Namespace) -> int:
     try:
         with open_store(records.path or records.url) as store:
             where, version = store.location, store.schema_version
-            row = store._one("SELECT value FROM meta WHERE key = 'database_id'")
+            database_id = store.meta_value("database_id")
     except StoreError as exc:
         print(f"trainer db init: {exc}", file=sys.stderr)
         return 1
-    ident = f", database id {row[0]}" if row else ""
+    ident = f", database id {database_id}" if database_id else ""
     print(terminal_safe(f"records ready: {where} (schema {version}{ident})"))
     return 0

@@ -37,6 +37,7 @@ from trainer.bank.model import Course
 from trainer.progress import add_months
 from trainer.records.learners import _LEARNER_COLS, LearnerRow
 from trainer.records.store import RecordsStore
+from trainer.records.stream import iter_status_rows
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
 
@@ -67,18 +68,6 @@ class LearnerStatus:
         return None if self.state == "expired" else self.due_date
 
 
-_COLS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
-# One row per learner and module attempted (one row with a NULL module for a learner who
-# never attempted the course): the join walks attempts_learner (learner_id, module_id), so
-# the grouping needs no sort; only the output is sorted (SQLite spills a large sort to disk).
-_SQL = (
-    f"SELECT {_COLS}, a.module_id,"
-    " MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id)"
-    " FROM learners AS l LEFT JOIN attempts AS a ON a.learner_id = l.id AND a.course_id = ?"
-    " {where} GROUP BY l.id, a.module_id ORDER BY l.organisation, l.name_key, l.id"
-)
-
-
 def _day(timestamp: str) -> date:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
 
@@ -106,16 +95,7 @@ def statuses(
     ``organisation`` is matched ignoring case (as ``trainer records`` does); ``role``
     is a role id. One streamed query.
     """
-    clauses: list[str] = []
-    args: list[object] = [course.id]
-    if role is not None:
-        clauses.append("l.role = ?")
-        args.append(role)
     wanted = organisation.lower() if organisation is not None else None
-    if wanted is not None and wanted.isascii():  # narrowed in SQL; checked below as well
-        clauses.append("lower(l.organisation) = ?")
-        args.append(wanted)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     horizon = today + timedelta(days=due_within) if due_within is not None else None
     required: dict[str, tuple[str, ...]] = {}
     days = _Days(course.validity_months)
@@ -124,7 +104,7 @@ def statuses(
     skip: object = None
     passes: dict[str, str] = {}
     attempted = False
-    for row in store._stream(_SQL.format(where=where), args):  # server-side on PostgreSQL
+    for row in iter_status_rows(store, course.id, role=role, organisation_lower=wanted):
         lid = row[0]
         if lid == skip:
             continue

@@ -317,6 +317,16 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
             AnswerRow(r[0], r[1], r[2], r[3], self._choices(r[4], r[0], r[1]), *r[5:]) for r in rows
         ]
 
+    def meta_value(self, key: str) -> str | None:
+        """A value of table ``meta`` (e.g. ``database_id``), or None when there is none."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def choices_of(self, text: object, attempt_id: int, seq: int) -> tuple[str, ...]:
+        """The choice ids of one answer as recorded (its JSON text), checked: damage is
+        reported (:class:`StoreDamaged`), not raised raw."""
+        return self._choices(text, attempt_id, seq)
+
     def _choices(self, text: object, attempt_id: int, seq: int) -> tuple[str, ...]:
         """The recorded choice ids of one answer; damage is reported, not raised raw."""
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from trainer.records.learners import _LEARNER_COLS
 from trainer.records.store import RecordsStore
 
 #: Columns of :func:`iter_export_rows`, in order.
@@ -179,3 +180,40 @@ def iter_item_answers(
         f" ORDER BY f.module_id, f.module_sha256, {order}, s.seq"
     )
     return _stream(store, sql, args)
+
+
+_LEARNER_FIELDS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
+# One row per learner and module attempted (one row with a NULL module for a learner who
+# never attempted the course): the join walks attempts_learner (learner_id, module_id), so
+# the grouping needs no sort; only the output is sorted (SQLite spills a large sort to disk).
+_STATUS_SQL = (
+    f"SELECT {_LEARNER_FIELDS}, a.module_id,"
+    " MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id)"
+    " FROM learners AS l LEFT JOIN attempts AS a ON a.learner_id = l.id AND a.course_id = ?"
+    " {where} GROUP BY l.id, a.module_id ORDER BY l.organisation, l.name_key, l.id"
+)
+
+
+def iter_status_rows(
+    store: RecordsStore,
+    course_id: str,
+    *,
+    role: str | None = None,
+    organisation_lower: str | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """For the organisation status (:mod:`trainer.compliance.status`): per learner (the
+    learner columns of :class:`~trainer.records.learners.LearnerRow`, in order), each module
+    attempted in ``course_id`` with its latest pass (``finished_at`` or None) and its number
+    of attempts; a learner who never attempted the course has one row with a NULL module.
+    Ordered by organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL
+    only when it is ASCII (the caller checks the rest exactly)."""
+    clauses: list[str] = []
+    args: list[object] = [course_id]
+    if role is not None:
+        clauses.append("l.role = ?")
+        args.append(role)
+    if organisation_lower is not None and organisation_lower.isascii():
+        clauses.append("lower(l.organisation) = ?")
+        args.append(organisation_lower)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return _stream(store, _STATUS_SQL.format(where=where), args)

@@ -34,9 +34,9 @@ DATABASE_ID_SCHEMA = 4  # the migration that creates meta.database_id
 
 def database_id(store: RecordsStore) -> uuid.UUID:
     """The database's own random UUID (``meta.database_id``)."""
-    row = store._one("SELECT value FROM meta WHERE key = 'database_id'")
+    value = store.meta_value("database_id")
     try:
-        return uuid.UUID(str(row[0])) if row else _missing(store)
+        return uuid.UUID(value) if value is not None else _missing(store)
     except ValueError:
         raise StoreError(
             f"the records database {store.location} is damaged: its database id is not a UUID. "

@@ -1,0 +1,140 @@
+"""The records contract: what the application needs from a records store, whatever keeps it.
+
+:class:`Records` is the one interface the rest of trainer uses (front ends, service layer,
+reports, certificates, xAPI). Two implementations satisfy it: the SQLite store
+(:class:`~trainer.records.store.RecordsStore`, the embedded default) and the PostgreSQL store
+(:class:`~trainer.records.pg_store.PgRecordsStore`); tests/test_records_contract.py runs
+the same tests against both.
+
+The rules every implementation keeps:
+
+* **Identity.** Rows have local integer ids (``id``) for this database and global ids for
+  every database: learners and attempts a UUID (``uid``), answers (attempt ``uid``, ``seq``),
+  certificates their own id. A learner with an external ID is identified by (organisation,
+  ID); without one, by the name, matched by :func:`~trainer.records.learners.name_key`
+  (spaces collapsed, case folded: one rule on every backend).
+* **Errors.** Every failure is a :class:`~trainer.records.errors.StoreError` subclass —
+  duplicate or conflicting data :class:`StoreConflict`, a closed attempt
+  :class:`AttemptClosed`, a server away :class:`StoreUnavailable`, no permission
+  :class:`StoreReadOnly`, full :class:`StoreFull`, locked :class:`StoreBusy`, damaged or of
+  another version :class:`StoreDamaged`/:class:`StoreError` — never a driver's exception.
+* **Atomicity.** Each method that writes is one transaction: starting an attempt closes an
+  open one at the module in the same transaction (at most one open attempt per module, kept
+  by the database); a last answer and the result it completes are saved together; a roster
+  import or a merge is all or nothing.
+* **Durability.** A write method that returns has committed: an answer survives a killed
+  process (SQLite WAL, ``synchronous=NORMAL``; PostgreSQL commits are durable), a result
+  or a certificate a power cut as well (SQLite ``synchronous=FULL`` for those).
+* **Evidence.** Answers are append-only: the database itself refuses UPDATE and DELETE.
+* **Time.** Timestamps are UTC texts ``YYYY-MM-DDTHH:MM:SSZ`` from the store's clock
+  (:meth:`Records.now`, injected in tests); they sort as text.
+* **Reads that grow with the organisation** stream (:mod:`trainer.records.stream`) or are
+  bounded (``find_learners(limit=)``, ``learner_count()``); nothing reads every answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+
+if TYPE_CHECKING:
+    from trainer.records.learners import LearnerHistoryRow, LearnerRow
+    from trainer.records.merge import MergeReport
+    from trainer.records.roster import RosterEntry, RosterReport
+    from trainer.records.store import AnswerRow, AttemptRow, CertificateRow, Finish
+
+
+@runtime_checkable
+class Records(Protocol):
+    """What the application may ask of the records (see the module docstring's rules)."""
+
+    location: str  # for messages: the file, or the URL without a password
+    read_only: bool
+
+    @property
+    def schema_version(self) -> int: ...
+    def now(self) -> str: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+    # learners
+    def add_learner(
+        self, name: str, role: str, organisation: str = "", external_id: str = ""
+    ) -> LearnerRow: ...
+    def update_learner(
+        self, learner_id: int, *, organisation: str, external_id: str, role: str
+    ) -> LearnerRow: ...
+    def rename_learner(self, learner_id: int, name: str) -> LearnerRow: ...
+    def get_learner(self, learner_id: int) -> LearnerRow | None: ...
+    def find_learner(self, name: str) -> LearnerRow | None: ...
+    def find_by_external_id(self, organisation: str, external_id: str) -> LearnerRow | None: ...
+    def find_by_uid(self, uid: str) -> LearnerRow | None: ...
+    def find_learners(self, text: str = "", *, limit: int = 50) -> list[LearnerRow]: ...
+    def learners(self) -> list[LearnerRow]: ...
+    def learner_count(self) -> int: ...
+    def learner_history(self, learner_id: int | None = None) -> list[LearnerHistoryRow]: ...
+
+    # roster and merging (organisations)
+    def import_roster(
+        self, entries: Sequence[RosterEntry], *, dry_run: bool = False
+    ) -> RosterReport: ...
+    def roster(self, *, everyone: bool = False) -> list[LearnerRow]: ...
+    def merge_from(
+        self, source: Any, *, add_unmatched: bool = False, check: bool = False
+    ) -> MergeReport: ...
+
+    # attempts and answers
+    def start_attempt(
+        self,
+        learner_id: int,
+        course_id: str,
+        module_id: str,
+        module_version: str,
+        module_sha256: str,
+        role: str,
+        seed: int,
+    ) -> AttemptRow: ...
+    def record_answer(
+        self,
+        attempt_id: int,
+        seq: int,
+        scenario_id: str,
+        step_id: str,
+        choice_ids: tuple[str, ...],
+        points: float,
+        max_points: int,
+        outcome: str,
+        *,
+        finish: Finish | None = None,
+    ) -> None: ...
+    def finish_attempt(
+        self, attempt_id: int, score: float, max_score: float, percent: int, passed: bool
+    ) -> None: ...
+    def abandon_attempt(self, attempt_id: int) -> None: ...
+    def get_attempt(self, attempt_id: int) -> AttemptRow | None: ...
+    def open_attempt(
+        self, learner_id: int, course_id: str, module_id: str
+    ) -> AttemptRow | None: ...
+    def attempts(
+        self,
+        *,
+        learner_id: int | None = None,
+        course_id: str | None = None,
+        module_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[AttemptRow]: ...
+    def answers(self, attempt_id: int) -> list[AnswerRow]: ...
+    def choices_of(self, text: object, attempt_id: int, seq: int) -> tuple[str, ...]: ...
+
+    # certificates, meta, xAPI outbox
+    def record_certificate(self, cert: CertificateRow) -> None: ...
+    def certificates(self, *, learner_id: int | None = None) -> list[CertificateRow]: ...
+    def meta_value(self, key: str) -> str | None: ...
+    def queue_statements(self, rows: Sequence[tuple[str, str]]) -> int: ...
+    def pending_statements(self, limit: int) -> list[tuple[str, str]]: ...
+    def queued_statement_ids(self) -> set[str]: ...
+    def mark_statements_sent(self, ids: Sequence[str]) -> None: ...
+    def mark_statements_failed(self, ids: Sequence[str], error: str) -> None: ...
+    def outbox_counts(self) -> tuple[int, int, dict[str, Any]]: ...
