@@ -311,3 +311,20 @@ def test_a_file_planted_at_the_name_is_not_replaced_and_nothing_is_recorded(
     assert planted.is_symlink() and not (tmp_path / "elsewhere").exists()
     with RecordsStore.in_dir(data_dir, read_only=True) as store:
         assert store.certificates() == []
+
+
+def test_memoised_qr_polynomials_make_the_same_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.graphics.barcode import qrencoder
+
+    from trainer.certificates.pdf import _qr_matrix
+
+    tokens = ["TRC1." + "A" * n for n in (10, 300, 900, 1500, 2000)]  # versions 1 to ~33
+    batch.memoise_qr_polynomials()
+    batch.memoise_qr_polynomials()  # once is enough: not wrapped twice
+    memoised = qrencoder.QRUtil.getErrorCorrectPolynomial
+    assert not hasattr(memoised.__wrapped__, "cache_info")
+    codes = [_qr_matrix(t) for t in tokens]
+    assert memoised.cache_info().hits > 0
+    monkeypatch.setattr(qrencoder.QRUtil, "getErrorCorrectPolynomial",
+                        staticmethod(memoised.__wrapped__))  # fmt: skip
+    assert [_qr_matrix(t) for t in tokens] == codes
