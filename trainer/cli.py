@@ -21,7 +21,7 @@ COMMANDS: dict[str, str] = {
     "validate": "check bank files or folders (exit 0 valid, 1 problems, 2 usage)",
     "schema": "print the JSON Schema for bank files (for editors)",
     "banks": "list courses and modules in bank folders",
-    "records": "export attempt records (table, CSV, JSON or xAPI statements)",
+    "records": "attempt records (table, CSV, JSON, xAPI); carry them between machines",
     "learners": "list learners; correct a learner's name (kept in the learner history)",
     "new": "write a commented starter module or course (valid as written)",
     "paths": "list every path through every scenario with its score",

@@ -38,7 +38,7 @@ STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "records",
-        help="export attempt records (table, CSV, JSON or xAPI statements)",
+        help="attempt records (table, CSV, JSON, xAPI); carry them between machines",
         description="Attempt records with filters. Columns are documented in docs/records.md.",
     )
     p.add_argument("--learner", metavar="NAME")
