@@ -23,7 +23,8 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from trainer.progress import add_months
-from trainer.records.store import LearnerHistoryRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import LearnerHistoryRow
 from trainer.records.stream import iter_export_rows
 from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
 
@@ -60,7 +61,7 @@ class RecordFilter:
 
 
 def record_rows(
-    store: RecordsStore,
+    store: Records,
     flt: RecordFilter,
     *,
     validity_months: dict[str, int] | None = None,
@@ -76,7 +77,7 @@ def record_rows(
 
 
 def iter_record_rows(
-    store: RecordsStore,
+    store: Records,
     flt: RecordFilter,
     *,
     validity_months: dict[str, int] | None = None,
@@ -221,9 +222,7 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def history_rows(
-    store: RecordsStore, learner_ids: Iterable[int] | None = None
-) -> list[dict[str, Any]]:
+def history_rows(store: Records, learner_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The learner history (created, renamed, role/organisation/ID changed), oldest first,
     of the given learners (all when None), with :data:`HISTORY_COLUMNS` as keys."""
     names = {lr.id: lr.name for lr in store.learners()}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from trainer.bank.model import Course, CourseModule, Module, Role
-from trainer.records.store import AttemptRow, LearnerRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import AttemptRow, LearnerRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ def module_progress(
     return ModuleProgress(entry, module, status, best, last, best_pass, len(mine))
 
 
-def course_progress(store: RecordsStore, course: Course, learner: LearnerRow) -> CourseProgress:
+def course_progress(store: Records, course: Course, learner: LearnerRow) -> CourseProgress:
     """Status of every module the learner's role takes, and when the course was completed."""
     role: Role = learner.role  # type: ignore[assignment]
     attempts = store.attempts(learner_id=learner.id, course_id=course.id)

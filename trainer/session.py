@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from trainer.bank.model import Course, Module, Role
 from trainer.engine import Attempt, Feedback, Question, ReplayError, Result
-from trainer.records.store import AttemptRow, Finish, LearnerRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import AttemptRow, Finish, LearnerRow
 from trainer.xapi import background
 
 
@@ -47,7 +48,7 @@ class OpenAttempt:
 
 
 def open_attempt(
-    store: RecordsStore, course: Course, module: Module, learner: LearnerRow
+    store: Records, course: Course, module: Module, learner: LearnerRow
 ) -> OpenAttempt | None:
     """What :meth:`Session.start_or_resume` will find: None when there is nothing to resume."""
     row = store.open_attempt(learner.id, course.id, module.id)
@@ -60,7 +61,7 @@ def _same_version(row: AttemptRow, module: Module) -> bool:
     return row.module_sha256 == module.sha256
 
 
-def _replay(store: RecordsStore, module: Module, row: AttemptRow) -> Attempt | None:
+def _replay(store: Records, module: Module, row: AttemptRow) -> Attempt | None:
     """The attempt rebuilt from its recorded answers, or None when that cannot be faithful."""
     if not _same_version(row, module):
         return None
@@ -71,7 +72,7 @@ def _replay(store: RecordsStore, module: Module, row: AttemptRow) -> Attempt | N
         return None
 
 
-def past_result(store: RecordsStore, module: Module, row: AttemptRow) -> Result | None:
+def past_result(store: Records, module: Module, row: AttemptRow) -> Result | None:
     """A finished attempt's full result (mastery, missed decisions with their feedback),
     rebuilt from its recorded answers. None when the module file has changed since: the
     recorded score and pass/fail stand, but the decisions cannot be shown against questions
@@ -84,14 +85,14 @@ def past_result(store: RecordsStore, module: Module, row: AttemptRow) -> Result 
 class Session:
     module: Module
     attempt: Attempt
-    store: RecordsStore | None = None
+    store: Records | None = None
     attempt_row: AttemptRow | None = None
     resumed: bool = False
 
     @classmethod
     def start_or_resume(
         cls,
-        store: RecordsStore,
+        store: Records,
         course: Course,
         module: Module,
         learner: LearnerRow,
@@ -122,7 +123,7 @@ class Session:
     @classmethod
     def start_new(
         cls,
-        store: RecordsStore,
+        store: Records,
         course: Course,
         module: Module,
         learner: LearnerRow,

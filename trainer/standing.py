@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 from trainer.bank.model import Course, Module, Role
 from trainer.progress import add_months
-from trainer.records.store import AttemptRow, LearnerHistoryRow, LearnerRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import AttemptRow, LearnerHistoryRow, LearnerRow
 from trainer.words import ROLE_WORDS
 
 
@@ -101,8 +102,6 @@ def role_changes(course: Course, history: list[LearnerHistoryRow]) -> list[RoleC
     return changes
 
 
-def learner_role_changes(
-    store: RecordsStore, course: Course, learner: LearnerRow
-) -> list[RoleChange]:
+def learner_role_changes(store: Records, course: Course, learner: LearnerRow) -> list[RoleChange]:
     """:func:`role_changes` for one learner, read from the records."""
     return role_changes(course, store.learner_history(learner.id))

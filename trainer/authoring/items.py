@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from trainer.authoring.items_stats import GroupAcc, ItemAcc, aggregate
 from trainer.bank.model import Module
-from trainer.records.store import RecordsStore
+from trainer.records.contract import Records
 from trainer.records.stream import item_groups
 
 Policy = Literal["latest", "first", "all"]
@@ -180,7 +180,7 @@ def _item_stats(
 
 
 def item_report(
-    store: RecordsStore,
+    store: Records,
     *,
     module_id: str | None = None,
     since: str | None = None,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.bank.model import Module
-from trainer.records.store import RecordsStore
+from trainer.records.contract import Records
 from trainer.records.stream import iter_item_answers
 
 _PARSED_MAX = 4096  # distinct choice_ids texts remembered (a bound, not a limit on input)
@@ -96,7 +96,7 @@ class GroupAcc:
 
 
 def aggregate(
-    store: RecordsStore,
+    store: Records,
     policy: str,
     by_sha: dict[str, Module],
     module_id: str | None,

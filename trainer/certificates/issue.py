@@ -14,7 +14,8 @@ from pathlib import Path
 
 from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
-from trainer.records.store import CertificateRow, LearnerRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import CertificateRow, LearnerRow
 from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_safe
 
 from .keys import fingerprint, load_or_create_issuer_key
@@ -168,7 +169,7 @@ def _check_printable(payload: CertificatePayload) -> None:
 
 
 def issue_certificate(
-    store: RecordsStore,
+    store: Records,
     course: Course,
     learner: LearnerRow | str,
     out_path: Path | str,

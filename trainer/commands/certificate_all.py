@@ -65,7 +65,7 @@ def run_all(args: argparse.Namespace) -> int:
     status = 0
     with store:
         try:
-            today = _day_of(store._now())  # the records' clock, as for one certificate
+            today = _day_of(store.now())  # the records' clock, as for one certificate
             if not folder.exists():
                 folder.mkdir(mode=0o755)
             outcomes = issue_all(

@@ -18,8 +18,9 @@ import sys
 from typing import Any
 
 from trainer.commands.common import CommandError, fail, iso_date, open_store
+from trainer.records.contract import Records
 from trainer.records.errors import StoreError
-from trainer.records.store import CertificateRow, LearnerRow, RecordsStore
+from trainer.records.store import CertificateRow, LearnerRow
 from trainer.safetext import terminal_safe
 
 COLUMNS: tuple[str, ...] = (
@@ -109,7 +110,7 @@ def certificate_id_of(text: str) -> str | None:
 
 
 def certificate_rows(
-    store: RecordsStore,
+    store: Records,
     *,
     organisation: str | None = None,
     learner: str | None = None,
@@ -162,7 +163,7 @@ def _row(cert: CertificateRow, lr: LearnerRow | None, today: str) -> dict[str, A
     }
 
 
-def _list(store: RecordsStore, args: argparse.Namespace) -> int:
+def _list(store: Records, args: argparse.Namespace) -> int:
     from trainer.export import _aligned, to_csv
 
     rows = certificate_rows(
@@ -189,7 +190,7 @@ def _list(store: RecordsStore, args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ show
 
 
-def _show(store: RecordsStore, cert_id: str, fmt: str) -> int:
+def _show(store: Records, cert_id: str, fmt: str) -> int:
     from trainer.certificates.payload import PayloadError, decode_token
 
     cert = next((c for c in store.certificates() if c.id == cert_id), None)

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
+from trainer.records.contract import Records
 from trainer.records.opening import open_store as open_records
-from trainer.records.store import RecordsStore, StoreError
+from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 from trainer.settings import settings_of
 
@@ -62,7 +63,7 @@ def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
     return opened
 
 
-def open_store(args: argparse.Namespace, *, read_only: bool = False) -> RecordsStore:
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Records:
     """The records store; ``read_only`` (commands that only report) never writes anything."""
     records = settings_of(args).records
     try:

@@ -28,7 +28,8 @@ from trainer.export import (
     write_csv,
     write_json,
 )
-from trainer.records.store import RecordsStore, StoreError
+from trainer.records.contract import Records
+from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 from trainer.xapi.statements import to_xapi
 
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say_renamed(store: RecordsStore, name: str) -> None:
+def _say_renamed(store: Records, name: str) -> None:
     """A --learner name that matches nobody now may be a name since corrected: say so."""
     wanted = " ".join(name.split()).lower()
     current = {lr.id: lr.name for lr in store.learners()}
@@ -134,7 +135,7 @@ def _say_renamed(store: RecordsStore, name: str) -> None:
             )
 
 
-def _stream_export(store: RecordsStore, args: argparse.Namespace, validity: dict[str, int]) -> int:
+def _stream_export(store: Records, args: argparse.Namespace, validity: dict[str, int]) -> int:
     """Attempts as CSV or JSON, each row written as it is read (one streamed JOIN: memory
     stays flat at any number of learners); to ``-o FILE`` through a temporary file renamed
     over it at the end, so a failure half-way leaves FILE as it was. The count."""
@@ -169,7 +170,7 @@ def _to_terminal(args: argparse.Namespace) -> bool:
     return not args.output and sys.stdout.isatty()
 
 
-def _learner_ids(store: RecordsStore, args: argparse.Namespace) -> list[int]:
+def _learner_ids(store: Records, args: argparse.Namespace) -> list[int]:
     """The learners the --learner and --organisation filters keep."""
     org = args.organisation.lower() if args.organisation is not None else None
     name = " ".join(args.learner.split()).lower() if args.learner is not None else None
@@ -181,9 +182,7 @@ def _learner_ids(store: RecordsStore, args: argparse.Namespace) -> list[int]:
     ]
 
 
-def _export(
-    store: RecordsStore, args: argparse.Namespace, validity: dict[str, int]
-) -> tuple[int, str]:
+def _export(store: Records, args: argparse.Namespace, validity: dict[str, int]) -> tuple[int, str]:
     """How many records, and the text to write."""
     if args.history:
         history = history_rows(store, _learner_ids(store, args))

@@ -15,7 +15,8 @@ from contextlib import suppress
 from urllib.parse import urlsplit
 
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.records.store import RecordsStore, StoreError
+from trainer.records.contract import Records
+from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 from trainer.settings import Settings, settings_of
 from trainer.xapi import outbox
@@ -85,7 +86,7 @@ def xapi_options(args: argparse.Namespace) -> Options:
     return Options(base=base, homepage=homepage or DEFAULT_HOMEPAGE, course=course)
 
 
-def check_stable_ids(store: RecordsStore) -> None:
+def check_stable_ids(store: Records) -> None:
     """Refuse to export xAPI from a database whose ids would change on the next open."""
     if store.read_only and on_disk_before_ids(store):
         raise CommandError(
@@ -113,7 +114,7 @@ def run_push(args: argparse.Namespace) -> int:
         return fail(CommandError(str(exc)))
 
 
-def _status(store: RecordsStore, settings: Settings) -> int:
+def _status(store: Records, settings: Settings) -> int:
     st = outbox.status(store)
     endpoint = settings.lrs_endpoint.value
     where = terminal_safe(endpoint) if endpoint else "none configured"
@@ -127,7 +128,7 @@ def _status(store: RecordsStore, settings: Settings) -> int:
     return 0
 
 
-def _push(store: RecordsStore, settings: Settings, options: Options) -> int:
+def _push(store: Records, settings: Settings, options: Options) -> int:
     access = settings.lrs
     if access is None:
         raise CommandError(

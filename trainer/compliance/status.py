@@ -35,8 +35,8 @@ from datetime import date, datetime, timedelta
 
 from trainer.bank.model import Course
 from trainer.progress import add_months
+from trainer.records.contract import Records
 from trainer.records.learners import _LEARNER_COLS, LearnerRow
-from trainer.records.store import RecordsStore
 from trainer.records.stream import iter_status_rows
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
@@ -82,7 +82,7 @@ def _due_day(text: str | None) -> date | None:
 
 
 def statuses(
-    store: RecordsStore,
+    store: Records,
     course: Course,
     *,
     today: date,

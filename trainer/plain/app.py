@@ -11,7 +11,8 @@ from trainer.plain.console import BackToDashboard, Console, Paused, plain_width,
 from trainer.plain.screens.dashboard import dashboard
 from trainer.plain.screens.learners import add_learner, choose_learner
 from trainer.plain.words import sentence
-from trainer.records.store import LearnerRow, RecordsStore, StoreError
+from trainer.records.contract import Records
+from trainer.records.store import LearnerRow, StoreError
 from trainer.service import learners as service
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class PlainApp:
     def __init__(
         self,
         course: Course,
-        store: RecordsStore,
+        store: Records,
         ui: Console,
         config_file: str | None = None,
         settings: Settings | None = None,
@@ -68,7 +69,7 @@ def _finish_paused(ui: Console, hint: str | None) -> None:
 
 def run_plain(
     course: Course,
-    store: RecordsStore,
+    store: Records,
     learner_name: str | None = None,
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,

@@ -34,7 +34,7 @@ The rules every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 if TYPE_CHECKING:
@@ -138,3 +138,6 @@ class Records(Protocol):
     def mark_statements_sent(self, ids: Sequence[str]) -> None: ...
     def mark_statements_failed(self, ids: Sequence[str], error: str) -> None: ...
     def outbox_counts(self) -> tuple[int, int, dict[str, Any]]: ...
+
+    # for trainer.records.stream only (reports that grow with the organisation)
+    def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]: ...

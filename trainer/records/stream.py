@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from trainer.records.contract import Records
 from trainer.records.learners import _LEARNER_COLS
-from trainer.records.store import RecordsStore
 
 #: Columns of :func:`iter_export_rows`, in order.
 EXPORT_FIELDS: tuple[str, ...] = (
@@ -43,13 +43,13 @@ _EXPORT_SQL = (
 )
 
 
-def _stream(store: RecordsStore, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+def _stream(store: Records, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
     """Yield the rows of one query as the backend produces them (its ``_stream``)."""
     return store._stream(sql, args)
 
 
 def iter_export_rows(
-    store: RecordsStore,
+    store: Records,
     *,
     learner_id: int | None = None,
     course_id: str | None = None,
@@ -121,7 +121,7 @@ _PICK = {
 
 
 def item_groups(
-    store: RecordsStore,
+    store: Records,
     *,
     module_id: str | None = None,
     since: str | None = None,
@@ -146,7 +146,7 @@ def item_groups(
 
 
 def iter_item_answers(
-    store: RecordsStore,
+    store: Records,
     policy: str,
     *,
     module_id: str | None = None,
@@ -195,7 +195,7 @@ _STATUS_SQL = (
 
 
 def iter_status_rows(
-    store: RecordsStore,
+    store: Records,
     course_id: str,
     *,
     role: str | None = None,

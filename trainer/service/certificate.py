@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Literal
 
 from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
+from trainer.records.contract import Records
 from trainer.records.errors import StoreError
-from trainer.records.store import CertificateRow, LearnerRow, RecordsStore
+from trainer.records.store import CertificateRow, LearnerRow
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 from trainer.standing import RoleChange, role_changes
 
@@ -98,7 +99,7 @@ class CertificateStatus:
 
 
 def status(
-    store: RecordsStore, course: Course, learner: LearnerRow, today: date | None = None
+    store: Records, course: Course, learner: LearnerRow, today: date | None = None
 ) -> CertificateStatus:
     """The certificate's state for this learner: unavailable (not installed), incomplete,
     expired, or ready to issue."""
@@ -121,7 +122,7 @@ def status(
     )
 
 
-def issuer_options(settings: Settings | None, store: RecordsStore) -> tuple[Path, bool, str]:
+def issuer_options(settings: Settings | None, store: Records) -> tuple[Path, bool, str]:
     """(issuer key, whether it may be created, paper) from the settings; without settings
     (tests that build the app by hand), the key beside the records and letter paper."""
     if settings is not None:
@@ -131,7 +132,7 @@ def issuer_options(settings: Settings | None, store: RecordsStore) -> tuple[Path
 
 
 def issue(
-    store: RecordsStore,
+    store: Records,
     course: Course,
     learner: LearnerRow,
     path: Path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trainer.records.contract import Records
 from trainer.records.errors import StoreConflict
 from trainer.records.learners import (
     InvalidName,
@@ -20,7 +21,6 @@ from trainer.records.learners import (
     check_name,
     name_warnings,
 )
-from trainer.records.store import RecordsStore
 
 # Learners listed in full on a pick list; a larger roster is searched by name or ID instead.
 LIST_ALL_UP_TO = 20
@@ -48,13 +48,11 @@ class LearnerChoice:
     total: int
 
 
-def learner_count(store: RecordsStore) -> int:
+def learner_count(store: Records) -> int:
     return store.learner_count()
 
 
-def choose_from(
-    store: RecordsStore, text: str = "", *, limit: int = LIST_ALL_UP_TO
-) -> LearnerChoice:
+def choose_from(store: Records, text: str = "", *, limit: int = LIST_ALL_UP_TO) -> LearnerChoice:
     """The learners a pick list shows: everyone when there are at most ``limit``, else the
     learners whose name or ID contains ``text`` (at most ``limit``; none for no text)."""
     total = store.learner_count()
@@ -65,22 +63,22 @@ def choose_from(
     return LearnerChoice(tuple(found[:limit]), False, more, total)
 
 
-def search_learners(store: RecordsStore, text: str, *, limit: int) -> tuple[LearnerRow, ...]:
+def search_learners(store: Records, text: str, *, limit: int) -> tuple[LearnerRow, ...]:
     """At most ``limit + 1`` learners whose name or external ID contains ``text`` (the one
     over says there are more), in name order."""
     return tuple(store.find_learners(text[:200], limit=limit + 1))
 
 
-def find_learner(store: RecordsStore, name: str) -> LearnerRow | None:
+def find_learner(store: Records, name: str) -> LearnerRow | None:
     """The learner of this name (matched case-folded), if any."""
     return store.find_learner(name[:1000])
 
 
-def get_learner(store: RecordsStore, learner_id: int) -> LearnerRow | None:
+def get_learner(store: Records, learner_id: int) -> LearnerRow | None:
     return store.get_learner(learner_id)
 
 
-def check_new_name(store: RecordsStore, name: str, *, learner_id: int | None = None) -> str:
+def check_new_name(store: Records, name: str, *, learner_id: int | None = None) -> str:
     """The name as it will be recorded; :class:`LearnerRefused` when it cannot be (control
     characters, too long, empty) or another learner has it (matched case-folded)."""
     try:
@@ -103,7 +101,7 @@ def warnings_for(name: str) -> list[str]:
 
 
 def add_learner(
-    store: RecordsStore, name: str, role: str, organisation: str = "", external_id: str = ""
+    store: Records, name: str, role: str, organisation: str = "", external_id: str = ""
 ) -> LearnerRow:
     """Record a new learner; :class:`LearnerRefused` (with the reason) when the name, ID or
     organisation cannot be used or the name is taken. Store failures stay ``StoreError``."""
@@ -131,7 +129,7 @@ def roster_refusal(learner: LearnerRow, what: str) -> str | None:
 
 
 def update_learner(
-    store: RecordsStore,
+    store: Records,
     learner: LearnerRow,
     *,
     name: str,
@@ -172,9 +170,7 @@ def update_learner(
         raise LearnerRefused(f"A learner named {cleaned} already exists.") from None
 
 
-def rename_learner(
-    store: RecordsStore, old_name: str, new_name: str
-) -> tuple[LearnerRow, LearnerRow]:
+def rename_learner(store: Records, old_name: str, new_name: str) -> tuple[LearnerRow, LearnerRow]:
     """(before, after) of renaming the learner named ``old_name`` (matched case-folded)."""
     learner = store.find_learner(old_name[:1000])
     if learner is None:

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from trainer.bank.model import Course, Module
 from trainer.engine import Result
 from trainer.progress import CourseProgress, course_progress
-from trainer.records.store import AttemptRow, LearnerRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import AttemptRow, LearnerRow
 from trainer.session import OpenAttempt, Session, open_attempt, past_result
 from trainer.standing import ExpiredModule, RoleChange, expired_modules, role_changes
 
@@ -83,7 +84,7 @@ def due_date(
 
 
 def dashboard(
-    store: RecordsStore, course: Course, learner: LearnerRow, today: date | None = None
+    store: Records, course: Course, learner: LearnerRow, today: date | None = None
 ) -> Dashboard:
     """The learner's standing in ``course``: modules, passes expired, role changes, due date."""
     attempts = store.attempts(learner_id=learner.id, course_id=course.id)
@@ -133,7 +134,7 @@ class ModuleOptions:
 
 
 def module_options(
-    store: RecordsStore, course: Course, module: Module, learner: LearnerRow
+    store: Records, course: Course, module: Module, learner: LearnerRow
 ) -> ModuleOptions:
     """Start, resume (or start again), retake, the last results, back."""
     unfinished = open_attempt(store, course, module, learner)
@@ -156,7 +157,7 @@ def module_options(
 
 
 def start_module(
-    store: RecordsStore,
+    store: Records,
     course: Course,
     module: Module,
     learner: LearnerRow,
@@ -190,7 +191,7 @@ class HistoryEntry:
     answered: int | None  # answers saved, for an attempt in progress; None otherwise
 
 
-def history(store: RecordsStore, course: Course, learner: LearnerRow) -> list[HistoryEntry]:
+def history(store: Records, course: Course, learner: LearnerRow) -> list[HistoryEntry]:
     """Every attempt of the learner at ``course``, oldest first."""
     titles = {m.id: m.title for m in course.module_map.values()}
     return [
@@ -203,7 +204,7 @@ def history(store: RecordsStore, course: Course, learner: LearnerRow) -> list[Hi
     ]
 
 
-def learner_changes(store: RecordsStore, learner: LearnerRow) -> list[dict[str, Any]]:
+def learner_changes(store: Records, learner: LearnerRow) -> list[dict[str, Any]]:
     """The learner's renames and role, organisation or ID changes (not 'created'), oldest
     first, as :func:`trainer.export.change_text` words them."""
     return [
@@ -236,7 +237,7 @@ class PastResult:
 
 
 def past_attempt_result(
-    store: RecordsStore, course: Course, learner: LearnerRow, attempt_id: int
+    store: Records, course: Course, learner: LearnerRow, attempt_id: int
 ) -> PastResult | None:
     """The result of one of the learner's attempts at ``course`` (None: not theirs)."""
     row = store.get_attempt(attempt_id)
@@ -245,7 +246,7 @@ def past_attempt_result(
     return result_of(store, course, row)
 
 
-def result_of(store: RecordsStore, course: Course, row: AttemptRow) -> PastResult:
+def result_of(store: Records, course: Course, row: AttemptRow) -> PastResult:
     """The result of a recorded attempt, rebuilt from its answers when it can be."""
     if row.status in ("in-progress", "abandoned"):
         return PastResult(row, None, None, row.status)  # type: ignore[arg-type]

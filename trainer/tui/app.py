@@ -15,10 +15,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from trainer.bank.cache import LazyCourse
+from trainer.records.contract import Records
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
-    from trainer.records.store import LearnerRow, RecordsStore
+    from trainer.records.store import LearnerRow
     from trainer.settings import Settings
 
 DEFAULT_THEME = "textual-dark"
@@ -86,7 +87,7 @@ class TrainerApp(App[int]):
         self,
         *,
         course: Course | LazyCourse,
-        store: RecordsStore,
+        store: Records,
         learner_name: str | None = None,
         high_contrast: bool = False,
         config_file: str | None = None,

@@ -20,11 +20,12 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from trainer.records.contract import Records
+
 if TYPE_CHECKING:
-    from trainer.records.store import RecordsStore
     from trainer.settings import Settings
 
-StoreOpener = Callable[[], "AbstractContextManager[RecordsStore]"]
+StoreOpener = Callable[[], "AbstractContextManager[Records]"]
 
 
 @dataclass(frozen=True)

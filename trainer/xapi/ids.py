@@ -26,13 +26,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from trainer.records.contract import Records
 from trainer.records.ondisk import sqlite_schema_version
-from trainer.records.store import RecordsStore, StoreError
+from trainer.records.store import StoreError
 
 DATABASE_ID_SCHEMA = 4  # the migration that creates meta.database_id
 
 
-def database_id(store: RecordsStore) -> uuid.UUID:
+def database_id(store: Records) -> uuid.UUID:
     """The database's own random UUID (``meta.database_id``)."""
     value = store.meta_value("database_id")
     try:
@@ -44,14 +45,14 @@ def database_id(store: RecordsStore) -> uuid.UUID:
         ) from None
 
 
-def _missing(store: RecordsStore) -> uuid.UUID:
+def _missing(store: Records) -> uuid.UUID:
     raise StoreError(
         f"the records database {store.location} has no database id. Nothing was changed. "
         "Restore it from a backup."
     )
 
 
-def on_disk_before_ids(store: RecordsStore) -> bool:
+def on_disk_before_ids(store: Records) -> bool:
     """True when ``store`` reads an SQLite file that predates ``database_id``.
 
     A read-only open upgrades such a file in memory only, so its id would be new each time:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from trainer.records.store import RecordsStore
+from trainer.records.contract import Records
 from trainer.safetext import terminal_safe
 from trainer.xapi import outbox
 from trainer.xapi.statements import XAPI_VERSION
@@ -174,7 +174,7 @@ class PushReport:
 
 
 def push(
-    store: RecordsStore,
+    store: Records,
     lrs: Lrs,
     *,
     batch_size: int = 50,
@@ -216,7 +216,7 @@ def push(
 
 
 def _send_one(
-    store: RecordsStore,
+    store: Records,
     lrs: Lrs,
     one: tuple[str, str],
     report: PushReport,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.records.store import RecordsStore
+from trainer.records.contract import Records
 from trainer.xapi.ids import Ids, database_id
 from trainer.xapi.statements import Options, statements
 
@@ -29,33 +29,33 @@ class OutboxStatus:
     last_error_at: str | None
 
 
-def queue(store: RecordsStore, statements: Iterable[dict[str, Any]]) -> int:
+def queue(store: Records, statements: Iterable[dict[str, Any]]) -> int:
     """Add statements not queued before (by id); how many were new."""
     rows = [(s["id"], json.dumps(s, ensure_ascii=False, separators=(",", ":"))) for s in statements]
     return store.queue_statements(rows)
 
 
-def pending(store: RecordsStore, limit: int) -> list[tuple[str, str]]:
+def pending(store: Records, limit: int) -> list[tuple[str, str]]:
     """Up to ``limit`` unsent statements, oldest queued first: (id, JSON text)."""
     return store.pending_statements(limit)
 
 
-def mark_sent(store: RecordsStore, ids: Sequence[str]) -> None:
+def mark_sent(store: Records, ids: Sequence[str]) -> None:
     """The LRS has these statements: they are not sent again."""
     store.mark_statements_sent(ids)
 
 
-def mark_failed(store: RecordsStore, ids: Sequence[str], error: str) -> None:
+def mark_failed(store: Records, ids: Sequence[str], error: str) -> None:
     """A send of these statements failed; they stay pending, with the error."""
     store.mark_statements_failed(ids, error)
 
 
-def note_error(store: RecordsStore, error: str) -> None:
+def note_error(store: Records, error: str) -> None:
     """A push failed before any statement could be tried (e.g. refused credentials)."""
     mark_failed(store, [], error)
 
 
-def status(store: RecordsStore) -> OutboxStatus:
+def status(store: Records) -> OutboxStatus:
     pending_count, sent, meta = store.outbox_counts()
     return OutboxStatus(
         pending_count,
@@ -66,7 +66,7 @@ def status(store: RecordsStore) -> OutboxStatus:
     )
 
 
-def queue_records(store: RecordsStore, options: Options) -> int:
+def queue_records(store: Records, options: Options) -> int:
     """Queue every statement of the records; already queued ones are left as they were.
 
     A finished attempt whose result statement is queued had all its statements queued with

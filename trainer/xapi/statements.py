@@ -17,7 +17,8 @@ from urllib.parse import quote
 from trainer import __version__
 from trainer.bank.model import Course, Module, Role, Step
 from trainer.progress import add_months
-from trainer.records.store import AnswerRow, AttemptRow, RecordsStore
+from trainer.records.contract import Records
+from trainer.records.store import AnswerRow, AttemptRow
 from trainer.xapi.ids import Ids, database_id
 
 XAPI_VERSION = "1.0.3"
@@ -67,7 +68,7 @@ def _lang(text: str) -> dict[str, str]:
 class _Builder:
     """Builds the statements of one export (one database, one set of options)."""
 
-    def __init__(self, store: RecordsStore, options: Options) -> None:
+    def __init__(self, store: Records, options: Options) -> None:
         self.store = store
         self.opt = options
         self.ids = Ids(database_id(store))
@@ -289,7 +290,7 @@ def completions(attempts: list[AttemptRow], required: set[str], months: int) -> 
 
 
 def statements(
-    store: RecordsStore, rows: list[dict[str, Any]], options: Options | None = None
+    store: Records, rows: list[dict[str, Any]], options: Options | None = None
 ) -> Iterator[dict[str, Any]]:
     """The statements of the exported attempts ``rows`` (from :func:`record_rows`), in order."""
     b = _Builder(store, options or Options())
@@ -305,6 +306,6 @@ def statements(
         yield from b.course_results(a)
 
 
-def to_xapi(store: RecordsStore, rows: list[dict[str, Any]], options: Options | None = None) -> str:
+def to_xapi(store: Records, rows: list[dict[str, Any]], options: Options | None = None) -> str:
     """The statements as a JSON array (UTF-8 text, values exact)."""
     return json.dumps(list(statements(store, rows, options)), indent=2, ensure_ascii=False) + "\n"
