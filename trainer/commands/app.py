@@ -37,7 +37,6 @@ def run_app(args: argparse.Namespace) -> int:
                     store,
                     learner_name=args.learner,
                     width=settings.plain_width.value,
-                    config_file=settings.config_flag,
                     settings=settings,
                 )
             )
@@ -48,7 +47,6 @@ def run_app(args: argparse.Namespace) -> int:
             store=store,
             learner_name=args.learner,
             high_contrast=args.high_contrast,
-            config_file=settings.config_flag,
             settings=settings,
         )
         app.run()

@@ -27,13 +27,11 @@ class PlainApp:
         course: Course,
         store: Records,
         ui: Console,
-        config_file: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         self.course = course
         self.store = store
         self.ui = ui
-        self.config_file = config_file  # --config; read only when a certificate is issued
         self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self.learner: LearnerRow | None = None
 
@@ -75,7 +73,6 @@ def run_plain(
     stdout: IO[str] | None = None,
     *,
     width: int | None = None,
-    config_file: str | None = None,
     settings: Settings | None = None,
 ) -> int:
     """Run the whole course in plain mode; return the exit status (0 after pause or quit).
@@ -93,7 +90,7 @@ def run_plain(
         width=plain_width(width),
         menu_command=True,
     )
-    app = PlainApp(course, store, ui, config_file, settings)
+    app = PlainApp(course, store, ui, settings)
     try:
         return app.run(learner_name)
     except Paused:

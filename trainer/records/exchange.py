@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.records.base import _SQLITE_MAGIC, StoreBase
+from trainer.records.contract import Records
 from trainer.records.errors import StoreError
 from trainer.records.merge import UnusableSource
 from trainer.records.ondisk import sqlite_schema_version
@@ -161,9 +162,11 @@ def check_destination(out: Path, store: RecordsStore, *, force: bool) -> None:
 
 
 def export_file(
-    store: RecordsStore, out: Path, selection: Selection, *, force: bool = False
+    store: Records, out: Path, selection: Selection, *, force: bool = False
 ) -> Exported:
     """Write the selected records to a new SQLite file ``out`` (see the module docstring)."""
+    if not isinstance(store, RecordsStore):  # both backends are; a test double is not
+        raise StoreError("these records cannot be exported to a file")
     check_destination(out, store, force=force)
     tmp = _temporary(out)
     try:

@@ -124,11 +124,14 @@ def status(
 
 def issuer_options(settings: Settings | None, store: Records) -> tuple[Path, bool, str]:
     """(issuer key, whether it may be created, paper) from the settings; without settings
-    (tests that build the app by hand), the key beside the records and letter paper."""
+    (tests that build the app by hand on an SQLite file), the key beside the records file
+    and letter paper."""
     if settings is not None:
         return settings.issuer_key.value, settings.issuer_key_may_be_created, settings.paper.value
-    folder = getattr(store, "data_dir", None) or Path(str(getattr(store, "path", "."))).parent
-    return Path(folder) / "issuer-key.pem", True, "letter"
+    records_file = getattr(store, "path", None)
+    if records_file is None:
+        raise CertificateNotIssued("no issuer key is configured for these records", "key")
+    return Path(records_file).parent / "issuer-key.pem", True, "letter"
 
 
 def issue(
@@ -138,14 +141,13 @@ def issue(
     path: Path,
     *,
     settings: Settings | None,
-    config_file: str | None = None,
     replace: bool = False,
 ) -> IssuedCertificate:
     """Sign, render, write and record the certificate at ``path``.
 
     Without ``replace`` an existing file is never overwritten (kind ``exists``: ask, then
-    call again with ``replace=True``). The verification page's address is read from the
-    config file now (it may have changed since start-up); a broken file is kind ``config``.
+    call again with ``replace=True``). The verification page's address, the issuer key
+    and the paper come from the run's settings (read once at start-up, as everything is).
     """
     try:
         from trainer.certificates.issue import CertificateRefused, issue_certificate
@@ -154,11 +156,7 @@ def issue(
         raise CertificateNotIssued(
             "certificates are not available in this version of trainer", "unavailable"
         ) from None
-    from trainer.config import certificate_verify_url
-
-    verify_url, problem = certificate_verify_url(config_file)
-    if problem:
-        raise CertificateNotIssued(terminal_safe(problem), "config")
+    verify_url = settings.verify_url.value if settings is not None else None
     key, may_create, paper = issuer_options(settings, store)
     shown = terminal_safe(str(path))
     try:

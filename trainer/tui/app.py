@@ -90,11 +90,9 @@ class TrainerApp(App[int]):
         store: Records,
         learner_name: str | None = None,
         high_contrast: bool = False,
-        config_file: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
-        self.config_file = config_file  # --config; read only when a certificate is issued
         self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self._course = course if isinstance(course, LazyCourse) else LazyCourse.of(course)
         self.store = store

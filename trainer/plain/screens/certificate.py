@@ -50,7 +50,6 @@ def save_certificate(app: PlainApp, progress: CourseProgress) -> None:
             app.learner,
             out,
             settings=app.settings,
-            config_file=app.config_file,
             replace=replace,
         )
     except service.CertificateNotIssued as exc:

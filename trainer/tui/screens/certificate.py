@@ -158,7 +158,6 @@ class CertificateScreen(ModalScreen[None]):
                     learner,
                     path,
                     settings=self.trainer.settings,
-                    config_file=self.trainer.config_file,
                     replace=replace,
                 )
             )
