@@ -1,13 +1,15 @@
 """``python -m benchmarks`` (``make bench``): measure, print the table, write RESULTS.md.
 
 Options: ``--quick`` (tiny inputs, a few seconds; used by the smoke test), ``--scale-full``
-(the scale figures at 100,000 learners too; slow), ``--out FILE``
+(the scale figures at 100,000 learners too; slow), ``--scale-at N`` (the scale figures at
+N learners only), ``--out FILE``
 (where to write the Markdown; ``-`` for nowhere), ``--only NAME`` (repeatable).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -165,14 +167,27 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also measure the scale figures at 100,000 learners (slow: tens of minutes)",
     )
+    parser.add_argument(
+        "--scale-at",
+        action="append",
+        type=int,
+        metavar="N",
+        help="measure the scale figures at N learners only (repeatable; e.g. --only scale"
+        " --scale-at 100000 repeats the 100,000 row)",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out not in (None, "-") else (None if args.out == "-" else RESULTS)
+    # A stopped run (SIGTERM) still stops its PostgreSQL server and removes its folders.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     rows: list[Row] = []
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="trainer-bench-") as tmp:
         cfg = Config.make(Path(tmp), args.quick, args.scale_full)
+        if args.scale_at:
+            cfg.scale = tuple(args.scale_at)
         info = machine(tmp)
+        done = 0
         for name, bench in ALL.items():
             if args.only and name not in args.only:
                 continue
@@ -184,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
                 failures.append(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0])
             print(f"  {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+            for r in rows[done:]:
+                print(f"    {r.name}: {r.figure:.3g} {r.unit} (floor {r.floor})", file=sys.stderr)
+            done = len(rows)
         pgserver.close()  # before the temporary folder goes
     seconds = time.perf_counter() - started
     print(console_table(rows) if rows else "no figures")

@@ -317,11 +317,22 @@ async def key_to_render(app: Any, key: str, done: Any) -> float:
     start = time.perf_counter()
     app.simulate_key(key)
     while not done():
+        if time.perf_counter() - start > 60:
+            raise RuntimeError(f"{key!r} pressed, but the screen never showed its result")
         await asyncio.sleep(0)
     refreshed = asyncio.Event()
     app.screen.call_after_refresh(refreshed.set)
     await refreshed.wait()
     return time.perf_counter() - start
+
+
+async def _settle(app: Any, pilot: Any) -> None:
+    """Let the app finish what the last key started (the app saves answers and opens
+    modules in worker threads; a learner waits for the next question before answering)."""
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
@@ -347,12 +358,13 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
             while session.current is not None and len(times) < cfg.feedback_answers:
                 question = session.current
                 await pilot.press(str(question.choices[0].number))  # highlight (or tick) one
+                await _settle(app, pilot)
                 pane = screen.query_one("#feedback-pane")
                 assert not pane.display
                 # Enter submits: ChoiceList → Session.answer (engine + commit) → feedback pane.
                 times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
                 await pilot.press("enter")  # continue (untimed)
-                await pilot.pause()
+                await _settle(app, pilot)
                 if app.screen is not screen:
                     break
             while len(app.screen_stack) > 2:
