@@ -280,3 +280,19 @@ def test_commands_name_every_course_problem_with_a_plural_that_agrees(
     assert head.endswith(f"{count} problem{'s' * (count != 1)} (see also 'trainer validate'):")
     listed = err.split(head + "\n")[1].splitlines()
     assert len(listed) == count and any("unknown key 'sumary'" in x for x in listed)
+
+
+def test_doctor_names_the_configured_lrs_and_never_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[lrs]\nendpoint = "https://lrs.example.gov/xapi/"\nusername = "agency"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TRAINER_LRS_PASSWORD", "s3cret-Word")
+    status, lines = doctor(capsys, "--config", str(config), "--data-dir", str(tmp_path / "d"))
+    assert status == 0, lines
+    lrs = line(lines, "LRS")
+    assert "https://lrs.example.gov/xapi/ as agency" in lrs and "not configured" not in lrs, lrs
+    assert "s3cret-Word" not in "\n".join(lines)

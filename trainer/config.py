@@ -74,16 +74,6 @@ class Config:
     paper: str | None = None
 
 
-def certificate_verify_url(flag: str | None) -> tuple[str | None, str | None]:
-    """(verify_url, problem) for issuing a certificate from the app: the config file is read
-    again when a certificate is issued (it may have changed since start-up, when
-    trainer.settings read it), and a broken file is a message."""
-    try:
-        return load_config(flag).verify_url, None
-    except ConfigError as exc:
-        return None, f"the config file cannot be used: {exc}"
-
-
 def default_config_path() -> Path:
     from platformdirs import user_config_dir
 

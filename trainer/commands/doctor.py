@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         lambda: check_issuer_key(settings.issuer_key.value),
         lambda: check_config(settings),
         check_postgres_driver,
-        check_lrs,
+        lambda: check_lrs(settings),
     ]
     print(terminal_safe(f"trainer {__version__} (Python {sys.version.split()[0]})"))
     failed = 0
@@ -211,9 +211,21 @@ def check_postgres_driver() -> Check:
     return Check(found, "PostgreSQL driver (psycopg)", text, required=False)
 
 
-def check_lrs() -> Check:
-    """Whether statements are sent to a learning record store (not configurable yet)."""
-    return Check(False, "LRS", "not configured", required=False)
+def check_lrs(settings: Settings) -> Check:
+    """Whether statements are sent to a learning record store (the [lrs] settings); the
+    LRS itself is not contacted here (``trainer records push --status`` tells the outbox)."""
+    endpoint = settings.lrs_endpoint.value
+    if not endpoint:
+        return Check(False, "LRS", "not configured ([lrs] endpoint)", required=False)
+    who = settings.lrs_username.value
+    account = f" as {who}" if who else ""
+    return Check(
+        True,
+        "LRS",
+        f"{endpoint}{account} ({settings.lrs_endpoint.source}); statements are sent after "
+        "each module ('trainer records push --status' shows what is waiting)",
+        required=False,
+    )
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
