@@ -192,3 +192,17 @@ def test_reports_stream_rows_on_both_backends(any_store: RecordsStore) -> None:
     first = next(stream)
     any_store.add_learner("Mid Stream", "employee")
     assert [first, *stream][0] == (learners[0].id,)
+
+
+def test_bulk_reads_of_answers(any_store: RecordsStore) -> None:
+    learner = any_store.add_learner("Bulk", "employee")
+    first, second, empty = (_attempt(any_store, learner.id, m) for m in ("m1", "m2", "m3"))
+    for seq in (1, 2, 3):
+        any_store.record_answer(first, seq, "sc", f"s{seq}", ("a",), 1.0, 1, "correct")
+    any_store.record_answer(second, 1, "sc", "s1", ("b", "c"), 0.5, 1, "partial")
+    assert any_store.answer_counts([first, second, empty]) == {first: 3, second: 1, empty: 0}
+    found = any_store.answers_for([second, first, empty])
+    assert found[first] == any_store.answers(first) and len(found[first]) == 3
+    assert [a.choice_ids for a in found[second]] == [("b", "c")] and found[empty] == []
+    many = list(range(1, 1200))  # more ids than one statement takes
+    assert sum(any_store.answer_counts(many).values()) == 4

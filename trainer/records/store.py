@@ -8,6 +8,7 @@ it. Opening, durability and error conversion: :mod:`trainer.records.base`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -316,6 +317,39 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
         return [
             AnswerRow(r[0], r[1], r[2], r[3], self._choices(r[4], r[0], r[1]), *r[5:]) for r in rows
         ]
+
+    def answers_for(self, attempt_ids: Sequence[int]) -> dict[int, list[AnswerRow]]:
+        """The answers of several attempts in one query per 500 ids (not one per attempt):
+        every id given is a key, in seq order."""
+        found: dict[int, list[AnswerRow]] = {i: [] for i in attempt_ids}
+        ids = list(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._rows(
+                "SELECT attempt_id, seq, scenario_id, step_id, choice_ids, points, max_points, "
+                f"outcome, answered_at FROM answers WHERE attempt_id IN "
+                f"({', '.join('?' * len(chunk))}) ORDER BY attempt_id, seq",
+                chunk,
+            )
+            for r in rows:
+                found[r[0]].append(
+                    AnswerRow(r[0], r[1], r[2], r[3], self._choices(r[4], r[0], r[1]), *r[5:])
+                )
+        return found
+
+    def answer_counts(self, attempt_ids: Sequence[int]) -> dict[int, int]:
+        """How many answers each attempt has (every id given is a key), in one query."""
+        counts = {i: 0 for i in attempt_ids}
+        ids = list(counts)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for attempt_id, n in self._rows(
+                "SELECT attempt_id, count(*) FROM answers WHERE attempt_id IN "
+                f"({', '.join('?' * len(chunk))}) GROUP BY attempt_id",
+                chunk,
+            ):
+                counts[int(attempt_id)] = int(n)
+        return counts
 
     def meta_value(self, key: str) -> str | None:
         """A value of table ``meta`` (e.g. ``database_id``), or None when there is none."""

@@ -91,11 +91,13 @@ def dashboard(
     progress = course_progress(store, course, learner)
     expired = tuple(expired_modules(course, learner, attempts, today))
     changes = tuple(role_changes(course, store.learner_history(learner.id)))
-    answered = {
-        p.module.id: len(store.answers(p.last_attempt.id))
+    open_rows = {
+        p.module.id: p.last_attempt.id
         for p in progress.modules
         if p.status == "in-progress" and p.last_attempt is not None
     }
+    counts = store.answer_counts(list(open_rows.values()))  # one query, not one per module
+    answered = {module_id: counts[attempt_id] for module_id, attempt_id in open_rows.items()}
     return Dashboard(
         learner,
         progress,
@@ -194,13 +196,11 @@ class HistoryEntry:
 def history(store: Records, course: Course, learner: LearnerRow) -> list[HistoryEntry]:
     """Every attempt of the learner at ``course``, oldest first."""
     titles = {m.id: m.title for m in course.module_map.values()}
+    rows = store.attempts(learner_id=learner.id, course_id=course.id)
+    counts = store.answer_counts([r.id for r in rows if r.status == "in-progress"])
     return [
-        HistoryEntry(
-            row,
-            titles.get(row.module_id, row.module_id),
-            len(store.answers(row.id)) if row.status == "in-progress" else None,
-        )
-        for row in store.attempts(learner_id=learner.id, course_id=course.id)
+        HistoryEntry(row, titles.get(row.module_id, row.module_id), counts.get(row.id))
+        for row in rows
     ]
 
 
