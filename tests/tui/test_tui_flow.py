@@ -206,9 +206,12 @@ async def test_unknown_learner_flag_fills_in_the_add_form(
 
 # --------------------------------------------------------------------------- the main story
 async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
-    course: Course, data_dir: Path
+    course: Course, records_at: str | Path
 ) -> None:
-    with RecordsStore.in_dir(data_dir) as store:
+    """The whole flow, on each records backend (SQLite and PostgreSQL)."""
+    from trainer.records import open_store
+
+    with open_store(records_at) as store:
         store.add_learner("Ana Smith", "uniformed")
         app = make_app(course, store, learner_name="Ana Smith")
         async with app.run_test(size=SIZE) as pilot:
@@ -248,7 +251,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
         ]
 
     # Next start, a new process: the same step, with the earlier answer kept.
-    with RecordsStore.in_dir(data_dir) as store:
+    with open_store(records_at) as store:
         app = make_app(course, store, learner_name="Ana Smith")
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -339,7 +342,7 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
             assert "✔ Passed (best 83%) · Required" in text
             assert "Course complete on" in text and "valid until" in text
 
-    with RecordsStore.in_dir(data_dir) as store:
+    with open_store(records_at) as store:
         first, second = attempts_of(store, "Ana Smith")
         assert (first.status, second.status) == ("passed", "failed")
         assert [(a.step_id, a.choice_ids) for a in store.answers(second.id)] == [
@@ -349,7 +352,10 @@ async def test_learner_takes_a_module_quits_resumes_retakes_and_sees_history(
         ]
 
 
-async def test_escape_pauses_and_reopening_continues(course: Course, store: RecordsStore) -> None:
+async def test_escape_pauses_and_reopening_continues(
+    course: Course, any_store: RecordsStore
+) -> None:
+    store = any_store  # both backends
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
