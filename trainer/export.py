@@ -19,13 +19,14 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TextIO
 
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import LearnerHistoryRow
 from trainer.records.stream import iter_export_rows
+from trainer.records.times import day
 from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
@@ -116,9 +117,7 @@ def iter_record_rows(
         expires = None
         months = months_of.get(course_id)
         if passed and months and finished_at:
-            expires = add_months(
-                datetime.fromisoformat(finished_at.replace("Z", "+00:00")).date(), months
-            )
+            expires = add_months(day(finished_at), months)
             if today > expires:
                 status = "expired"
         if flt.status is not None and status != flt.status:

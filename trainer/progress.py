@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from trainer.bank.model import Course, CourseModule, Module, Role
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerRow
+from trainer.records.times import day
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _day(timestamp: str) -> date:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return day(timestamp)
 
 
 def module_progress(

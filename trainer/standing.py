@@ -6,17 +6,18 @@ Pure core (no UI): the dashboard and the certificate screens say these things in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from trainer.bank.model import Course, Module, Role
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerHistoryRow, LearnerRow
+from trainer.records.times import day
 from trainer.words import ROLE_WORDS
 
 
 def _day(timestamp: str) -> date:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return day(timestamp)
 
 
 @dataclass(frozen=True, slots=True)

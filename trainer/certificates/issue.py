@@ -16,6 +16,7 @@ from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.contract import Records
 from trainer.records.store import CertificateRow, LearnerRow
+from trainer.records.times import day
 from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_safe
 
 from .keys import fingerprint, load_or_create_issuer_key
@@ -68,7 +69,7 @@ def _today_utc() -> _dt.date:
 
 def _day_of(timestamp: str) -> _dt.date:
     """The UTC day of a records timestamp (the store's clock, injected in tests)."""
-    return _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return day(timestamp)
 
 
 def completed_payload(

@@ -17,6 +17,7 @@ from trainer.commands.certificate import course_for, issuer_key_path
 from trainer.commands.common import CommandError, fail, open_store
 from trainer.records.errors import StoreError
 from trainer.records.store import LearnerRow
+from trainer.records.times import day
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 from trainer.settings import settings_of
 
@@ -123,7 +124,7 @@ def run_all(args: argparse.Namespace) -> int:
 
 
 def _day_of(timestamp: str) -> _dt.date:
-    return _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return day(timestamp)
 
 
 def learner_label(learner: LearnerRow) -> str:

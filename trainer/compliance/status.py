@@ -31,13 +31,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from trainer.bank.model import Course
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.learners import _LEARNER_COLS, LearnerRow
 from trainer.records.stream import iter_status_rows
+from trainer.records.times import day
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
 
@@ -69,7 +70,7 @@ class LearnerStatus:
 
 
 def _day(timestamp: str) -> date:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+    return day(timestamp)
 
 
 def _due_day(text: str | None) -> date | None:

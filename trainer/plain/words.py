@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from trainer import words
 from trainer.bank.model import Scenario
 from trainer.engine import Attempt, Question
+from trainer.records.errors import StoreDamaged
+from trainer.records.times import moment
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "employee": "a government employee",
@@ -51,10 +53,10 @@ def spoken_time(timestamp: str | None) -> str:
     if not timestamp:
         return "unknown time"
     try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
+        when = moment(timestamp)
+    except StoreDamaged:
         return timestamp
-    return f"{spoken_date(moment.date())} at {moment:%H:%M} UTC"
+    return f"{spoken_date(when.date())} at {when:%H:%M} UTC"
 
 
 def number_list(numbers: Sequence[int]) -> str:

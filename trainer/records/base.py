@@ -22,7 +22,6 @@ import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -35,16 +34,13 @@ from trainer.records.errors import (
     convert_os,
 )
 from trainer.records.migrations import MIGRATIONS, SCHEMA_VERSION
+from trainer.records.times import utc_now
 from trainer.safetext import terminal_safe
 
 APPLICATION_ID = 0x54524E52  # "TRNR"
 DB_NAME = "records.sqlite3"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _READONLY, _CANTOPEN = 8, 14  # SQLite result codes
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _create_private(path: Path) -> None:

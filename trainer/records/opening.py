@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from trainer.records.base import utc_now
 from trainer.records.errors import StoreError
 from trainer.records.store import RecordsStore
+from trainer.records.times import utc_now
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 

@@ -41,7 +41,6 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg.types.numeric import FloatLoader
 
-from trainer.records.base import utc_now
 from trainer.records.errors import StoreDamaged, StoreError, StoreReadOnly, StoreUnavailable
 from trainer.records.pg_schema import CREATE_SCHEMA, PG_MIGRATIONS, PG_SCHEMA_VERSION
 from trainer.records.pg_sql import (
@@ -56,6 +55,7 @@ from trainer.records.pg_sql import (
     unreachable,
 )
 from trainer.records.pg_txn import RETRY_DELAYS, Result, Transaction
+from trainer.records.times import utc_now
 
 _SCHEMA_LOCK = 0x54524E52  # advisory lock key ("TRNR"): one creator/upgrader at a time
 _PRUNE_EVERY = 500  # write transactions per connection between prunings of old receipts

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.records.base import APPLICATION_ID, DB_NAME, utc_now
+from trainer.records.base import APPLICATION_ID, DB_NAME
 from trainer.records.errors import (
     AttemptClosed,
     StoreBusy,
@@ -26,6 +26,7 @@ from trainer.records.learners import LearnerHistoryRow, LearnerRow, new_uid
 from trainer.records.merge import MergeRecords
 from trainer.records.outbox import OutboxRecords
 from trainer.records.roster import RosterRecords
+from trainer.records.times import utc_now
 
 __all__ = [
     "APPLICATION_ID",

@@ -5,8 +5,10 @@ Every state is shown in words and with a symbol, never by colour alone.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
+from trainer.records.errors import StoreDamaged
+from trainer.records.times import moment
 from trainer.words import OUTCOME_WORDS as OUTCOME_WORDS  # re-exported for the screens
 from trainer.words import ROLE_WORDS as ROLE_WORDS
 from trainer.words import STATUS_WORDS as STATUS_WORDS
@@ -40,7 +42,7 @@ def day_text(value: str | date | None) -> str:
     if isinstance(value, date):
         return value.isoformat()
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        when = moment(value)
+    except StoreDamaged:
         return value
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -19,6 +19,7 @@ from trainer.bank.model import Course, Module, Role, Step
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AnswerRow, AttemptRow
+from trainer.records.times import moment
 from trainer.xapi.ids import Ids, database_id
 
 XAPI_VERSION = "1.0.3"
@@ -54,7 +55,7 @@ def iso_duration(seconds: float) -> str:
 
 
 def _time(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return moment(stamp)
 
 
 def _verb(name: str) -> dict[str, Any]:
