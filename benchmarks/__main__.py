@@ -55,7 +55,11 @@ ANALYSIS = [
     "- **Certificate as a process**: what a user waits for from `trainer certificate` is"
     " interpreter start, imports (PDF and signing libraries), the course from its cache,"
     " the records, the key, render, sign and write; the in-process row above times only the"
-    " last steps after an untimed warm-up. There is no batch mode yet (`certificate --all`).",
+    " last steps after an untimed warm-up. The batch, `certificate --all`, is timed in the"
+    " 'Certificates:' rows (benchmarks/figures_certs.py; 1,000 learners here, 10,000 with"
+    " `python -m benchmarks.figures_certs --learners 10000`: 526 s on these 2 cores with other"
+    " work at a load average of 3-5, 48 ms of CPU a certificate across the processes): worker"
+    " processes, one per core, render and sign; the command records and writes each PDF.",
     "- **Keypress → feedback in a real terminal** (target ≤ 3× a bare Textual key → update):"
     " the real TrainerApp in tmux at 80×24, Enter sent with `tmux send-keys`, the feedback's"
     " 'Press Enter to' line detected with `tmux capture-pane` polling (every poll is a tmux"
