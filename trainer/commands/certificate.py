@@ -24,9 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Issue a one-page PDF certificate, signed with the issuer key, for a "
         "learner whose records show every module required for their role as passed. "
         "--course takes the course file or, with the shipped/default course, its id. "
-        "See docs/certificates.md.",
+        "With --all, one for every learner who completed the course and has none for that "
+        "completion yet, into the folder -o DIR. See docs/certificates.md and "
+        "docs/compliance.md.",
     )
-    p.add_argument("--learner", metavar="NAME", help="learner name as recorded")
+    p.add_argument("--learner", metavar="NAME", help="learner name as recorded (or --all)")
     p.add_argument(
         "--all",
         action="store_true",
