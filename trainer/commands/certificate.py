@@ -10,7 +10,6 @@ from pathlib import Path
 
 from trainer.bank.model import Course
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 from trainer.settings import settings_of
 
@@ -112,9 +111,11 @@ def course_for(args: argparse.Namespace) -> Course:
     return course
 
 
-def run(args: argparse.Namespace) -> int:
-    from trainer.certificates.issue import CertificateRefused, issue_certificate
+#: Exit status per reason a certificate was not issued (trainer.service.certificate.Kind).
+_EXIT = {"refused": 1, "records": 1, "exists": 1, "key": 2, "write": 2, "unavailable": 2}
 
+
+def run(args: argparse.Namespace) -> int:
     if args.all or args.organisation is not None or args.jobs is not None:
         from trainer.commands.certificate_all import run_all
 
@@ -127,55 +128,45 @@ def run(args: argparse.Namespace) -> int:
                 2,
             )
         )
-    from trainer.certificates.keys import IssuerKeyError
 
     try:
         course = course_for(args)
         store = open_store(args)
     except CommandError as exc:
         return fail(exc)
-    key_path, may_create = issuer_key_path(args)
     settings = settings_of(args)
     if settings.config_problem:  # only when run without the entry point, which refuses it
         print(f"trainer: {terminal_safe_multiline(settings.config_problem)}", file=sys.stderr)
         return 2
+    # The one certificate use case of the app and plain mode (trainer.service.certificate):
+    # the same checks, the same handled errors; the words and exit statuses are the CLI's.
+    from trainer.service import certificate as service
+    from trainer.service.learners import find_learner
+
     with store:
+        learner = None
         try:
-            issued = issue_certificate(
+            learner = find_learner(store, args.learner)
+            if learner is None:
+                raise service.CertificateNotIssued(
+                    f"No learner named {terminal_safe(repr(args.learner))} in the records.",
+                    "refused",
+                )
+            issued = service.issue(
                 store,
                 course,
-                args.learner,
+                learner,
                 Path(args.output),
-                issuer_key_path=key_path,
-                paper=settings.paper.value,
-                create_key=may_create,
+                settings=settings,
                 replace=args.force,
                 check_key_permissions=not args.force,
-                verify_url=settings.verify_url.value,
             )
-        except CertificateRefused as exc:
-            print(f"trainer: {terminal_safe_multiline(str(exc))}", file=sys.stderr)
-            return 1
-        except StoreError as exc:  # locked, full disk, damaged records: said, not a traceback
-            print(f"trainer: {terminal_safe(str(exc))}", file=sys.stderr)
-            return 1
-        except IssuerKeyError as exc:
-            print(f"trainer: {terminal_safe(str(exc))}", file=sys.stderr)
-            return 2
-        except FileExistsError:
-            print(
-                f"trainer: {terminal_safe(args.output)} already exists; it was not changed. "
-                "Choose another file, or add --force to replace it.",
-                file=sys.stderr,
-            )
-            return 1
-        except OSError as exc:
-            print(
-                f"trainer: cannot write {terminal_safe(args.output)}: "
-                f"{terminal_safe(str(exc.strerror or exc))}",
-                file=sys.stderr,
-            )
-            return 2
+        except service.CertificateNotIssued as exc:
+            message = str(exc)
+            if exc.kind == "exists":
+                message += ". Choose another file, or add --force to replace it."
+            print(f"trainer: {message}", file=sys.stderr)
+            return _EXIT.get(exc.kind, 1)
     if issued.key_created:
         print(
             f"Created a new issuer key at {terminal_safe(str(issued.key_path))} (mode 0600). "

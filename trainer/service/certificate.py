@@ -142,8 +142,12 @@ def issue(
     *,
     settings: Settings | None,
     replace: bool = False,
+    check_key_permissions: bool = True,
 ) -> IssuedCertificate:
     """Sign, render, write and record the certificate at ``path``.
+
+    ``check_key_permissions=False`` (the CLI's ``--force``) accepts an issuer key that
+    others may read or another account owns.
 
     Without ``replace`` an existing file is never overwritten (kind ``exists``: ask, then
     call again with ``replace=True``). The verification page's address, the issuer key
@@ -171,6 +175,7 @@ def issue(
             paper=paper,
             verify_url=verify_url,
             replace=replace,
+            check_key_permissions=check_key_permissions,
         )
     except CertificateRefused as exc:
         raise CertificateNotIssued(terminal_safe_multiline(str(exc)), "refused") from None
