@@ -149,6 +149,7 @@ def test_certificates_are_recorded_once(any_store: RecordsStore) -> None:
     )
     any_store.record_certificate(cert)
     assert any_store.certificates(learner_id=learner.id) == [cert]
+    assert any_store.certificate("C-1") == cert and any_store.certificate("C-2") is None
     with pytest.raises(StoreConflict):
         any_store.record_certificate(cert)
 

@@ -193,7 +193,7 @@ def _list(store: Records, args: argparse.Namespace) -> int:
 def _show(store: Records, cert_id: str, fmt: str) -> int:
     from trainer.certificates.payload import PayloadError, decode_token
 
-    cert = next((c for c in store.certificates() if c.id == cert_id), None)
+    cert = store.certificate(cert_id)
     if cert is None:
         return fail(CommandError(f"no certificate {cert_id} in the records ({store.location})"))
     lr = store.get_learner(cert.learner_id)

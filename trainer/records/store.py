@@ -394,6 +394,15 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
                 ),
             )
 
+    def certificate(self, certificate_id: str) -> CertificateRow | None:
+        """One issued certificate by its id (indexed: not every certificate read)."""
+        row = self._one(
+            "SELECT id, learner_id, course_id, course_version, issued_at, valid_until, "
+            "payload_sha256, token FROM certificates WHERE id = ?",
+            (certificate_id,),
+        )
+        return CertificateRow(*row) if row else None
+
     def certificates(self, *, learner_id: int | None = None) -> list[CertificateRow]:
         clause, args = (
             ("WHERE learner_id = ?", (learner_id,)) if learner_id is not None else ("", ())
