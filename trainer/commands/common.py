@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
-from trainer.records.contract import Records
 from trainer.records.opening import open_store as open_records
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
@@ -18,6 +17,7 @@ from trainer.settings import settings_of
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
+    from trainer.records.contract import Records
 
 
 class CommandError(Exception):

@@ -11,11 +11,11 @@ from trainer.plain.console import BackToDashboard, Console, Paused, plain_width,
 from trainer.plain.screens.dashboard import dashboard
 from trainer.plain.screens.learners import add_learner, choose_learner
 from trainer.plain.words import sentence
-from trainer.records.contract import Records
 from trainer.records.store import LearnerRow, StoreError
 from trainer.service import learners as service
 
 if TYPE_CHECKING:
+    from trainer.records.contract import Records
     from trainer.settings import Settings
 
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Literal
 
 from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
-from trainer.records.contract import Records
 from trainer.records.errors import StoreError
 from trainer.records.store import CertificateRow, LearnerRow
 from trainer.safetext import terminal_safe, terminal_safe_multiline
@@ -27,6 +26,7 @@ from trainer.standing import RoleChange, role_changes
 
 if TYPE_CHECKING:
     from trainer.certificates.issue import IssuedCertificate
+    from trainer.records.contract import Records
     from trainer.settings import Settings
 
 State = Literal["unavailable", "incomplete", "expired", "ready"]

@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from trainer.bank.cache import LazyCourse
-from trainer.records.contract import Records
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
+    from trainer.records.contract import Records
     from trainer.records.store import LearnerRow
     from trainer.settings import Settings
 

@@ -20,9 +20,8 @@ from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trainer.records.contract import Records
-
 if TYPE_CHECKING:
+    from trainer.records.contract import Records
     from trainer.settings import Settings
 
 StoreOpener = Callable[[], "AbstractContextManager[Records]"]
