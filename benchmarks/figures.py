@@ -55,6 +55,8 @@ class Config:
     enter_runs: int = 5
     tty_answers: int = 12
     scale: tuple[int, ...] = (1_000, 10_000)  # learners in the scale figures
+    # which growing paths the scale figures time (all by default; --scale-paths)
+    scale_paths: tuple[str, ...] = ("export", "items", "status", "start", "queries")
 
     @classmethod
     def make(cls, tmp: Path, quick: bool, scale_full: bool = False) -> Config:

@@ -134,100 +134,105 @@ def _scale_rows(cfg: Any, n: int, be: _Backend, course: Path) -> list[Row]:
     out = cfg.tmp / f"scale-out-{n}-{be.name}"
     out.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
-    export = _paired(
-        cfg,
-        runs,
-        ["trainer", *common, "records", "--format", "csv", "-o", str(out / "out.csv")],
-        ["floor-export", be.db, str(out / "floor.csv")],
-    )
-    rows.append(
-        ratio_target(
-            f"Scale, {label}: `records --format csv`, time",
-            export["s"],
-            export["floor_s"],
-            "s",
-            "streamed JOIN → csv.writer, process",
-            1.5,
-            f"{what}; peak memory {export['mb']:.0f} MB (floor {export['floor_mb']:.0f} MB)"
-            f"; process from spawn to exit, {runs} paired runs",
-            paired_ratio=export["ratio"],
-        )
-    )
-    rows.append(_peak_row(label, "`records --format csv`", export, 50, n))
-    items = _paired(cfg, runs, ["trainer", *common, "report", "items"], ["floor-items", be.db])
-    rows.append(
-        ratio_target(
-            f"Scale, {label}: `report items`, time",
-            items["s"],
-            items["floor_s"],
-            "s",
-            "one ordered pass over the answers, process",
-            2.0,
-            f"{what}; peak memory {items['mb']:.0f} MB (floor {items['floor_mb']:.0f} MB);"
-            f" {runs} paired runs",
-            paired_ratio=items["ratio"],
-        )
-    )
-    rows.append(_peak_row(label, "`report items`", items, 200, n))
-    try:
-        status = _paired(
+    if "export" in cfg.scale_paths:
+        export = _paired(
             cfg,
             runs,
-            [
-                "trainer",
-                *common,
-                "status",
-                "--as-of",
-                AS_OF,
-                "--format",
-                "csv",
-                "-o",
-                str(out / "status.csv"),
-            ],
-            ["floor-status", be.db, _course_id(course)],
+            ["trainer", *common, "records", "--format", "csv", "-o", str(out / "out.csv")],
+            ["floor-export", be.db, str(out / "floor.csv")],
         )
-    except RuntimeError as exc:  # `trainer status` is new (issue #17): say so, go on
-        SKIPPED.append(f"Scale, {label}: `status` did not run: {str(exc).splitlines()[0]}")
-    else:
-        fast = status["s"] <= 1.0 if n >= 100_000 else True
         rows.append(
-            Row(
-                f"Scale, {label}: `status`, time",
-                status["s"],
-                status["floor_s"],
+            ratio_target(
+                f"Scale, {label}: `records --format csv`, time",
+                export["s"],
+                export["floor_s"],
                 "s",
-                "its one query streamed, folded per learner, process",
-                "≤ 2× floor; ≤ 1 s at 100k",
-                status["ratio"] <= 2.0 and fast,
-                f"{what}; the whole organisation, CSV to a file, as of {AS_OF}; peak memory"
-                f" {status['mb']:.0f} MB (floor {status['floor_mb']:.0f} MB); {runs} paired"
-                " runs; the 1 s target is judged at 100,000 learners",
-                paired_ratio=status["ratio"],
+                "streamed JOIN → csv.writer, process",
+                1.5,
+                f"{what}; peak memory {export['mb']:.0f} MB (floor {export['floor_mb']:.0f} MB)"
+                f"; process from spawn to exit, {runs} paired runs",
+                paired_ratio=export["ratio"],
             )
         )
-        rows.append(_peak_row(label, "`status`", status, 200, n))
-    big: list[float] = []
-    small: list[float] = []
-    launch = [sys.executable, str(LAUNCHER), "trainer", "--course", str(course)]
-    if not cfg.quick:
-        first_screen(cfg, [*launch, *be.records])  # untimed: course cache, OS cache
-        first_screen(cfg, [*launch, *be.kiosk])
-    for _ in range(runs):
-        small.append(first_screen(cfg, [*launch, *be.kiosk])[0])
-        big.append(first_screen(cfg, [*launch, *be.records])[0])
-    rows.append(
-        ratio_target(
-            f"Scale, {label}: TUI start to the learner list",
-            median(big) * 1000,
-            median(small) * 1000,
-            "ms",
-            f"the same start with 4 learners ({be.name})",
-            1.3,
-            f"launcher as in the start-up figure; {runs} paired runs",
-            paired_ratio=median([b / s for b, s in zip(big, small, strict=True)]),
+        rows.append(_peak_row(label, "`records --format csv`", export, 50, n))
+    if "items" in cfg.scale_paths:
+        items = _paired(cfg, runs, ["trainer", *common, "report", "items"], ["floor-items", be.db])
+        rows.append(
+            ratio_target(
+                f"Scale, {label}: `report items`, time",
+                items["s"],
+                items["floor_s"],
+                "s",
+                "one ordered pass over the answers, process",
+                2.0,
+                f"{what}; peak memory {items['mb']:.0f} MB (floor {items['floor_mb']:.0f} MB);"
+                f" {runs} paired runs",
+                paired_ratio=items["ratio"],
+            )
         )
-    )
-    rows += _queries(cfg, n, be, course, label)
+        rows.append(_peak_row(label, "`report items`", items, 200, n))
+    if "status" in cfg.scale_paths:
+        try:
+            status = _paired(
+                cfg,
+                runs,
+                [
+                    "trainer",
+                    *common,
+                    "status",
+                    "--as-of",
+                    AS_OF,
+                    "--format",
+                    "csv",
+                    "-o",
+                    str(out / "status.csv"),
+                ],
+                ["floor-status", be.db, _course_id(course)],
+            )
+        except RuntimeError as exc:  # `trainer status` is new (issue #17): say so, go on
+            SKIPPED.append(f"Scale, {label}: `status` did not run: {str(exc).splitlines()[0]}")
+        else:
+            fast = status["s"] <= 1.0 if n >= 100_000 else True
+            rows.append(
+                Row(
+                    f"Scale, {label}: `status`, time",
+                    status["s"],
+                    status["floor_s"],
+                    "s",
+                    "its one query streamed, folded per learner, process",
+                    "≤ 2× floor; ≤ 1 s at 100k",
+                    status["ratio"] <= 2.0 and fast,
+                    f"{what}; the whole organisation, CSV to a file, as of {AS_OF}; peak memory"
+                    f" {status['mb']:.0f} MB (floor {status['floor_mb']:.0f} MB); {runs} paired"
+                    " runs; the 1 s target is judged at 100,000 learners",
+                    paired_ratio=status["ratio"],
+                )
+            )
+            rows.append(_peak_row(label, "`status`", status, 200, n))
+    if "start" in cfg.scale_paths:
+        big: list[float] = []
+        small: list[float] = []
+        launch = [sys.executable, str(LAUNCHER), "trainer", "--course", str(course)]
+        if not cfg.quick:
+            first_screen(cfg, [*launch, *be.records])  # untimed: course cache, OS cache
+            first_screen(cfg, [*launch, *be.kiosk])
+        for _ in range(runs):
+            small.append(first_screen(cfg, [*launch, *be.kiosk])[0])
+            big.append(first_screen(cfg, [*launch, *be.records])[0])
+        rows.append(
+            ratio_target(
+                f"Scale, {label}: TUI start to the learner list",
+                median(big) * 1000,
+                median(small) * 1000,
+                "ms",
+                f"the same start with 4 learners ({be.name})",
+                1.3,
+                f"launcher as in the start-up figure; {runs} paired runs",
+                paired_ratio=median([b / s for b, s in zip(big, small, strict=True)]),
+            )
+        )
+    if "queries" in cfg.scale_paths:
+        rows += _queries(cfg, n, be, course, label)
     return rows
 
 
@@ -270,8 +275,11 @@ def _queries(cfg: Any, n: int, be: _Backend, course_path: Path, label: str) -> l
         sample = [store.get_learner(i) for i in ids]
         learners = [lr for lr in sample if lr is not None]
         words = [f"{lr.name[-4:]}" for lr in learners]  # part of a name, as typed
-        raw_sql = f"SELECT {store._ATTEMPT_COLS} FROM attempts WHERE learner_id = ? "
-        raw_sql += "AND course_id = ? ORDER BY started_at, id"
+        raw_sql = (
+            "SELECT id, learner_id, course_id, module_id, module_version, module_sha256, role,"
+            " seed, started_at, finished_at, score, max_score, percent, passed, uid FROM attempts"
+            " WHERE learner_id = ? AND course_id = ? ORDER BY started_at, id"
+        )
         like = (
             "SELECT id, name FROM learners WHERE name_key LIKE ? OR lower(external_id) LIKE ? "
             "ORDER BY name_key, id LIMIT ?"
