@@ -21,13 +21,14 @@ HERE = Path(__file__).resolve().parent
 LAUNCHER = HERE / "launch.py"
 
 
+# Figures not measured in this run, and why (RESULTS.md's "Skipped" section).
+SKIPPED: list[str] = []
+
+
 def skipped(what: str) -> list[Row]:
-    """No rows, and the reason in the run's failures-free notes (see __main__.SKIPPED)."""
+    """No rows for ``what``; the reason goes to SKIPPED."""
     SKIPPED.append(f"{what}: skipped — {pgserver.missing()}")
     return []
-
-
-SKIPPED: list[str] = []
 
 
 def bench_pg_commit(cfg: Any) -> list[Row]:
