@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trainer.progress import CourseProgress
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
 from trainer.service import certificate as service
 from trainer.tui.widgets.footer import KeyFooter
@@ -52,7 +53,20 @@ class CertificateScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         learner = self.trainer.learner
         assert learner is not None
-        status = service.status(self.trainer.store, self.trainer.course, learner)
+        try:
+            status = service.status(self.trainer.store, self.trainer.course, learner)
+        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
+            self.ready = False
+            with VerticalScroll(classes="dialog", id="certificate"):
+                yield Static("Certificate", classes="heading")
+                yield Static(
+                    Content(
+                        f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
+                        "Press Esc to go back, then try again."
+                    )
+                )
+            yield KeyFooter()
+            return
         progress = status.progress
         self.ready = status.ready
         self.replace_path: Path | None = None  # the existing file Export again replaces

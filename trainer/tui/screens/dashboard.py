@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from trainer.progress import CourseProgress, ModuleProgress
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
 from trainer.service.modules import DueDate, dashboard
 from trainer.standing import ExpiredModule
@@ -87,6 +88,7 @@ class DashboardScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("c", "certificate", "Certificate"),
         Binding("l", "change_learner", "Learner"),
+        Binding("r", "refresh", "Read again", show=False),
     ]
 
     @property
@@ -123,7 +125,16 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-title", Static).update(
             Content(f"{course.title} · {name} ({role_text(learner.role)})")
         )
-        board = dashboard(self.trainer.store, course, learner)
+        try:
+            board = dashboard(self.trainer.store, course, learner)
+        except StoreError as exc:  # e.g. the records server is away: said; the list stays
+            self.query_one("#completion", Static).update(
+                Content(
+                    f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
+                    "Your answers so far are saved. Press r to read the records again."
+                )
+            )
+            return
         progress = board.progress
         self.progress = progress
         summary = self.query_one("#course-summary", Static)
@@ -159,6 +170,9 @@ class DashboardScreen(Screen[None]):
 
         item = next(p for p in self.progress.modules if p.module.id == event.option_id)
         self.app.push_screen(ModuleIntroScreen(item))
+
+    def action_refresh(self) -> None:
+        self.refresh_progress()
 
     def action_history(self) -> None:
         from trainer.tui.screens.history import HistoryScreen

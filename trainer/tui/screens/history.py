@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.history_table import HistoryTable
@@ -47,7 +48,17 @@ class HistoryScreen(Screen[None]):
         learner = self.trainer.learner
         assert learner is not None
         table = self.query_one("#history", HistoryTable)
-        entries = history(self.trainer.store, self.trainer.course, learner)
+        try:
+            entries = history(self.trainer.store, self.trainer.course, learner)
+        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
+            table.display = False
+            self.query_one("#history-note", Static).update(
+                Content(
+                    f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
+                    "Your answers so far are saved. Press Esc, then try again."
+                )
+            )
+            return
         rows = [self.row_cells(entry) for entry in reversed(entries)]  # newest first
         table.add_column("Started")
         table.add_column("Module", width=self.module_width(rows))

@@ -59,11 +59,26 @@ class ModuleIntroScreen(Screen[None]):
         ).unfinished
 
     def compose(self) -> ComposeResult:
+        from trainer.records.errors import StoreError
+
         module = self.module
-        unfinished = self.open_attempt()
+        unreadable = None
+        try:
+            unfinished = self.open_attempt()
+        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
+            unfinished, unreadable = None, terminal_safe(str(exc))
         answered = unfinished.answered if unfinished and unfinished.resumable else 0
         yield Static(Content(module.title), classes="title-bar")
         with VerticalScroll(id="intro", classes="page"):
+            if unreadable is not None:
+                yield Static(
+                    Content(
+                        f"✘ The records cannot be read now: {unreadable}\nYour answers so far "
+                        "are saved; starting tries again."
+                    ),
+                    id="open-attempt",
+                    classes="para",
+                )
             need = "Required" if self.progress.required else "Optional"
             yield Static(
                 Content(

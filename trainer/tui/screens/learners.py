@@ -35,6 +35,7 @@ class LearnerPickScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add learner"),
         Binding("e", "edit", "Edit or rename"),
+        Binding("r", "reread", "Read again", show=False),
     ]
 
     def __init__(self, add_name: str | None = None, *, auto_add: bool = True) -> None:
@@ -59,7 +60,11 @@ class LearnerPickScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        count = service.learner_count(self.trainer.store)
+        try:
+            count = service.learner_count(self.trainer.store)
+        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
+            self.show_search_error(terminal_safe(str(exc)))
+            return
         self.large = count > LIST_LIMIT  # a roster: never list (or read) every learner
         if self.large:  # built only for a roster: a kiosk's first screen stays as light
             search = Input(placeholder="Type part of your name or ID to find it", id="find")
@@ -70,6 +75,12 @@ class LearnerPickScreen(Screen[None]):
         if self.add_name is not None or (count == 0 and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
+
+    def action_reread(self) -> None:
+        if getattr(self, "large", None) is None:  # the first read failed: start again
+            self.on_mount()
+        else:
+            self.refresh_learners()
 
     @on(Input.Changed, "#find")
     def find(self) -> None:
@@ -86,7 +97,11 @@ class LearnerPickScreen(Screen[None]):
         if getattr(self, "large", False):
             self.search(self.query_one("#find", Input).value)
             return
-        found = service.search_learners(self.trainer.store, "", limit=LIST_LIMIT)
+        try:
+            found = service.search_learners(self.trainer.store, "", limit=LIST_LIMIT)
+        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
+            self.show_search_error(terminal_safe(str(exc)))
+            return
         self.show_learners(list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT)
 
     @work(exclusive=True, group="learner-search")
@@ -105,9 +120,18 @@ class LearnerPickScreen(Screen[None]):
         self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
 
     def show_search_error(self, message: str) -> None:
-        self.query_one("#found", Static).update(Content(f"✘ The search failed: {message}"))
+        matches = self.query("#found")
+        if matches:
+            line = cast(Static, matches.first())
+        else:  # a small machine's list has no search line: make one for the message
+            line = Static("", id="found", classes="help-text")
+            self.query_one("#learners").parent.mount(line, before="#learners")  # type: ignore[union-attr]
+        text = f"✘ The records cannot be read now: {message}\nPress r to read them again."
+        line.update(Content(text))
 
     def show_learners(self, learners: list[LearnerRow], *, more: bool = False) -> None:
+        if not getattr(self, "large", False):
+            self.query("#found").remove()  # a message of a failed read, now out of date
         if getattr(self, "large", False):
             if not learners:
                 note = "No learner matches. Check the spelling, or add yourself below."
