@@ -94,3 +94,11 @@ def not_a_file(path: Path) -> str:
         return f"no such file: {terminal_safe(str(path))}"
     kind = "a folder" if path.is_dir() else "a device, FIFO or socket"
     return f"{terminal_safe(str(path))} is {kind}, not a regular file"
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (False for anything that cannot say)."""
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False

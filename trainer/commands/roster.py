@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from trainer.commands.common import CommandError, fail, open_store
+from trainer.commands.common import CommandError, fail, is_terminal, open_store
 from trainer.records.learners import LearnerRow
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
@@ -167,7 +167,7 @@ def run_export(args: argparse.Namespace) -> int:
     to_file = args.output not in (None, "-")
 
     def write(out: TextIO) -> int:
-        terminal = not to_file and _isatty(out)
+        terminal = not to_file and is_terminal(out)
         return write_csv(rows, out, EXPORT_COLUMNS, terminal=terminal)
 
     if to_file:
@@ -192,10 +192,3 @@ def run_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False

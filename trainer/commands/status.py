@@ -18,7 +18,14 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
-from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
+from trainer.commands.common import (
+    CommandError,
+    fail,
+    is_terminal,
+    iso_date,
+    open_course,
+    open_store,
+)
 from trainer.compliance.status import STATES, LearnerStatus, statuses
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
@@ -106,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "csv":
             from trainer.export import write_csv
 
-            terminal = not args.output and _isatty(out)
+            terminal = not args.output and is_terminal(out)
             return write_csv((_record(s) for s in rows()), out, CSV_COLUMNS, terminal=terminal)
         if args.format == "json":
             return _write_json(rows(), out, course.id, today, counts)
@@ -125,13 +132,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format != "table" or args.output:
         print(f"trainer: {summary(counts)}", file=sys.stderr)
     return 0
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def _iso(day: date | None) -> str | None:
