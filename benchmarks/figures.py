@@ -364,7 +364,14 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
                 pane = screen.query_one("#feedback-pane")
                 assert not pane.display
                 # Enter submits: ChoiceList → Session.answer (engine + commit) → feedback pane.
-                times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
+                try:
+                    times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
+                except RuntimeError as exc:
+                    hint = screen.query_one("#hint").render()
+                    raise RuntimeError(
+                        f"{exc} (module {module.id}, a {question.step.type} step, answer"
+                        f" {len(times) + 1}; the screen says: {str(hint)[:200]!r})"
+                    ) from None
                 await pilot.press("enter")  # continue (untimed)
                 await _settle(app, pilot)
                 if app.screen is not screen:
