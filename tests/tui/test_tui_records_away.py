@@ -73,3 +73,39 @@ async def test_opening_a_module_while_the_records_are_away_says_so(
             assert "The records cannot be read now" in text and "starting tries again" in text
         await press(pilot, "enter")  # back: starting works
         assert "Question 1" in screen_text(app)
+
+
+async def test_a_slow_save_says_it_is_saving_and_then_shows_the_feedback(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that takes a while (records on a distant server) says so after a moment; the
+    screen never freezes, and the feedback follows once the records hold the answer. A
+    fast save shows no "Saving" line at all (no extra repaint before the feedback)."""
+    import threading
+    import time
+
+    from trainer.tui.screens.player import PlayerScreen
+
+    store.add_learner("Ana Smith", "employee")
+    real = store.record_answer
+    release = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> None:
+        release.wait(10)
+        real(*args, **kwargs)
+
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter", "enter")
+        assert isinstance(app.screen, PlayerScreen)
+        monkeypatch.setattr(store, "record_answer", slow)
+        await pilot.press("2", "enter")
+        await pilot.pause(0.05)
+        assert "Saving your answer" not in screen_text(app)  # not yet: it may be quick
+        deadline = time.monotonic() + 5
+        while "Saving your answer" not in screen_text(app) and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert "Saving your answer" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert "✔ Correct" in screen_text(app)

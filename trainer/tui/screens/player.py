@@ -120,8 +120,15 @@ class PlayerScreen(Screen[None]):
             await self.answered(*self.answer_now(event.choice_ids))
             return
         self.saving = True
-        self.query_one("#hint", Static).update(Content("… Saving your answer…"))
+        # Said only when the save takes long enough to notice (records on a slow server):
+        # a local save is over before this, and repainting the hint for it would cost a
+        # full-screen write in a real terminal before the feedback's own.
+        self._saving_note = self.set_timer(0.15, self.say_saving)
         self.save_answer(event.choice_ids)
+
+    def say_saving(self) -> None:
+        if self.saving:
+            self.query_one("#hint", Static).update(Content("… Saving your answer…"))
 
     saving = False  # an answer is being committed (in a worker)
 
@@ -142,6 +149,9 @@ class PlayerScreen(Screen[None]):
     async def answered(self, feedback: Feedback | None, error: Exception | None) -> None:
         """Show the feedback, or say why the answer was not taken."""
         self.saving = False
+        note = getattr(self, "_saving_note", None)
+        if note is not None:
+            note.stop()
         if isinstance(error, AnswerError):
             self.app.bell()
             message = str(error)
