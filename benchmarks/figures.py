@@ -368,6 +368,7 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
                     times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
                 except RuntimeError as exc:
                     hint = screen.query_one("#hint").render()
+                    hint = f"{hint} [focused: {app.focused!r}; saving: {screen.saving}]"
                     raise RuntimeError(
                         f"{exc} (module {module.id}, a {question.step.type} step, answer"
                         f" {len(times) + 1}; the screen says: {str(hint)[:200]!r})"
