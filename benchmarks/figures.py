@@ -359,6 +359,15 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
             await pilot.pause()
             while session.current is not None and len(times) < cfg.feedback_answers:
                 question = session.current
+                # Untimed: the keys go to the choices. Headless, the Pilot can press the next
+                # key before the focus has moved from the hidden feedback pane to the new
+                # choices (a real terminal's keys come later: the tmux figure has no such
+                # wait); this wait is outside the timed Enter.
+                for _ in range(100):
+                    if app.focused is screen.query_one("#choices"):
+                        break
+                    screen.query_one("#choices").focus()
+                    await pilot.pause()
                 await pilot.press(str(question.choices[0].number))  # highlight (or tick) one
                 await _settle(app, pilot)
                 pane = screen.query_one("#feedback-pane")
