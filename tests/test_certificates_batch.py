@@ -334,3 +334,29 @@ def test_memoised_qr_polynomials_make_the_same_codes(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(qrencoder.QRUtil, "getErrorCorrectPolynomial",
                         staticmethod(memoised.__wrapped__))  # fmt: skip
     assert [_qr_matrix(t) for t in tokens] == codes
+
+
+def test_a_certificate_recorded_by_another_issuer_meanwhile_is_not_issued_twice(
+    course: Course, course_file: Path, data_dir: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Two administrators run ``--all`` at once: each read "no certificate yet" before the
+    other recorded one. The store refuses the second record for the same completion, so
+    the learner is reported as already issued and no second PDF is left behind."""
+    _cast(data_dir, course)
+    common = ["--data-dir", str(data_dir), "--course", str(course_file)]
+    assert main(["certificate", "--learner", "Ada Complete", "-o", str(tmp_path / "a.pdf"),
+                 *common]) == 0  # fmt: skip
+    capsys.readouterr()
+    # The batch's snapshot of issued certificates, taken before the other issuer's record.
+    monkeypatch.setattr(RecordsStore, "certificates", lambda self, **_: [])
+    out = tmp_path / "certs"
+    assert _all(data_dir, course_file, out, "--organisation", "org a") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(ln.startswith("already issued") and "Ada Complete" in ln for ln in lines), lines
+    assert lines[-1] == "2 issued, 1 already issued, 1 not complete (test-course 2.1.0)"
+    monkeypatch.undo()
+    with RecordsStore.in_dir(data_dir, read_only=True) as store:
+        ada = store.find_learner("Ada Complete")
+        assert ada is not None and len(store.certificates(learner_id=ada.id)) == 1
+    assert len(list(out.glob("*.pdf"))) == 2 and not list(out.glob(".*.tmp"))

@@ -207,3 +207,24 @@ def test_bulk_reads_of_answers(any_store: RecordsStore) -> None:
     assert [a.choice_ids for a in found[second]] == [("b", "c")] and found[empty] == []
     many = list(range(1, 1200))  # more ids than one statement takes
     assert sum(any_store.answer_counts(many).values()) == 4
+
+
+def test_a_certificate_for_a_completion_is_recorded_once(any_store: RecordsStore) -> None:
+    """Two issuers at once: the second record for the same completion is refused in the
+    store's own transaction (AlreadyIssued), so a learner never gets two."""
+    from trainer.records.store import AlreadyIssued
+
+    learner = any_store.add_learner("Once", "employee")
+
+    def cert(cid: str, day: str) -> CertificateRow:
+        return CertificateRow(
+            cid, learner.id, "course", "2.0.0", f"{day}T10:00:00Z", "2027-12-01", "f" * 64, "t"
+        )
+
+    any_store.record_certificate(cert("A", "2026-12-01"), unless_issued_since="2026-11-30")
+    with pytest.raises(AlreadyIssued) as caught:
+        any_store.record_certificate(cert("B", "2026-12-02"), unless_issued_since="2026-11-30")
+    assert caught.value.certificate_id == "A"
+    # A later completion (after the first certificate) gets its own.
+    any_store.record_certificate(cert("C", "2027-06-01"), unless_issued_since="2027-05-30")
+    assert [c.id for c in any_store.certificates(learner_id=learner.id)] == ["A", "C"]

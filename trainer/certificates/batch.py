@@ -37,7 +37,7 @@ from typing import Any, Literal, Protocol
 from trainer.bank.model import Course
 from trainer.progress import course_progress
 from trainer.records.contract import Records
-from trainer.records.store import CertificateRow, LearnerRow
+from trainer.records.store import AlreadyIssued, CertificateRow, LearnerRow
 
 from .issue import CertificateRefused, _check_printable, completed_payload, new_certificate_id
 from .payload import CertificatePayload
@@ -330,7 +330,15 @@ def issue_all(
         if os.path.lexists(path):  # a name holding a fresh random id: only if planted
             return Outcome(learner, "refused", f"{path.name} already exists; not replaced")
         try:
-            write_new_file(path, made.pdf, before_install=lambda: store.record_certificate(record))
+            write_new_file(
+                path,
+                made.pdf,
+                before_install=lambda: store.record_certificate(
+                    record, unless_issued_since=p.completed
+                ),
+            )
+        except AlreadyIssued as exc:  # another issuer recorded one meanwhile: no second
+            return Outcome(learner, "already", f"issued {exc.issued_at[:10]}", exc.certificate_id)
         except FileExistsError:  # planted between the check and the link: recorded, no file
             return Outcome(
                 learner, "refused", f"{path.name} appeared while it was written; not replaced"

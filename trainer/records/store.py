@@ -31,6 +31,7 @@ from trainer.records.times import utc_now
 __all__ = [
     "APPLICATION_ID",
     "DB_NAME",
+    "AlreadyIssued",
     "AnswerRow",
     "AttemptClosed",
     "AttemptRow",
@@ -116,6 +117,15 @@ class CertificateRow:
     valid_until: str
     payload_sha256: str
     token: str
+
+
+class AlreadyIssued(StoreConflict):
+    """A certificate for this completion was recorded meanwhile (by another issuer)."""
+
+    def __init__(self, certificate_id: str, issued_at: str) -> None:
+        super().__init__(f"certificate {certificate_id} was issued for it on {issued_at[:10]}")
+        self.certificate_id = certificate_id
+        self.issued_at = issued_at
 
 
 class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
@@ -377,8 +387,23 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
         return tuple(value)
 
     # ------------------------------------------------------------------ certificates
-    def record_certificate(self, cert: CertificateRow) -> None:
+    def record_certificate(
+        self, cert: CertificateRow, *, unless_issued_since: str | None = None
+    ) -> None:
+        """Record an issued certificate. With ``unless_issued_since`` (an ISO day: the
+        completion it certifies), refuse with :class:`AlreadyIssued` when the learner already
+        has a certificate for this course issued on or after that day — checked in the same
+        transaction, so two administrators issuing at once record one certificate, not two."""
         with self._write("recording a certificate", full_sync=True) as db:
+            if unless_issued_since is not None:
+                self._serialise(db, f"certificate/{cert.learner_id}")
+                row = db.execute(
+                    "SELECT id, issued_at FROM certificates WHERE learner_id = ? AND "
+                    "course_id = ? AND issued_at >= ? ORDER BY issued_at DESC, id LIMIT 1",
+                    (cert.learner_id, cert.course_id, unless_issued_since),
+                ).fetchone()
+                if row is not None:
+                    raise AlreadyIssued(str(row[0]), str(row[1]))
             db.execute(
                 "INSERT INTO certificates (id, learner_id, course_id, course_version, issued_at, "
                 "valid_until, payload_sha256, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
