@@ -77,8 +77,9 @@ def bench_pg_commit(cfg: Any) -> list[Row]:
     note = (
         f"{n:,} answers, alternating with the floor, over the Unix socket to a local PostgreSQL "
         f"{server.version} with durable commits (fsync on, synchronous_commit on); the store's "
-        "transaction is BEGIN, its write receipt (the guard against a COMMIT applied twice "
-        "after a dropped connection), the INSERT, COMMIT; the floor is one INSERT and COMMIT "
+        "transaction is BEGIN with its write receipt (the guard against a COMMIT applied "
+        "twice after a dropped connection) in one round trip, the INSERT … SELECT that checks "
+        "the attempt is open, COMMIT; the floor is one INSERT and COMMIT "
         "with psycopg on the same server, into a table with the same columns and key"
     )
     return [

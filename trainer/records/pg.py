@@ -166,14 +166,18 @@ class PgStoreBase:
     def _begin(self, token: uuid.UUID) -> bool:
         """BEGIN and insert ``token``'s receipt; False when it was there (committed)."""
         conn = self._connect()
-        conn.execute("BEGIN")
-        row = conn.execute(
-            "INSERT INTO write_receipts (token) VALUES (%s) ON CONFLICT DO NOTHING RETURNING token",
-            (token,),
-        ).fetchone()
+        # One round trip: BEGIN and the receipt (and now and then the pruning) as one simple
+        # query; the token is a UUID we made, so writing it into the text is safe.
+        sql = (
+            f"BEGIN; INSERT INTO write_receipts (token) VALUES ('{uuid.UUID(str(token))}')"
+            " ON CONFLICT DO NOTHING RETURNING token"
+        )
         if next(self._writes) % _PRUNE_EVERY == 0:
-            conn.execute("DELETE FROM write_receipts WHERE at < now() - interval '1 day'")
-        return row is not None
+            sql += "; DELETE FROM write_receipts WHERE at < now() - interval '1 day'"
+        with conn.cursor() as cur:
+            cur.execute(sql.encode())
+            cur.nextset()  # past BEGIN's result, to the receipt's
+            return cur.fetchone() is not None
 
     def _commit(self) -> None:
         conn = self._conn

@@ -206,10 +206,13 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
         """
         try:
             with self._write("saving an answer", full_sync=finish is not None) as db:
-                self._check_open(db, attempt_id)
-                db.execute(
+                # The check that the attempt is open and the insert are one statement (one
+                # round trip to a server): no row inserted means closed or not there.
+                cur = db.execute(
                     "INSERT INTO answers (attempt_id, seq, scenario_id, step_id, choice_ids, "
-                    "points, max_points, outcome, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "points, max_points, outcome, answered_at) "
+                    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM attempts "
+                    f"WHERE id = ? AND finished_at IS NULL{self._lock}",
                     (
                         attempt_id,
                         seq,
@@ -220,8 +223,11 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
                         max_points,
                         outcome,
                         self._now(),
+                        attempt_id,
                     ),
                 )
+                if cur.rowcount != 1:
+                    raise AttemptClosed(attempt_id)
                 if finish is not None:
                     self._finish(db, attempt_id, finish)
         except StoreConflict:
