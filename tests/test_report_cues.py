@@ -519,3 +519,36 @@ def test_hostile_files_give_a_message_not_a_traceback(
     err = capsys.readouterr().err
     assert "fix these problems first" in err
     assert "\x1b" not in err and "Traceback" not in err
+
+
+def test_the_report_command_repeats_the_cue_audits_default_seeds() -> None:
+    """`trainer report` keeps its own copy of the default (so `report items` does not import
+    the audit): the two must stay equal."""
+    from trainer.authoring import cues
+    from trainer.commands import report
+
+    assert report.DEFAULT_SEEDS == cues.DEFAULT_SEEDS
+
+
+def test_report_items_does_not_import_the_cue_audit_or_the_yaml_loader(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from trainer.cli import main\n"
+        "try:\n"
+        f"    main(['--data-dir', {str(tmp_path)!r}, 'report', 'items'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m in ('trainer.authoring.cues', "
+        "'trainer.bank.loader')))"
+    )
+    from trainer.bank.cache import load_course_cached
+    from trainer.paths import shipped_course
+
+    # the course cache as a kiosk has it (a miss loads the YAML; read-only commands never write it)
+    assert load_course_cached(shipped_course(), tmp_path / "cache", write=True).course is not None
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
