@@ -11,6 +11,7 @@ import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -48,6 +49,12 @@ class PlayerScreen(Screen[None]):
         # Enter first, so the footer reads "⏎ … esc Pause" on the question and the feedback.
         Binding("enter", "continue", "Continue"),
         Binding("escape", "pause", "Pause"),
+        # While a question is shown, its keys reach the choices whatever has the focus (the
+        # story after a click, or nothing yet): the choice list's own bindings come first
+        # when it has the focus, these only when it has not (see choices_keys).
+        Binding("enter", "choices('submit')", show=False),
+        Binding("space", "choices('toggle_choice')", show=False),
+        *(Binding(str(n), f"choices('pick', {n})", show=False) for n in range(1, 10)),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -109,13 +116,33 @@ class PlayerScreen(Screen[None]):
         await self.query_one("#question-pane", Vertical).mount(
             choices, before=self.query_one("#hint")
         )
-        choices.focus()
+        # At once, not after the next refresh (Widget.focus): keys typed in one burst with
+        # the Enter that showed this question ("Enter 1 Enter") have their bindings looked
+        # up, from the focused widget, as soon as that Enter's action returns.
+        self.set_focus(choices)
         self.refresh_bindings()
+
+    def question_choices(self) -> ChoiceList | None:
+        """The choices of the question on the screen; None while feedback is shown."""
+        if self.feedback is not None:
+            return None
+        found = self.query(ChoiceList)
+        return found.first() if found else None
+
+    def action_choices(self, action: str, *args: int) -> None:
+        """A choice key pressed while the choice list did not have the focus."""
+        choices = self.question_choices()
+        if choices is None:
+            raise SkipAction()
+        self.set_focus(choices)
+        getattr(choices, f"action_{action}")(*args)
 
     @on(ChoiceList.Submitted)
     async def submit(self, event: ChoiceList.Submitted) -> None:
         if self.saving:
             return  # the answer before is still being saved: Enter twice is one answer
+        if event.choice_list is not self.question_choices():
+            return  # a hidden list (its question was answered): never an answer to another
         if self.session.store is None:  # a preview records nothing: nothing to wait for
             await self.answered(*self.answer_now(event.choice_ids))
             return
@@ -207,7 +234,7 @@ class PlayerScreen(Screen[None]):
             Content(f"Press Enter to {then} · ↑↓ scroll")
         )
         scroll.scroll_home(animate=False)
-        scroll.focus()
+        self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
