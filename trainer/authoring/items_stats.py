@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from trainer.bank.model import Module
 from trainer.records.contract import Records
@@ -73,27 +72,6 @@ class GroupAcc:
         self.attempt_met.clear()
         self.attempt_held.clear()
 
-    def add(self, row: tuple[Any, ...], choices: tuple[str, ...]) -> None:
-        """One answer row from :func:`trainer.records.stream.iter_item_answers`."""
-        _mid, _sha, attempt, _lid, score, max_score, counted, latest = row[:8]
-        scenario, step, _text, points, max_points, outcome, _seq = row[8:]
-        if counted:
-            x = points / max_points if max_points else 0.0
-            rest_max = (max_score or 0.0) - max_points
-            y = ((score or 0.0) - points) / rest_max if rest_max > 0 else 0.0
-            item = self.items.get((scenario, step))
-            if item is None:
-                item = self.items[(scenario, step)] = ItemAcc()
-            item.add(x, y, outcome == "correct", choices)
-        if latest:
-            if attempt != self.attempt:
-                self.close_attempt()
-                self.attempt = attempt
-            for tag in self.tags_of.get(scenario, ()):
-                self.attempt_met.add(tag)
-                if outcome == "incorrect":
-                    self.attempt_held.add(tag)
-
 
 def aggregate(
     store: Records,
@@ -108,19 +86,45 @@ def aggregate(
     groups: dict[tuple[str, str], GroupAcc] = {}
     parsed: dict[str, tuple[str, ...]] = {}  # a choice_ids text seen before: few distinct
     rows = iter_item_answers(store, policy, module_id=module_id, since=since, until=until)
+    key: tuple[str, str] | None = None
+    group: GroupAcc | None = None
+    items: dict[tuple[str, str], ItemAcc] = {}
+    tags_of: dict[str, tuple[str, ...]] = {}
+    # One tuple per answer (the columns of ITEM_FIELDS), unpacked once; rows come grouped by
+    # module version, so the group changes rarely.
     for row in rows:
-        key = (row[0], row[1])
-        group = groups.get(key)
-        if group is None:
-            module = by_sha.get(row[1])
-            tags = {s.id: s.tags for s in module.scenarios} if module is not None else {}
-            group = groups[key] = GroupAcc(tags)
-        choices = parsed.get(row[10])
+        (mid, sha, attempt, _lid, score, max_score, counted, latest, scenario, step, text,
+         points, max_points, outcome, seq) = row  # fmt: skip
+        if group is None or key != (mid, sha):
+            key = (mid, sha)
+            group = groups.get(key)
+            if group is None:
+                module = by_sha.get(sha)
+                by_scenario = {s.id: s.tags for s in module.scenarios} if module is not None else {}
+                group = groups[key] = GroupAcc(by_scenario)
+            items, tags_of = group.items, group.tags_of
+        choices = parsed.get(text)
         if choices is None:
-            choices = store.choices_of(row[10], row[2], row[14])  # damage is reported
+            choices = store.choices_of(text, attempt, seq)  # damage is reported
             if len(parsed) < _PARSED_MAX:
-                parsed[row[10]] = choices
-        group.add(row, choices)
+                parsed[text] = choices
+        if counted:
+            x = points / max_points if max_points else 0.0
+            rest_max = (max_score or 0.0) - max_points
+            y = ((score or 0.0) - points) / rest_max if rest_max > 0 else 0.0
+            item = items.get((scenario, step))
+            if item is None:
+                item = items[(scenario, step)] = ItemAcc()
+            item.add(x, y, outcome == "correct", choices)
+        if latest:
+            if attempt != group.attempt:
+                group.close_attempt()
+                group.attempt = attempt
+            met = tags_of.get(scenario)
+            if met:
+                group.attempt_met.update(met)
+                if outcome == "incorrect":
+                    group.attempt_held.update(met)
     for group in groups.values():
         group.close_attempt()
     return groups
