@@ -234,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny inputs (smoke test)")
     parser.add_argument(
-        "--out", default=None, help=f"Markdown output (default {RESULTS.name}; '-' for none)"
+        "--out",
+        default=None,
+        help=f"Markdown output (default {RESULTS.name}, or none with --only; '-' for none)",
     )
     parser.add_argument("--only", action="append", choices=sorted(ALL), help="run only these")
     parser.add_argument(
@@ -258,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out not in (None, "-") else (None if args.out == "-" else RESULTS)
+    if args.only and args.out is None:
+        out = None  # a partial run never replaces the whole run's RESULTS.md (--out to write)
     # A stopped run (SIGTERM) still stops its PostgreSQL server and removes its folders.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
