@@ -5,7 +5,8 @@
 
 N learners × ``attempts`` attempts × about ``answers`` answers each, written straight into the
 store's own schema (the store creates it; rows go in with ``executemany``, in chunks of 1,000
-learners, so the generator's memory stays flat at any N). Attempts are at the modules of the
+learners, so the generator's memory stays flat at any N; the schema's triggers keep the status
+summary, module_passes, as they go in). Attempts are at the modules of the
 course given (the shipped one by default), with their real ids, versions, SHA-256 and step
 ids, so ``trainer report items`` finds the module files. On PostgreSQL the same rows (same
 seed) go in with COPY (see :func:`generate_pg`). Names, organisations and answers
@@ -150,6 +151,17 @@ _ANSWER_COLUMNS = (
 )
 
 
+#: module_passes (schema 6) from the attempts, as the schema's migration fills it: with the
+#: triggers off (PostgreSQL's COPY under session_replication_role = replica), the loader
+#: fills it itself. On SQLite the triggers keep it as the rows go in.
+SUMMARY_SQL = (
+    "INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at) "
+    "SELECT learner_id, course_id, module_id, COUNT(*), "
+    "MAX(CASE WHEN passed = 1 THEN finished_at END) "
+    "FROM attempts GROUP BY learner_id, course_id, module_id"
+)
+
+
 def _course(course_path: Path) -> Any:
     from trainer.bank.loader import load_course
 
@@ -219,10 +231,11 @@ def generate_pg(
     seed: int = 1,
 ) -> dict[str, float]:
     """The same rows as :func:`generate`, into the PostgreSQL database at ``url`` (empty:
-    the store creates schema 5 in it), with COPY, one transaction per chunk. The loading
+    the store creates the schema in it), with COPY, one transaction per chunk. The loading
     session sets ``session_replication_role = replica`` (as pg_restore --disable-triggers
     does: the foreign-key checks are skipped for rows that satisfy them by construction),
-    so it must connect as a superuser; the identity sequences are moved past the ids
+    so it must connect as a superuser; with the triggers off it fills the status summary
+    (module_passes) itself from the attempts; the identity sequences are moved past the ids
     written, and the tables analysed, as after a restore."""
     import psycopg
 
@@ -259,6 +272,7 @@ def generate_pg(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
             )
+        db.execute(SUMMARY_SQL)  # the triggers were off: the status summary, as they keep it
         db.execute("ANALYZE")
         size = db.execute("SELECT pg_database_size(current_database())").fetchone()
     return {

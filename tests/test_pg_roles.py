@@ -124,6 +124,12 @@ REFUSED_TO_BOTH = [
     "DROP TRIGGER answers_no_update ON answers",
     "ALTER TABLE answers DISABLE TRIGGER answers_no_update",
     "DELETE FROM meta",
+    # the status summary is the trigger's (as the tables' owner) to write, nobody else's
+    "INSERT INTO module_passes VALUES (1, 'c', 'forged', 1, '2026-01-01T00:00:00Z')",
+    "UPDATE module_passes SET last_pass_at = '2099-01-01T00:00:00Z'",
+    "DELETE FROM module_passes",
+    "ALTER TABLE attempts DISABLE TRIGGER module_passes_keep",
+    "SELECT module_passes_recount(1, 'c', 'done')",
 ]
 
 
@@ -139,7 +145,14 @@ def test_neither_role_may_rewrite_the_evidence(
 
 def test_a_kiosk_records_a_learner_s_course(roles_db: dict[str, str]) -> None:
     with PgStoreBase(roles_db[KIOSK]) as kiosk:
-        for table in ("learners", "attempts", "answers", "certificates", "learner_history"):
+        for table in (
+            "learners",
+            "attempts",
+            "answers",
+            "certificates",
+            "learner_history",
+            "module_passes",
+        ):
             kiosk._rows(f"SELECT * FROM {table}")
         with kiosk._write("adding a learner") as db:  # a learner adds themself
             bob = db.execute(
@@ -174,6 +187,12 @@ def test_a_kiosk_records_a_learner_s_course(roles_db: dict[str, str]) -> None:
                 (NOW, True, attempt),
             )
             assert finished.rowcount == 1
+        # the status summary followed, though the kiosk may only read it
+        assert kiosk._rows(
+            "SELECT course_id, module_id, attempts, last_pass_at FROM module_passes "
+            "WHERE learner_id = ?",
+            (bob,),
+        ) == [("c", "m", 1, NOW)]
         # once finished, the result is beyond the kiosk's reach (row-level security)
         assert can(kiosk, "UPDATE attempts SET passed = 0 WHERE id = ?", (attempt,)) == 0
         assert kiosk._one("SELECT passed FROM attempts WHERE id = ?", (attempt,)) == (1,)
@@ -266,7 +285,7 @@ def test_db_init_creates_the_tables_once_and_says_where(
     assert main(["db", "init", "--records", pg_url]) == 0
     first = capsys.readouterr().out
     assert first.startswith("records ready: postgresql://postgres@/t_")
-    assert "(schema 5, database id " in first
+    assert "(schema 6, database id " in first
     assert main(["db", "init", "--records", pg_url]) == 0
     assert capsys.readouterr().out == first  # the same database id: nothing made anew
 

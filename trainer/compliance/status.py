@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainer.bank.model import Course
+from trainer.bank.model import ROLES, Course
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.learners import _LEARNER_COLS, LearnerRow
@@ -69,10 +69,6 @@ class LearnerStatus:
         return None if self.state == "expired" else self.due_date
 
 
-def _day(timestamp: str) -> date:
-    return day(timestamp)
-
-
 def _due_day(text: str | None) -> date | None:
     if not text:
         return None
@@ -94,96 +90,70 @@ def statuses(
     """Every learner's :class:`LearnerStatus` in ``course``, ordered by organisation, name.
 
     ``organisation`` is matched ignoring case (as ``trainer records`` does); ``role``
-    is a role id. One streamed query.
+    is a role id. One streamed query, one row per learner.
     """
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
-    required: dict[str, tuple[str, ...]] = {}
-    days = _Days(course.validity_months)
+    months = course.validity_months
+    required: dict[str, tuple[str, ...]] = {r: _required(course, r) for r in ROLES}
     ncols = len(_LEARNER_COLS.split(","))
-    current: LearnerRow | None = None
-    skip: object = None
-    passes: dict[str, str] = {}
-    attempted = False
-    for row in iter_status_rows(store, course.id, role=role, organisation_lower=wanted):
-        lid = row[0]
-        if lid == skip:
-            continue
-        if current is None or lid != current.id:
-            if current is not None:
-                yield _status(current, passes, attempted, required, course, today, horizon, days)
-            current, passes, attempted = None, {}, False
-            if wanted is not None and str(row[3]).lower() != wanted:
-                skip = lid
-                continue
-            current = LearnerRow(*row[:ncols])
-        module_id, last_pass, n = row[ncols:]
-        if module_id is None:
-            continue
-        attempted = attempted or bool(n)
-        if last_pass:
-            passes[module_id] = last_pass
-    if current is not None:
-        yield _status(current, passes, attempted, required, course, today, horizon, days)
-
-
-class _Days(dict[str, tuple[date, date]]):
-    """A pass's UTC day and the day it runs out, by its timestamp's day (worked out once a
-    day, not once a pass: a large organisation has far fewer pass days than passes)."""
-
-    def __init__(self, months: int) -> None:
-        super().__init__()
-        self.months = months
-
-    def __call__(self, timestamp: str) -> tuple[date, date]:
-        key = timestamp[:10] if timestamp.endswith("Z") else timestamp
-        found = self.get(key)
-        if found is None:
-            day = _day(timestamp)
-            found = self[key] = (day, add_months(day, self.months))
-        return found
-
-
-def _status(
-    learner: LearnerRow,
-    passes: dict[str, str],
-    attempted: bool,
-    required: dict[str, tuple[str, ...]],
-    course: Course,
-    today: date,
-    horizon: date | None,
-    days: _Days,
-) -> LearnerStatus:
-    modules = required.get(learner.role)
-    if modules is None:
-        try:
-            modules = tuple(m.id for m in course.required_for(learner.role))  # type: ignore[arg-type]
-        except (KeyError, TypeError):
-            modules = ()
-        required[learner.role] = modules
-    latest: dict[str, date] = {}
-    expiry: dict[str, date] = {}
-    for m in modules:
-        if m in passes:
-            latest[m], expiry[m] = days(passes[m])
-    done = sum(1 for until in expiry.values() if until >= today)
-    due = _due_day(learner.due_date)
-    completed_on = valid_until = expired_on = None
-    if modules and len(latest) == len(modules):
-        completed_on, valid_until = max(latest.values()), min(expiry.values())
-        if today > valid_until:
-            state, expired_on = "expired", valid_until
-        else:
-            state = "complete"
-    else:
-        state = "in-progress" if attempted else "not-started"
-    status = LearnerStatus(
-        learner, state, completed_on, valid_until, expired_on, done, len(modules), due
+    valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
+    rows = iter_status_rows(
+        store, course.id, required, valid_from, role=role, organisation_lower=wanted
     )
-    if horizon is not None and state != "expired":
-        deadline = status.deadline
-        if deadline is not None and deadline <= horizon:
-            return LearnerStatus(
-                learner, "due", completed_on, valid_until, None, done, len(modules), due
-            )
-    return status
+    for row in rows:
+        if wanted is not None and str(row[3]).lower() != wanted:
+            continue
+        learner = LearnerRow(*row[:ncols])
+        passed, first, last, valid, attempts = row[ncols:]
+        modules = required.get(learner.role)
+        if modules is None:
+            modules = required[learner.role] = _required(course, learner.role)
+        due = _due_day(learner.due_date)
+        completed_on = valid_until = expired_on = None
+        if modules and passed == len(modules):
+            completed_on, valid_until = day(last), add_months(day(first), months)
+            if today > valid_until:
+                state, expired_on = "expired", valid_until
+            else:
+                state = "complete"
+        else:
+            state = "in-progress" if attempts else "not-started"
+        status = LearnerStatus(
+            learner, state, completed_on, valid_until, expired_on, valid, len(modules), due
+        )
+        if horizon is not None and state != "expired":
+            deadline = status.deadline
+            if deadline is not None and deadline <= horizon:
+                status = LearnerStatus(
+                    learner, "due", completed_on, valid_until, None, valid, len(modules), due
+                )
+        yield status
+
+
+def _required(course: Course, role: object) -> tuple[str, ...]:
+    """The ids of the modules ``role`` must pass (none for a role the course does not know)."""
+    try:
+        return tuple(m.id for m in course.required_for(role))  # type: ignore[arg-type]
+    except (KeyError, TypeError):
+        return ()
+
+
+def valid_from_day(today: date, months: int) -> date:
+    """The earliest day a pass may have been made on and still be valid on ``today``: the
+    first ``d`` with ``add_months(d, months) >= today`` (add_months never decreases as
+    ``d`` grows, so the passes still valid are exactly those made on that day or later)."""
+    margin = 31 * (abs(months) + 1)
+    lo = max(today.toordinal() - margin, 1)  # add_months(lo) < today: not valid
+    hi = min(today.toordinal() + margin, date.max.toordinal())  # valid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        try:
+            valid = add_months(date.fromordinal(mid), months) >= today
+        except (ValueError, OverflowError):  # past year 9999 (or before 1): after (before) today
+            valid = months > 0
+        if valid:
+            hi = mid
+        else:
+            lo = mid + 1
+    return date.fromordinal(lo)

@@ -70,6 +70,34 @@ def _v5(db: sqlite3.Connection) -> None:
         db.execute(ddl)
 
 
+_SAME_KEY = (
+    "OLD.learner_id = NEW.learner_id AND OLD.course_id = NEW.course_id "
+    "AND OLD.module_id = NEW.module_id"
+)
+_WAS_PASS = "OLD.passed IS 1 AND OLD.finished_at IS NOT NULL"
+
+
+def _recount(which: str) -> str:
+    """SQL (for a trigger) that counts the ``which`` (OLD/NEW) attempt's key again."""
+    key = (
+        f"learner_id = {which}.learner_id AND course_id = {which}.course_id "
+        f"AND module_id = {which}.module_id"
+    )
+    return (
+        f"DELETE FROM module_passes WHERE {key}; "
+        "INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at) "
+        f"SELECT {which}.learner_id, {which}.course_id, {which}.module_id, COUNT(*), "
+        f"MAX(CASE WHEN passed = 1 THEN finished_at END) FROM attempts WHERE {key} "
+        "GROUP BY learner_id, course_id, module_id"
+    )
+
+
+def _v6(db: sqlite3.Connection) -> None:
+    """6: the module_passes summary, its triggers, and its rows from the attempts there."""
+    for statement in KEEP_MODULE_PASSES:
+        db.execute(statement)
+
+
 _V5_TAIL: tuple[str, ...] = (
     "CREATE UNIQUE INDEX attempts_open ON attempts (learner_id, course_id, module_id) "
     "WHERE finished_at IS NULL",
@@ -92,6 +120,56 @@ _V5_TAIL: tuple[str, ...] = (
     "DROP TABLE learner_history_v4",
     "CREATE INDEX learner_history_learner ON learner_history (learner_id, id)",
 )
+
+# 6: module_passes, one row per learner, course and module attempted: how many attempts,
+# and the latest pass's finished_at (NULL: none). ``trainer status`` reads it instead of
+# every attempt. Triggers on attempts keep it, whoever writes them (the store, a merge, the
+# roster's import, export-file's copy); the migration fills it from the attempts there.
+# (One statement per item: the trigger bodies hold ';'. PostgreSQL: pg_schema.py.)
+KEEP_MODULE_PASSES: tuple[str, ...] = (
+    """CREATE TABLE module_passes (
+        learner_id    INTEGER NOT NULL,
+        course_id     TEXT NOT NULL,
+        module_id     TEXT NOT NULL,
+        attempts      INTEGER NOT NULL,
+        last_pass_at  TEXT,
+        PRIMARY KEY (learner_id, course_id, module_id)
+    ) WITHOUT ROWID""",
+    # A new attempt counts; one recorded already passed (a merge) may be the latest pass.
+    """CREATE TRIGGER module_passes_add AFTER INSERT ON attempts BEGIN
+        INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at)
+        VALUES (NEW.learner_id, NEW.course_id, NEW.module_id, 1,
+                CASE WHEN NEW.passed = 1 THEN NEW.finished_at END)
+        ON CONFLICT (learner_id, course_id, module_id) DO UPDATE SET
+            attempts = attempts + 1,
+            last_pass_at = CASE WHEN last_pass_at IS NULL
+                OR excluded.last_pass_at > last_pass_at
+                THEN excluded.last_pass_at ELSE last_pass_at END;
+    END""",
+    # An attempt that was no pass finishing (the usual update): a pass may be the latest.
+    f"""CREATE TRIGGER module_passes_finish AFTER UPDATE ON attempts
+    WHEN {_SAME_KEY} AND NOT ({_WAS_PASS}) BEGIN
+        UPDATE module_passes SET last_pass_at = NEW.finished_at
+        WHERE learner_id = NEW.learner_id AND course_id = NEW.course_id
+            AND module_id = NEW.module_id AND NEW.passed = 1 AND NEW.finished_at IS NOT NULL
+            AND (last_pass_at IS NULL OR NEW.finished_at > last_pass_at);
+    END""",
+    # Anything else (a pass changed, an attempt moved or deleted: only by hand): both keys
+    # are counted again from the attempts.
+    f"""CREATE TRIGGER module_passes_change AFTER UPDATE ON attempts
+    WHEN NOT ({_SAME_KEY} AND NOT ({_WAS_PASS})) BEGIN
+        {_recount("OLD")};
+        {_recount("NEW")};
+    END""",
+    f"""CREATE TRIGGER module_passes_delete AFTER DELETE ON attempts BEGIN
+        {_recount("OLD")};
+    END""",
+    """INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at)
+        SELECT learner_id, course_id, module_id, COUNT(*),
+            MAX(CASE WHEN passed = 1 THEN finished_at END)
+        FROM attempts GROUP BY learner_id, course_id, module_id""",
+)
+
 
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 1: learners, attempts and answers.
@@ -192,6 +270,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     CREATE INDEX IF NOT EXISTS xapi_outbox_pending ON xapi_outbox (sent_at, queued_at);
     """,
     _v5,
+    _v6,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,7 @@ Any failure becomes a :class:`~trainer.records.errors.StoreError`, as everywhere
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from trainer.records.contract import Records
@@ -183,32 +183,48 @@ def iter_item_answers(
 
 
 _LEARNER_FIELDS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
-# One row per learner and module attempted (one row with a NULL module for a learner who
-# never attempted the course): the join walks attempts_learner (learner_id, module_id), so
-# the grouping needs no sort; only the output is sorted (SQLite spills a large sort to disk).
+# One row per learner: the learners (filtered, in the report's order) joined to the
+# module_passes summary (schema 6: one row per learner and module attempted, kept by
+# triggers on attempts) restricted to the course, and each summary row to the required
+# modules of the learner's role (``req``, the pairs given). The aggregates only see a
+# required module's latest pass (``r.module_id`` set, else NULL); MAX(p.attempts) is NULL
+# for a learner with no summary row in the course (never attempted it).
+_REQUIRED_PASS = "CASE WHEN r.module_id IS NOT NULL THEN p.last_pass_at END"
 _STATUS_SQL = (
-    f"SELECT {_LEARNER_FIELDS}, a.module_id,"
-    " MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id)"
-    " FROM learners AS l LEFT JOIN attempts AS a ON a.learner_id = l.id AND a.course_id = ?"
-    " {where} GROUP BY l.id, a.module_id ORDER BY l.organisation, l.name_key, l.id"
+    "WITH req (role, module_id) AS ({req}) "
+    f"SELECT {_LEARNER_FIELDS}, COUNT({_REQUIRED_PASS}), MIN({_REQUIRED_PASS}),"
+    f" MAX({_REQUIRED_PASS}), COUNT(CASE WHEN {_REQUIRED_PASS} >= ? THEN 1 END),"
+    " MAX(p.attempts)"
+    " FROM learners AS l"
+    " LEFT JOIN module_passes AS p ON p.learner_id = l.id AND p.course_id = ?"
+    " LEFT JOIN req AS r ON r.role = l.role AND r.module_id = p.module_id"
+    " {where} GROUP BY l.id ORDER BY l.organisation, l.name_key, l.id"
 )
 
 
 def iter_status_rows(
     store: Records,
     course_id: str,
+    required: Mapping[str, Iterable[str]],
+    valid_from: str,
     *,
     role: str | None = None,
     organisation_lower: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    """For the organisation status (:mod:`trainer.compliance.status`): per learner (the
-    learner columns of :class:`~trainer.records.learners.LearnerRow`, in order), each module
-    attempted in ``course_id`` with its latest pass (``finished_at`` or None) and its number
-    of attempts; a learner who never attempted the course has one row with a NULL module.
-    Ordered by organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL
-    only when it is ASCII (the caller checks the rest exactly)."""
+    """For the organisation status (:mod:`trainer.compliance.status`): one row per learner,
+    its columns of :class:`~trainer.records.learners.LearnerRow` (in order), then over the
+    modules ``required[learner's role]`` (module ids) that have a pass in ``course_id``:
+    how many, the earliest and the latest of their latest passes (``finished_at`` texts, or
+    None), how many of those are at or after ``valid_from`` (a timestamp text: still
+    valid), and the learner's most attempts at one module of the course (None: never
+    attempted it). Ordered by organisation, name key, id; streamed, one row per learner.
+    ``organisation_lower`` narrows in SQL only when it is ASCII (the caller checks the rest
+    exactly)."""
+    pairs = sorted({(r, str(m)) for r, modules in required.items() for m in modules})
+    req = " UNION ALL ".join("SELECT ?, ?" for _ in pairs) or "SELECT '', '' WHERE 1 = 0"
+    args: list[object] = [x for pair in pairs for x in pair]
+    args += [valid_from, course_id]
     clauses: list[str] = []
-    args: list[object] = [course_id]
     if role is not None:
         clauses.append("l.role = ?")
         args.append(role)
@@ -216,4 +232,4 @@ def iter_status_rows(
         clauses.append("lower(l.organisation) = ?")
         args.append(organisation_lower)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _stream(store, _STATUS_SQL.format(where=where), args)
+    return _stream(store, _STATUS_SQL.format(req=req, where=where), args)
