@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -10,14 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from trainer.progress import CourseProgress, ModuleProgress
 from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
-from trainer.service.modules import DueDate, dashboard
+from trainer.service.modules import Dashboard, DueDate, dashboard
 from trainer.standing import ExpiredModule
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import ModuleList
 from trainer.tui.words import day_text, role_text, status_text
@@ -83,13 +84,17 @@ def due_line(due: DueDate) -> str:
     return f"⚠ Due on {day_text(due.on)} (in {days}): complete the required modules by then."
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReadsRecords):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "history", "History"),
         Binding("c", "certificate", "Certificate"),
         Binding("l", "change_learner", "Learner"),
         Binding("r", "refresh", "Read again", show=False),
     ]
+    # Keys that need nothing read here act at once; Enter and the arrows wait for the list.
+    ACT_AT_ONCE = ReadsRecords.ACT_AT_ONCE | {"h", "c", "l", "r"}
+
+    progress: CourseProgress | None = None  # as last read
 
     @property
     def trainer(self) -> TrainerApp:
@@ -112,29 +117,39 @@ class DashboardScreen(Screen[None]):
             )
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.refresh_progress()
-
     def on_screen_resume(self) -> None:
+        """Read the records each time the dashboard is shown (also the first time)."""
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
+        """Read the learner's progress in a thread (records on a server may be slow); the
+        screen shows it when it is in (ReadsRecords: keys typed meanwhile wait for it)."""
         learner = self.learner
         course = self.trainer.course
         name = terminal_safe(learner.name)
         self.query_one("#dash-title", Static).update(
             Content(f"{course.title} · {name} ({role_text(learner.role)})")
         )
-        try:
-            board = dashboard(self.trainer.store, course, learner)
-        except StoreError as exc:  # e.g. the records server is away: said; the list stays
-            self.query_one("#completion", Static).update(
-                Content(
-                    f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
-                    "Your answers so far are saved. Press r to read the records again."
-                )
+        self.read_records(
+            partial(dashboard, self.trainer.store, course, learner),
+            self.show_board,
+            self.show_unreadable,
+        )
+
+    def say_reading(self, note: str) -> None:
+        self.query_one("#completion", Static).update(Content(note))
+
+    def show_unreadable(self, error: StoreError) -> None:
+        """E.g. the records server is away: said; the list stays as last read."""
+        self.query_one("#completion", Static).update(
+            Content(
+                f"✘ The records cannot be read now: {terminal_safe(str(error))}\n"
+                "Your answers so far are saved. Press r to read the records again."
             )
-            return
+        )
+
+    def show_board(self, board: Dashboard) -> None:
+        course = self.trainer.course
         progress = board.progress
         self.progress = progress
         summary = self.query_one("#course-summary", Static)
@@ -168,6 +183,8 @@ class DashboardScreen(Screen[None]):
     def open_module(self, event: OptionList.OptionSelected) -> None:
         from trainer.tui.screens.intro import ModuleIntroScreen
 
+        if self.progress is None:
+            return
         item = next(p for p in self.progress.modules if p.module.id == event.option_id)
         self.app.push_screen(ModuleIntroScreen(item))
 

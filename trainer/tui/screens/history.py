@@ -3,31 +3,33 @@ finished attempt opens its results (mastery and the decisions to review)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.history_table import HistoryTable
 from trainer.tui.words import day_text, points_text, status_text
 from trainer.words import plural
 
 if TYPE_CHECKING:
-    from trainer.records.store import LearnerRow
-    from trainer.service.modules import HistoryEntry
+    from trainer.service.modules import HistoryEntry, PastResult
     from trainer.tui.app import TrainerApp
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ReadsRecords):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    note = ""  # what the line under the table says once the history is in
 
     @property
     def trainer(self) -> TrainerApp:
@@ -43,22 +45,36 @@ class HistoryScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from trainer.service.modules import history
+        """Read the history in a thread (records on a server may be slow); keys typed
+        meanwhile wait for it, except Esc, which goes back at once (ReadsRecords)."""
+        from trainer.service.modules import history, learner_changes
 
         learner = self.trainer.learner
         assert learner is not None
-        table = self.query_one("#history", HistoryTable)
-        try:
-            entries = history(self.trainer.store, self.trainer.course, learner)
-        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
-            table.display = False
-            self.query_one("#history-note", Static).update(
-                Content(
-                    f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
-                    "Your answers so far are saved. Press Esc, then try again."
-                )
+        store, course = self.trainer.store, self.trainer.course
+
+        def read() -> tuple[list[HistoryEntry], list[dict[str, Any]]]:
+            return history(store, course, learner), learner_changes(store, learner)
+
+        self.query_one("#history", HistoryTable).focus()
+        self.read_records(read, self.show_history, self.show_unreadable)
+
+    def say_reading(self, note: str) -> None:
+        self.query_one("#history-note", Static).update(Content(note))
+
+    def show_unreadable(self, error: StoreError) -> None:
+        """E.g. the records server is away: said here, not a crash."""
+        self.query_one("#history", HistoryTable).display = False
+        self.query_one("#history-note", Static).update(
+            Content(
+                f"✘ The records cannot be read now: {terminal_safe(str(error))}\n"
+                "Your answers so far are saved. Press Esc, then try again."
             )
-            return
+        )
+
+    def show_history(self, read: tuple[list[HistoryEntry], list[dict[str, Any]]]) -> None:
+        entries, changes = read
+        table = self.query_one("#history", HistoryTable)
         rows = [self.row_cells(entry) for entry in reversed(entries)]  # newest first
         table.add_column("Started")
         table.add_column("Module", width=self.module_width(rows))
@@ -68,15 +84,14 @@ class HistoryScreen(Screen[None]):
             # result and score off an 80-column screen.
             # Text, not markup: a "[" in a module title is shown as typed.
             table.add_row(*map(Text, cells), height=None, key=str(entry.attempt.id))
-        note = (
+        self.note = (
             f"{plural(len(entries), 'attempt')}, newest first. Enter shows a finished attempt's "
             "results; Esc goes back."
             if entries
             else "No attempts yet. Open a module from the dashboard to begin."
         )
-        self.query_one("#history-note", Static).update(note)
-        self.show_learner_changes(learner)
-        table.focus()
+        self.query_one("#history-note", Static).update(self.note)
+        self.show_learner_changes(changes)
 
     def row_cells(self, entry: HistoryEntry) -> tuple[str, ...]:
         """Started, module, result and score of one attempt, as the table shows them."""
@@ -100,12 +115,10 @@ class HistoryScreen(Screen[None]):
         longest = max([cell_len("Module")] + [cell_len(row[1]) for row in rows])
         return max(12, min(longest, room))
 
-    def show_learner_changes(self, learner: LearnerRow) -> None:
+    def show_learner_changes(self, changes: list[dict[str, Any]]) -> None:
         """Renames and role, organisation or ID changes, as kept in the learner history."""
         from trainer.export import change_text
-        from trainer.service.modules import learner_changes
 
-        changes = learner_changes(self.trainer.store, learner)
         widget = self.query_one("#learner-changes", Static)
         widget.display = bool(changes)
         if changes:
@@ -118,15 +131,28 @@ class HistoryScreen(Screen[None]):
             widget.update(Content("Changes to your details" + more + ":\n" + "\n".join(lines)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Open the selected attempt's results, or say why there are none to show."""
+        """Read the selected attempt's results in a thread, then open them (or say why
+        there are none to show)."""
         from trainer.service.modules import past_attempt_result
-        from trainer.tui.screens.results import PastResultsScreen
 
         learner = self.trainer.learner
         assert learner is not None
-        past = past_attempt_result(
-            self.trainer.store, self.trainer.course, learner, int(event.row_key.value or 0)
+        self.read_records(
+            partial(
+                past_attempt_result,
+                self.trainer.store,
+                self.trainer.course,
+                learner,
+                int(event.row_key.value or 0),
+            ),
+            self.show_past,
+            self.past_unreadable,
         )
+
+    def show_past(self, past: PastResult | None) -> None:
+        from trainer.tui.screens.results import PastResultsScreen
+
+        self.query_one("#history-note", Static).update(self.note)  # if a slow read said so
         if past is None:
             return
         why = {
@@ -145,6 +171,15 @@ class HistoryScreen(Screen[None]):
             )
             return
         self.app.push_screen(PastResultsScreen(past.module, past.attempt, past.result))
+
+    def past_unreadable(self, error: StoreError) -> None:
+        self.query_one("#history-note", Static).update(self.note)
+        self.notify(
+            f"The records cannot be read now: {terminal_safe(str(error))}",
+            title="No results",
+            severity="error",
+            timeout=20,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

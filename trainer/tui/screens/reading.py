@@ -1,0 +1,127 @@
+"""Screens that read the records in a worker thread, and the keys typed before the read is in.
+
+A read runs in a thread (records on a server may take a while), so the screen is drawn and
+keeps taking keys meanwhile. Its words come only once the read is in; a key that needs them
+(Enter on a module, Down in a list that is still empty) must not act on an empty screen nor
+be lost. So, while the screen reads, it holds the keys that reach it, in order, and sends
+them again once the read is in (shown or failed): they act as they would have had the read
+been instant. Keys that leave or quit act at once when nothing is held before them (Esc, q,
+help); Ctrl+C and F2 always do (they are the app's priority keys). A read that takes longer
+than READING_NOTE_AFTER says so; a quick one repaints nothing for it.
+
+Why held keys are sent to the app again rather than run here: Textual routes a key to the
+widget that has the focus when the key arrives and looks its binding up when the key comes
+back up to the app, so only a key sent again is routed as a new one would be (to another
+screen, if an earlier key opened one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
+from textual import events
+from textual.screen import Screen
+from textual.timer import Timer
+
+from trainer.records.errors import StoreError
+
+T = TypeVar("T")
+
+READING_NOTE_AFTER = 0.15  # seconds: "Reading your records…" only after this
+READING_NOTE = "… Reading your records…"
+
+
+class ReadsRecords(Screen[None]):
+    """A screen whose words come from a read of the records done in a worker thread."""
+
+    # Keys that act at once while the records are read, when no key is held before them.
+    ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"escape", "q", "question_mark", "f1"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reading = True  # until the first read is in, keys wait for it
+        self._held: list[events.Key] = []
+        self._sent: list[events.Key] = []  # held keys sent again, not yet back here
+        self._note: Timer | None = None
+
+    # ------------------------------------------------------------------ reading
+    def read_records(
+        self,
+        read: Callable[[], T],
+        shown: Callable[[T], None],
+        unreadable: Callable[[StoreError], None],
+    ) -> None:
+        """Run ``read`` in a thread; then ``shown(result)`` or ``unreadable(error)`` here. A
+        newer read replaces one still running (its result is never shown)."""
+        self.reading = True
+        if self._note is None:
+            self._note = self.set_timer(READING_NOTE_AFTER, self._say_reading)
+        self.run_worker(self._read(read, shown, unreadable), exclusive=True, group="records-read")
+
+    async def _read(
+        self,
+        read: Callable[[], T],
+        shown: Callable[[T], None],
+        unreadable: Callable[[StoreError], None],
+    ) -> None:
+        try:
+            result = await asyncio.to_thread(read)
+        except StoreError as exc:  # e.g. the records server is away: the screen says so
+            self._read_done()
+            unreadable(exc)
+        else:
+            self._read_done()
+            shown(result)
+        self._send_held()
+
+    def _read_done(self) -> None:
+        self.reading = False
+        if self._note is not None:
+            self._note.stop()
+            self._note = None
+
+    def _say_reading(self) -> None:
+        self._note = None
+        if self.reading:
+            self.say_reading(READING_NOTE)
+
+    def say_reading(self, note: str) -> None:
+        """Show ``note`` while a slow read is running (each screen says where)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ keys
+    def on_key(self, event: events.Key) -> None:
+        if any(event is sent for sent in self._sent):
+            self._sent = [sent for sent in self._sent if sent is not event]
+            if not self._sent:
+                self._send_held()  # keys that came while those were on their way
+            return  # on its way again: it acts now
+        waiting = self.reading or self._held or self._sent
+        if not waiting or (event.key in self.ACT_AT_ONCE and not (self._held or self._sent)):
+            return
+        event.stop()
+        event.prevent_default()
+        self._held.append(event)
+
+    def _send_held(self, *, here: bool = True) -> None:
+        """Send the held keys to the app again, in order, once the read is in and this
+        screen is the one shown (otherwise when it is shown again; ``here=False``: to
+        whichever screen is shown)."""
+        if self.reading or self._sent or not self._held or (here and not self.is_current):
+            return
+        held, self._held = self._held, []
+        for old in held:
+            key = events.Key(old.key, old.character)
+            self._sent.append(key)
+            self.app.post_message(key)
+
+    def on_screen_suspend(self) -> None:
+        # Another screen is shown over this one: keys already on their way go to it, as
+        # they would have; keys held behind them follow them there.
+        self._sent = []
+        self._send_held(here=False)
+
+    def on_screen_resume(self) -> None:
+        self._send_held()
