@@ -17,6 +17,7 @@ from trainer.records.store import RecordsStore
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.history import HistoryScreen
 from trainer.tui.screens.intro import ModuleIntroScreen
+from trainer.tui.screens.player import PlayerScreen
 
 
 class SlowReads:
@@ -82,6 +83,26 @@ async def test_keys_typed_while_the_dashboard_reads_open_the_module_they_chose(
             await settle(pilot)
             assert isinstance(app.screen, ModuleIntroScreen)
             assert app.screen.module.id == "extra"
+            assert "Press Enter to start" in screen_text(app)
+            assert slow.on_ui_thread == 0  # the introduction read in a thread too
+
+
+async def test_enter_typed_while_the_introduction_reads_starts_the_module(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with slow_reads(store, monkeypatch) as slow:
+            await pilot.press("enter", "enter")  # the introduction, then start at once
+            await wait_for(pilot, lambda: "Reading your records" in screen_text(app))
+            assert isinstance(app.screen, ModuleIntroScreen)
+            slow.release()
+            await settle(pilot)
+            assert isinstance(app.screen, PlayerScreen)
+            assert "Question 1" in screen_text(app)
+            assert slow.on_ui_thread == 0
 
 
 async def test_escape_and_q_act_while_the_history_is_being_read(

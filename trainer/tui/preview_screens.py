@@ -63,6 +63,7 @@ class PreviewIntroScreen(ModuleIntroScreen):
         "◐ In progress: {answers} given in this preview (not recorded). Press Enter to continue."
     )
     HINT = "Press Enter to {verb} · ↑↓ to scroll · q to quit the preview"
+    READ_IN_THREAD = False  # the preview's session is in memory: worded at once
 
     def __init__(self, progress: ModuleProgress, session: Session) -> None:
         super().__init__(progress)

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import status_text
 from trainer.words import module_updated_note, plural
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 
-class ModuleIntroScreen(Screen[None]):
+class ModuleIntroScreen(ReadsRecords):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start/continue"),
         Binding("escape", "back", "Back"),
@@ -59,26 +60,9 @@ class ModuleIntroScreen(Screen[None]):
         ).unfinished
 
     def compose(self) -> ComposeResult:
-        from trainer.records.errors import StoreError
-
         module = self.module
-        unreadable = None
-        try:
-            unfinished = self.open_attempt()
-        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
-            unfinished, unreadable = None, terminal_safe(str(exc))
-        answered = unfinished.answered if unfinished and unfinished.resumable else 0
         yield Static(Content(module.title), classes="title-bar")
         with VerticalScroll(id="intro", classes="page"):
-            if unreadable is not None:
-                yield Static(
-                    Content(
-                        f"✘ The records cannot be read now: {unreadable}\nYour answers so far "
-                        "are saved; starting tries again."
-                    ),
-                    id="open-attempt",
-                    classes="para",
-                )
             need = "Required" if self.progress.required else "Optional"
             yield Static(
                 Content(
@@ -87,18 +71,8 @@ class ModuleIntroScreen(Screen[None]):
                 ),
                 classes="meta",
             )
-            if answered:
-                yield Static(
-                    Content(self.IN_PROGRESS_NOTE.format(answers=plural(answered, "answer"))),
-                    id="open-attempt",
-                    classes="para",
-                )
-            elif unfinished is not None and unfinished.answered and not unfinished.resumable:
-                yield Static(
-                    Content(f"⚠ {module_updated_note(unfinished.answered)}"),
-                    id="open-attempt",
-                    classes="para",
-                )
+            # What the records say about an unfinished attempt, once they are read.
+            yield Static(id="open-attempt", classes="para")
             note = module.content_note or ""
             yield Static(
                 Content.assemble(
@@ -114,13 +88,47 @@ class ModuleIntroScreen(Screen[None]):
                 with Horizontal(classes="bullet"):
                     yield Label("•", classes="mark")
                     yield Static(Content(objective), classes="text")
-        verb = "continue" if answered else "start"
-        yield Static(
-            Content(self.HINT.format(verb=verb)),
-            id="intro-hint",
-            classes="help-text",
-        )
+        yield Static(id="intro-hint", classes="help-text")
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the learner's unfinished attempt in a thread (records on a server may be
+        slow); Enter typed meanwhile waits for it (ReadsRecords), Esc goes back at once."""
+        self.query_one("#open-attempt").display = False
+        self.read_records(self.open_attempt, self.show_open_attempt, self.show_unreadable)
+
+    def say_reading(self, note: str) -> None:
+        if not self.starting:
+            self.query_one("#intro-hint", Static).update(Content(note))
+
+    def show_open_attempt(self, unfinished: OpenAttempt | None) -> None:
+        answered = unfinished.answered if unfinished and unfinished.resumable else 0
+        line = self.query_one("#open-attempt", Static)
+        if answered:
+            line.update(Content(self.IN_PROGRESS_NOTE.format(answers=plural(answered, "answer"))))
+            line.display = True
+        elif unfinished is not None and unfinished.answered and not unfinished.resumable:
+            line.update(Content(f"⚠ {module_updated_note(unfinished.answered)}"))
+            line.display = True
+        self.verb = "continue" if answered else "start"
+        if not self.starting:
+            self.query_one("#intro-hint", Static).update(Content(self.HINT.format(verb=self.verb)))
+
+    def show_unreadable(self, error: StoreError) -> None:
+        """E.g. the records server is away: said here, not a crash; starting tries again."""
+        line = self.query_one("#open-attempt", Static)
+        line.update(
+            Content(
+                f"✘ The records cannot be read now: {terminal_safe(str(error))}\nYour answers so "
+                "far are saved; starting tries again."
+            )
+        )
+        line.display = True
+        self.verb = "start"
+        if not self.starting:
+            self.query_one("#intro-hint", Static).update(Content(self.HINT.format(verb="start")))
+
+    verb = "start"  # what Enter does, as the hint says it
 
     def action_start(self) -> None:
         if self.starting:
@@ -134,7 +142,6 @@ class ModuleIntroScreen(Screen[None]):
     @work(exclusive=True, group="start-module")
     async def start(self) -> None:
         """Start or resume the attempt in a thread (it writes the records)."""
-        from trainer.records.errors import StoreError
         from trainer.service.modules import ModuleNotStarted, start_module
 
         learner = self.trainer.learner
@@ -157,7 +164,7 @@ class ModuleIntroScreen(Screen[None]):
 
     def not_started(self, message: str, title: str) -> None:
         self.starting = False
-        self.query_one("#intro-hint", Static).update(Content(self.HINT.format(verb="start")))
+        self.query_one("#intro-hint", Static).update(Content(self.HINT.format(verb=self.verb)))
         self.notify(terminal_safe(message), title=title, severity="error", timeout=20)
 
     def action_back(self) -> None:

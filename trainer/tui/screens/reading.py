@@ -38,6 +38,8 @@ class ReadsRecords(Screen[None]):
 
     # Keys that act at once while the records are read, when no key is held before them.
     ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"escape", "q", "question_mark", "f1"})
+    # False for a screen whose "read" is of memory (the preview's intro): done at once.
+    READ_IN_THREAD: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +57,17 @@ class ReadsRecords(Screen[None]):
     ) -> None:
         """Run ``read`` in a thread; then ``shown(result)`` or ``unreadable(error)`` here. A
         newer read replaces one still running (its result is never shown)."""
+        if not self.READ_IN_THREAD:
+            try:
+                result = read()
+            except StoreError as exc:
+                self._read_done()
+                unreadable(exc)
+            else:
+                self._read_done()
+                shown(result)
+            self._send_held()
+            return
         self.reading = True
         if self._note is None:
             self._note = self.set_timer(READING_NOTE_AFTER, self._say_reading)
