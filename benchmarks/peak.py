@@ -3,7 +3,7 @@
     python benchmarks/peak.py OUT_FILE trainer ARGS...            the trainer's command line
     python benchmarks/peak.py OUT_FILE floor-export DB OUT.csv    streamed JOIN → CSV (floor)
     python benchmarks/peak.py OUT_FILE floor-items DB             one pass over the answers
-    python benchmarks/peak.py OUT_FILE floor-status DB COURSE_ID  one pass, learner × module
+    python benchmarks/peak.py OUT_FILE floor-status DB QUERY_JSON  status's query, folded
 
 DB is an SQLite file or a ``postgresql://`` URL (read through a server-side cursor, 500 rows
 a fetch, as the store streams).
@@ -17,6 +17,7 @@ stream one query, holding nothing but running counts.
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -36,12 +37,6 @@ ITEMS_SQL = (  # the answers the report reads: each learner's latest finished at
     "SELECT f.module_id, f.module_sha256, s.scenario_id, s.step_id, s.choice_ids, s.points, "
     "s.max_points, s.outcome FROM f JOIN answers AS s ON s.attempt_id = f.id WHERE rl = 1 "
     "ORDER BY f.module_id, f.module_sha256, f.id, s.seq"
-)
-STATUS_SQL = (  # trainer status's one query: per learner and module, the latest pass, attempts
-    "SELECT l.id, l.name, l.organisation, l.role, l.due_date, a.module_id, "
-    "MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id) "
-    "FROM learners AS l LEFT JOIN attempts AS a ON a.learner_id = l.id AND a.course_id = ? "
-    "GROUP BY l.id, a.module_id ORDER BY l.organisation, l.name_key, l.id"
 )
 
 
@@ -101,19 +96,15 @@ def floor_items(db: str) -> int:
     return 0
 
 
-def floor_status(db: str, course_id: str) -> int:
-    """The status floor: trainer status's one query streamed, each learner's rows folded
-    into a count of modules passed (one learner held at a time), a line written per learner."""
-    out = sys.stdout
-    current, passed = None, 0
-    for row in _rows(db, STATUS_SQL, (course_id,)):
-        if row[0] != current:
-            if current is not None:
-                out.write(f"{current},{passed}\n")
-            current, passed = row[0], 0
-        passed += row[6] is not None
-    if current is not None:
-        out.write(f"{current},{passed}\n")
+def floor_status(db: str, query: str) -> int:
+    """The status floor: trainer status's one query (``{"sql": ..., "args": [...]}``, as
+    trainer.records.stream.status_query builds it: one row per learner from the
+    module_passes summary) streamed, each learner folded into one line (its id, required
+    modules passed, still valid, attempted) written as it comes."""
+    given = json.loads(query)
+    write = sys.stdout.write
+    for row in _rows(db, given["sql"], tuple(given["args"])):
+        write(f"{row[0]},{row[-5]},{row[-2]},{int(bool(row[-1]))}\n")
     return 0
 
 

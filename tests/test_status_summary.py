@@ -382,3 +382,39 @@ def test_a_course_with_no_required_modules(records_at: str | Path, course: Cours
             ("Bob", "not-started", 0),
         ]
         assert got == list(reference_statuses(store, here, today=today))
+
+
+def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Course) -> None:
+    """The command's own CSV loop writes what write_csv of each record wrote, formula
+    triggers neutralised, a NULL cell (a hand-edited row) empty."""
+    import io
+
+    from trainer.commands.status import CSV_COLUMNS, _record, write_status_csv
+    from trainer.export import write_csv
+
+    here = role_course(course, 12)
+    clock = Clock()
+    with RecordsStore(tmp_path / "r.sqlite3", now=clock) as store:
+        for name, org, ext in (
+            ("=1+2", "Acme", ""),
+            ("Plain", "+Org", "-7"),
+            ("@at", "Acme", "E1"),
+            ("Tab", "Org", "x"),
+            ("Ok", "Acme", "=E"),
+            ('Quote, "me"', "Acme", "E2"),
+        ):
+            learner = store.add_learner(name, "contractor", org, ext)
+            a = store.start_attempt(learner.id, here.id, "demo", "1", "h", "contractor", 1)
+            store.finish_attempt(a.id, 1, 1, 100, True)
+        with store._write("hand edits") as db:
+            db.execute("UPDATE learners SET email = '=mail' WHERE name = 'Ok'")
+            db.execute("UPDATE learners SET organisation = ? WHERE name = 'Tab'", ("\tOrg",))
+            db.execute(
+                "UPDATE learners SET uid = NULL, due_date = '2026-07-01' WHERE name = 'Plain'"
+            )
+        got = list(statuses(store, here, today=date(2026, 6, 1), due_within=60))
+    fast, generic = io.StringIO(), io.StringIO()
+    assert write_status_csv(got, fast) == len(got) == 6
+    write_csv((_record(s) for s in got), generic, CSV_COLUMNS)
+    assert fast.getvalue() == generic.getvalue()
+    assert "'=1+2" in fast.getvalue() and "'+Org" in fast.getvalue()

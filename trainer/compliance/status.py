@@ -101,34 +101,42 @@ def statuses(
     rows = iter_status_rows(
         store, course.id, required, valid_from, role=role, organisation_lower=wanted
     )
+    counts = {r: len(m) for r, m in required.items()}
+    days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
+
+    def pass_day(timestamp: str) -> date:
+        key = timestamp[:10] if timestamp.endswith("Z") else timestamp
+        found = days.get(key)
+        if found is None:
+            found = days[key] = day(timestamp)
+        return found
+
     for row in rows:
         if wanted is not None and str(row[3]).lower() != wanted:
             continue
         learner = LearnerRow(*row[:ncols])
-        passed, first, last, valid, attempts = row[ncols:]
-        modules = required.get(learner.role)
-        if modules is None:
-            modules = required[learner.role] = _required(course, learner.role)
-        due = _due_day(learner.due_date)
-        completed_on = valid_until = expired_on = None
-        if modules and passed == len(modules):
-            completed_on, valid_until = day(last), add_months(day(first), months)
+        passed, first, last, valid, attempted = row[ncols:]
+        n = counts.get(learner.role)
+        if n is None:
+            required[learner.role] = _required(course, learner.role)
+            n = counts[learner.role] = len(required[learner.role])
+        due = _due_day(learner.due_date) if learner.due_date else None
+        if n and passed == n:
+            completed_on, valid_until = pass_day(last), add_months(pass_day(first), months)
             if today > valid_until:
-                state, expired_on = "expired", valid_until
-            else:
-                state = "complete"
-        else:
-            state = "in-progress" if attempts else "not-started"
-        status = LearnerStatus(
-            learner, state, completed_on, valid_until, expired_on, valid, len(modules), due
-        )
-        if horizon is not None and state != "expired":
-            deadline = status.deadline
-            if deadline is not None and deadline <= horizon:
-                status = LearnerStatus(
-                    learner, "due", completed_on, valid_until, None, valid, len(modules), due
+                yield LearnerStatus(
+                    learner, "expired", completed_on, valid_until, valid_until, valid, n, due
                 )
-        yield status
+                continue
+            deadline: date | None = valid_until
+            state = "complete"
+        else:
+            completed_on = valid_until = None
+            deadline = due
+            state = "in-progress" if attempted else "not-started"
+        if horizon is not None and deadline is not None and deadline <= horizon:
+            state = "due"
+        yield LearnerStatus(learner, state, completed_on, valid_until, None, valid, n, due)
 
 
 def _required(course: Course, role: object) -> tuple[str, ...]:

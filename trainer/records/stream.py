@@ -183,23 +183,48 @@ def iter_item_answers(
 
 
 _LEARNER_FIELDS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
-# One row per learner: the learners (filtered, in the report's order) joined to the
-# module_passes summary (schema 6: one row per learner and module attempted, kept by
-# triggers on attempts) restricted to the course, and each summary row to the required
-# modules of the learner's role (``req``, the pairs given). The aggregates only see a
-# required module's latest pass (``r.module_id`` set, else NULL); MAX(p.attempts) is NULL
-# for a learner with no summary row in the course (never attempted it).
-_REQUIRED_PASS = "CASE WHEN r.module_id IS NOT NULL THEN p.last_pass_at END"
+# One row per learner: the learners (filtered) joined to the rows of the module_passes
+# summary (schema 6: one row per learner, course and module attempted, kept by triggers on
+# attempts) that are the course's, have a pass, and are a module the learner's role
+# requires ({required}: a CASE over the roles, each with its modules), aggregated; and
+# whether the learner has a summary row in the course at all (attempted it). Each learner
+# is one seek into the summary's key (learner_id, course_id, ...), then the output sorted.
 _STATUS_SQL = (
-    "WITH req (role, module_id) AS ({req}) "
-    f"SELECT {_LEARNER_FIELDS}, COUNT({_REQUIRED_PASS}), MIN({_REQUIRED_PASS}),"
-    f" MAX({_REQUIRED_PASS}), COUNT(CASE WHEN {_REQUIRED_PASS} >= ? THEN 1 END),"
-    " MAX(p.attempts)"
-    " FROM learners AS l"
-    " LEFT JOIN module_passes AS p ON p.learner_id = l.id AND p.course_id = ?"
-    " LEFT JOIN req AS r ON r.role = l.role AND r.module_id = p.module_id"
+    f"SELECT {_LEARNER_FIELDS}, COUNT(p.last_pass_at), MIN(p.last_pass_at),"
+    " MAX(p.last_pass_at), COUNT(CASE WHEN p.last_pass_at >= ? THEN 1 END),"
+    " EXISTS (SELECT 1 FROM module_passes AS q WHERE q.learner_id = l.id AND q.course_id = ?)"
+    " FROM learners AS l LEFT JOIN module_passes AS p ON p.learner_id = l.id"
+    " AND p.course_id = ? AND p.last_pass_at IS NOT NULL AND {required}"
     " {where} GROUP BY l.id ORDER BY l.organisation, l.name_key, l.id"
 )
+
+
+def status_query(
+    course_id: str,
+    required: Mapping[str, Iterable[str]],
+    valid_from: str,
+    *,
+    role: str | None = None,
+    organisation_lower: str | None = None,
+) -> tuple[str, list[object]]:
+    """The SQL and arguments of :func:`iter_status_rows` (also the benchmark's floor)."""
+    cases: list[str] = []
+    args: list[object] = [valid_from, course_id, course_id]
+    for r, modules in sorted(required.items()):
+        wanted = sorted({str(m) for m in modules})
+        if wanted:
+            cases.append(f"WHEN ? THEN p.module_id IN ({', '.join('?' * len(wanted))})")
+            args += [r, *wanted]
+    test = f"CASE l.role {' '.join(cases)} ELSE 1 = 0 END" if cases else "1 = 0"
+    clauses: list[str] = []
+    if role is not None:
+        clauses.append("l.role = ?")
+        args.append(role)
+    if organisation_lower is not None and organisation_lower.isascii():
+        clauses.append("lower(l.organisation) = ?")
+        args.append(organisation_lower)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return _STATUS_SQL.format(required=test, where=where), args
 
 
 def iter_status_rows(
@@ -216,20 +241,10 @@ def iter_status_rows(
     modules ``required[learner's role]`` (module ids) that have a pass in ``course_id``:
     how many, the earliest and the latest of their latest passes (``finished_at`` texts, or
     None), how many of those are at or after ``valid_from`` (a timestamp text: still
-    valid), and the learner's most attempts at one module of the course (None: never
-    attempted it). Ordered by organisation, name key, id; streamed, one row per learner.
-    ``organisation_lower`` narrows in SQL only when it is ASCII (the caller checks the rest
-    exactly)."""
-    pairs = sorted({(r, str(m)) for r, modules in required.items() for m in modules})
-    req = " UNION ALL ".join("SELECT ?, ?" for _ in pairs) or "SELECT '', '' WHERE 1 = 0"
-    args: list[object] = [x for pair in pairs for x in pair]
-    args += [valid_from, course_id]
-    clauses: list[str] = []
-    if role is not None:
-        clauses.append("l.role = ?")
-        args.append(role)
-    if organisation_lower is not None and organisation_lower.isascii():
-        clauses.append("lower(l.organisation) = ?")
-        args.append(organisation_lower)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _stream(store, _STATUS_SQL.format(req=req, where=where), args)
+    valid), and whether the learner attempted the course at all (true or false, 1 or 0).
+    Ordered by organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL
+    only when it is ASCII (the caller checks the rest exactly)."""
+    sql, args = status_query(
+        course_id, required, valid_from, role=role, organisation_lower=organisation_lower
+    )
+    return _stream(store, sql, args)
