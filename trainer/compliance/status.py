@@ -121,6 +121,8 @@ def statuses(
             required[learner.role] = _required(course, learner.role)
             n = counts[learner.role] = len(required[learner.role])
         due = _due_day(learner.due_date) if learner.due_date else None
+        completed_on: date | None
+        valid_until: date | None
         if n and passed == n:
             completed_on, valid_until = pass_day(last), add_months(pass_day(first), months)
             if today > valid_until:
