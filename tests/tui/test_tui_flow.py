@@ -508,6 +508,7 @@ async def test_certificate_export_saves_a_pdf_and_records_it(
     pass_module(store, course, "Ana Smith")
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the dashboard's read
         assert "✔ Course complete on" in screen_text(app)
         await pilot.press("c")
         await settle(pilot)

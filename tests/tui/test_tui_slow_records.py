@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -169,3 +170,43 @@ async def test_keys_held_behind_one_that_opens_a_screen_go_on_to_that_screen(
             assert app.screen.module.id == "extra"
             await press(pilot, "escape", "h")
             assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_the_certificate_dialog_reads_in_a_thread_and_enter_typed_at_once_saves(
+    course: Course,
+    store: RecordsStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from trainer.session import Session
+    from trainer.tui.screens.certificate import CertificateScreen
+
+    documents = tmp_path / "home" / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    ana = store.add_learner("Ana Smith", "employee")
+    session = Session.start_or_resume(store, course, course.module("signs"), ana)
+    while (question := session.current) is not None:
+        session.answer(question.step.correct_ids)
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with slow_reads(store, monkeypatch) as slow:
+            await pilot.press("c")
+            assert isinstance(app.screen, CertificateScreen)
+            await pilot.press("escape")  # closes at once, the read still running
+            assert isinstance(app.screen, DashboardScreen)
+            slow.release()
+            await settle(pilot)
+        with slow_reads(store, monkeypatch) as slow:
+            await pilot.press("c", "enter")  # Enter: "saves it as shown", before it shows
+            await wait_for(pilot, lambda: "Reading your records" in screen_text(app))
+            assert isinstance(app.screen, CertificateScreen)
+            assert not list(documents.glob("*.pdf"))
+            assert slow.on_ui_thread == 0
+            slow.release()
+            await settle(pilot)
+            assert "✔ Saved:" in screen_text(app), screen_text(app)
+    assert len(list(documents.glob("*.pdf"))) == 1
+    assert len(store.certificates(learner_id=ana.id)) == 1

@@ -13,12 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from trainer.progress import CourseProgress
 from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
 from trainer.service import certificate as service
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.words import day_text, status_text
 
@@ -39,89 +41,94 @@ def status_lines(progress: CourseProgress) -> str:
     return "\n".join(lines)
 
 
-class CertificateScreen(ModalScreen[None]):
+class CertificateScreen(ReadsRecords, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("f2", "app.resources", "Reporting", key_display="F2"),
         Binding("f1", "app.help", "Help", key_display="F1"),
     ]
 
+    ready = False  # the course is complete: the PDF can be saved
+    replace_path: Path | None = None  # the existing file Export again replaces
+
     @property
     def trainer(self) -> TrainerApp:
         return cast("TrainerApp", self.app)
 
     def compose(self) -> ComposeResult:
-        learner = self.trainer.learner
-        assert learner is not None
-        try:
-            status = service.status(self.trainer.store, self.trainer.course, learner)
-        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
-            self.ready = False
-            with VerticalScroll(classes="dialog", id="certificate"):
-                yield Static("Certificate", classes="heading")
-                yield Static(
-                    Content(
-                        f"✘ The records cannot be read now: {terminal_safe(str(exc))}\n"
-                        "Press Esc to go back, then try again."
-                    )
-                )
-            yield KeyFooter()
-            return
-        progress = status.progress
-        self.ready = status.ready
-        self.replace_path: Path | None = None  # the existing file Export again replaces
         with VerticalScroll(classes="dialog", id="certificate"):
             yield Static("Certificate", classes="heading")
-            if status.state == "unavailable":
-                yield Static(
-                    "Certificates are not available yet in this version.",
-                    id="cert-status",
-                    classes="para",
-                )
-            elif status.state == "incomplete":
-                yield Static(
-                    Content(
-                        "Not yet: pass every required module to get your certificate.\n"
-                        + status_lines(progress)
-                    ),
-                    id="cert-status",
-                    classes="para",
-                )
-            elif status.state == "expired":
-                yield Static(
-                    Content(
-                        f"✘ Your completion expired on {day_text(progress.valid_until)}. "
-                        "Retake the required modules to recertify."
-                    ),
-                    id="cert-status",
-                    classes="para",
-                )
-            else:
-                yield Static(
-                    Content(
-                        f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
-                        f"{day_text(progress.valid_until)}.\nSave a PDF certificate for "
-                        f"{terminal_safe(learner.name)}. Enter saves it as shown; Shift+Tab "
-                        "to type another file name:"
-                    ),
-                    id="cert-status",
-                    classes="para",
-                )
-                with Horizontal(classes="field"):
-                    yield Label("Save as", classes="field-label-short")
-                    yield Input(str(status.default_path), id="cert-path")
-                with Horizontal(classes="buttons"):
-                    yield Button("Export PDF", variant="primary", id="export")
-                    yield Button("Close", id="close")
+            yield Static(id="cert-status", classes="para")
             yield Static("", id="cert-result", classes="para")
-            if status.role_changes:  # the role decides the required modules: say what changed
-                yield Static(
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        """Read the certificate's status in a thread (records on a server may be slow);
+        keys typed meanwhile wait for it, except Esc, which closes at once."""
+        learner = self.trainer.learner
+        assert learner is not None
+        self.read_records(
+            partial(service.status, self.trainer.store, self.trainer.course, learner),
+            self.show_status,
+            self.show_unreadable,
+        )
+
+    def say_reading(self, note: str) -> None:
+        self.query_one("#cert-status", Static).update(Content(note))
+
+    def show_unreadable(self, error: StoreError) -> None:
+        """E.g. the records server is away: said here, not a crash."""
+        self.query_one("#cert-status", Static).update(
+            Content(
+                f"✘ The records cannot be read now: {terminal_safe(str(error))}\n"
+                "Press Esc to go back, then try again."
+            )
+        )
+
+    async def show_status(self, status: service.CertificateStatus) -> None:
+        learner = self.trainer.learner
+        assert learner is not None
+        progress = status.progress
+        self.ready = status.ready
+        line = self.query_one("#cert-status", Static)
+        if status.state == "unavailable":
+            line.update("Certificates are not available yet in this version.")
+        elif status.state == "incomplete":
+            line.update(
+                Content(
+                    "Not yet: pass every required module to get your certificate.\n"
+                    + status_lines(progress)
+                )
+            )
+        elif status.state == "expired":
+            line.update(
+                Content(
+                    f"✘ Your completion expired on {day_text(progress.valid_until)}. "
+                    "Retake the required modules to recertify."
+                )
+            )
+        else:
+            line.update(
+                Content(
+                    f"✔ Course complete on {day_text(progress.completed_on)}, valid until "
+                    f"{day_text(progress.valid_until)}.\nSave a PDF certificate for "
+                    f"{terminal_safe(learner.name)}. Enter saves it as shown; Shift+Tab "
+                    "to type another file name:"
+                )
+            )
+        dialog = self.query_one("#certificate", VerticalScroll)
+        more: list[Widget] = []
+        if status.role_changes:  # the role decides the required modules: say what changed
+            more.append(
+                Static(
                     Content("\n".join(c.text() for c in status.role_changes)),
                     id="cert-roles",
                     classes="help-text",
                 )
-            if status.issued:
-                yield Static(
+            )
+        if status.issued:
+            more.append(
+                Static(
                     Content(
                         "Issued before:\n"
                         + "\n".join(
@@ -132,11 +139,23 @@ class CertificateScreen(ModalScreen[None]):
                     id="cert-issued",
                     classes="help-text",
                 )
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
+            )
+        if more:
+            await dialog.mount_all(more)
         if self.ready:
-            self.query_one("#export", Button).focus()
+            export = Button("Export PDF", variant="primary", id="export")
+            await dialog.mount_all(
+                [
+                    Horizontal(
+                        Label("Save as", classes="field-label-short"),
+                        Input(str(status.default_path), id="cert-path"),
+                        classes="field",
+                    ),
+                    Horizontal(export, Button("Close", id="close"), classes="buttons"),
+                ],
+                after=line,
+            )
+            self.set_focus(export)  # at once: an Enter typed already presses it
 
     @on(Input.Submitted, "#cert-path")
     @on(Button.Pressed, "#export")

@@ -18,7 +18,7 @@ screen, if an earlier key opened one).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
 
 from textual import events
@@ -52,11 +52,12 @@ class ReadsRecords(Screen[None]):
     def read_records(
         self,
         read: Callable[[], T],
-        shown: Callable[[T], None],
+        shown: Callable[[T], Awaitable[None] | None],
         unreadable: Callable[[StoreError], None],
     ) -> None:
-        """Run ``read`` in a thread; then ``shown(result)`` or ``unreadable(error)`` here. A
-        newer read replaces one still running (its result is never shown)."""
+        """Run ``read`` in a thread; then ``shown(result)`` (awaited if it mounts widgets)
+        or ``unreadable(error)`` here, before the held keys are sent on. A newer read
+        replaces one still running (its result is never shown)."""
         if not self.READ_IN_THREAD:
             try:
                 result = read()
@@ -65,7 +66,7 @@ class ReadsRecords(Screen[None]):
                 unreadable(exc)
             else:
                 self._read_done()
-                shown(result)
+                shown(result)  # a screen read at once words itself without mounting
             self._send_held()
             return
         self.reading = True
@@ -76,7 +77,7 @@ class ReadsRecords(Screen[None]):
     async def _read(
         self,
         read: Callable[[], T],
-        shown: Callable[[T], None],
+        shown: Callable[[T], Awaitable[None] | None],
         unreadable: Callable[[StoreError], None],
     ) -> None:
         try:
@@ -85,12 +86,18 @@ class ReadsRecords(Screen[None]):
             self._read_done()
             unreadable(exc)
         else:
+            self._stop_note()
+            showing = shown(result)
+            if showing is not None:
+                await showing  # keys still wait: what they act on is being mounted
             self._read_done()
-            shown(result)
         self._send_held()
 
     def _read_done(self) -> None:
         self.reading = False
+        self._stop_note()
+
+    def _stop_note(self) -> None:
         if self._note is not None:
             self._note.stop()
             self._note = None
