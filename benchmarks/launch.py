@@ -48,6 +48,13 @@ def peak_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+def _filled(screen: Any) -> bool:
+    """Whether the dashboard shows the learner's modules: it may read them in a worker
+    thread after it is mounted, and the figure is the time until the learner sees them."""
+    found = screen.query("#modules")
+    return not found or getattr(found.first(), "option_count", 1) > 0
+
+
 def _patch_run() -> None:
     from textual.app import App
 
@@ -81,12 +88,13 @@ def _patch_run() -> None:
         if ENTER:
             # The first Enter after the first screen, as a learner presses it at once: the
             # highlighted learner is picked and the dashboard needs the course's model, the
-            # work put off until after the first screen. Timed to the next screen refreshed.
+            # work put off until after the first screen. Timed to the next screen refreshed
+            # with the learner's modules in it.
             if LATE:  # the same Enter once the course's model is built (0.25 s after)
                 await asyncio.sleep(1.0)
             start = time.perf_counter()
             app.simulate_key("enter")
-            while app.screen is first or not app.screen.is_mounted:
+            while app.screen is first or not app.screen.is_mounted or not _filled(app.screen):
                 if time.perf_counter() - start > 120:
                     break
                 await asyncio.sleep(0)

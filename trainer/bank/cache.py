@@ -9,7 +9,9 @@ real load, so their positions and messages are never stale.
 :func:`open_course_lazily` is the same check for the terminal app: on a hit it returns at once
 with the course's title, and the model is unpickled the first time it is asked for (after the
 first screen is drawn), so neither the model's classes nor the unpickling are paid for before
-the learner sees anything.
+the learner sees anything. With ``defer=True`` (a first-ever start, whose first screen is the
+new-learner form and needs no title) a miss returns at once too: the course is loaded and
+validated the first time it is asked for, and its problems are raised then.
 
 An entry is the magic line, a small header (format, trainer version, a fingerprint of the
 bank package's sources (every ``trainer/bank/*.py``), the course files' hashes, the course
@@ -34,6 +36,7 @@ import io
 import os
 import pickle
 import secrets
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -273,14 +276,18 @@ def _load_and_store(path: Path, cache_dir: Path, *, write: bool = True) -> Cours
 
 
 class LazyCourse:
-    """A course that is known to be valid, whose model may not be built yet.
+    """A course whose model may not be built yet.
 
-    :attr:`title` is there at once. :meth:`get` returns the :class:`Course`, unpickling it from
-    the cache the first time when the course was a cache hit. A course that was not in the
-    cache was loaded (and validated) by :func:`open_course_lazily` already.
+    :attr:`title` is there at once, except for a course opened with ``defer=True`` that was
+    not in the cache (its title is "" until it is built). :meth:`get` returns the
+    :class:`Course`: unpickled from the cache the first time when the course was a cache
+    hit; loaded and validated then when it was deferred (raising :class:`BankError` with
+    every problem when it is not valid). A course that was not in the cache and not
+    deferred was loaded (and validated) by :func:`open_course_lazily` already. :meth:`get`
+    may be called from any thread: one build, the others wait for it.
     """
 
-    __slots__ = ("_cache_dir", "_course", "_entry", "_path", "title")
+    __slots__ = ("_cache_dir", "_course", "_entry", "_lock", "_path", "_problems", "title")
 
     def __init__(
         self,
@@ -296,6 +303,8 @@ class LazyCourse:
         self._entry = entry
         self._path = path
         self._cache_dir = cache_dir
+        self._problems: list[Problem] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def of(cls, course: Course) -> LazyCourse:
@@ -306,32 +315,54 @@ class LazyCourse:
     def is_built(self) -> bool:
         return self._course is not None
 
+    @property
+    def is_checked(self) -> bool:
+        """True when the course is known to be valid (built, or a current cache entry):
+        :meth:`get` then never reads YAML and never raises for a problem in the course."""
+        return self._course is not None or self._entry is not None
+
     def get(self) -> Course:
-        if self._course is None:
-            load = self._entry.load() if self._entry is not None else None
-            if load is None and self._path is not None and self._cache_dir is not None:
-                # Only if the checked entry cannot be unpickled after all (a bug, not damage:
-                # its bytes were hashed when it was read). Load the files again.
-                load = _load_and_store(self._path, self._cache_dir)
-            if load is None or load.course is None:
-                from trainer.bank.problems import BankError
+        with self._lock:
+            if self._course is None:
+                self._build()
+            assert self._course is not None
+            return self._course
 
-                raise BankError(load.problems if load is not None else [])
-            self._course = load.course
-            self._entry = None
-        return self._course
+    def _build(self) -> None:
+        if self._problems is not None:  # found already: the files are not read again
+            from trainer.bank.problems import BankError
+
+            raise BankError(self._problems)
+        load = self._entry.load() if self._entry is not None else None
+        if load is None and self._path is not None and self._cache_dir is not None:
+            # Deferred, or (a bug, not damage: its bytes were hashed when it was read) a
+            # checked entry that cannot be unpickled after all: load the files.
+            load = _load_and_store(self._path, self._cache_dir)
+        if load is None or load.course is None:
+            from trainer.bank.problems import BankError
+
+            self._problems = load.problems if load is not None else []
+            raise BankError(self._problems)
+        self._course = load.course
+        self.title = load.course.title
+        self._entry = None
 
 
-def open_course_lazily(path: Path | str, cache_dir: Path | str) -> LazyCourse | list[Problem]:
+def open_course_lazily(
+    path: Path | str, cache_dir: Path | str, *, defer: bool = False
+) -> LazyCourse | list[Problem]:
     """The course at ``path`` for the terminal app, or every problem it has.
 
     Unchanged since it was cached: returns at once; the model is built on first use.
-    Otherwise: loads and validates it now (as :func:`load_course_cached`).
+    Otherwise: loads and validates it now (as :func:`load_course_cached`), or with
+    ``defer`` on first use (:meth:`LazyCourse.get` then raises the problems).
     """
     path, cache_dir = Path(path), Path(cache_dir)
     entry = _current_entry(path, cache_dir)
     if entry is not None:
         return LazyCourse(entry.title, entry=entry, path=path, cache_dir=cache_dir)
+    if defer:
+        return LazyCourse("", path=path, cache_dir=cache_dir)
     result = _load_and_store(path, cache_dir)
     if result.course is None:
         return result.problems

@@ -35,7 +35,7 @@ def _course_path(args: argparse.Namespace) -> Path:
     return path
 
 
-def _course_problems(problems: Sequence[object]) -> CommandError:
+def course_problems(problems: Sequence[object]) -> CommandError:
     """Every problem, one per line, under a count that agrees with it."""
     n = len(problems)
     lines = [terminal_safe(str(p)) for p in problems]
@@ -50,16 +50,17 @@ def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
     cache = settings_of(args).data_dir.value / "cache"
     result = load_course_cached(path, cache, write=not read_only)
     if result.course is None:
-        raise _course_problems(result.problems)
+        raise course_problems(result.problems)
     return result.course
 
 
-def open_lazy_course(args: argparse.Namespace) -> LazyCourse:
-    """As :func:`open_course`, but an unchanged course's model is built on first use."""
+def open_lazy_course(args: argparse.Namespace, *, defer: bool = False) -> LazyCourse:
+    """As :func:`open_course`, but an unchanged course's model is built on first use (and
+    with ``defer``, a changed one is loaded and validated then: see open_course_lazily)."""
     path = _course_path(args)
-    opened = open_course_lazily(path, settings_of(args).data_dir.value / "cache")
+    opened = open_course_lazily(path, settings_of(args).data_dir.value / "cache", defer=defer)
     if isinstance(opened, list):
-        raise _course_problems(opened)
+        raise course_problems(opened)
     return opened
 
 

@@ -5,7 +5,10 @@ and moves between screens. Screens render engine state and send the learner's ch
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,6 +21,7 @@ from trainer.bank.cache import LazyCourse
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
+    from trainer.bank.problems import Problem
     from trainer.records.contract import Records
     from trainer.records.store import LearnerRow
     from trainer.settings import Settings
@@ -87,19 +91,56 @@ class TrainerApp(App[int]):
         self,
         *,
         course: Course | LazyCourse,
-        store: Records,
+        store: Records | None = None,
+        open_records: Callable[[], Records] | None = None,
         learner_name: str | None = None,
         high_contrast: bool = False,
         settings: Settings | None = None,
     ) -> None:
+        """``store``: the records, open. Or, on a first start (no records file yet, so no
+        learners), ``open_records`` instead: the store is opened, creating the file, after
+        the first screen (the new-learner form) is drawn, or when it is first needed.
+
+        A course that is not yet checked (``LazyCourse`` opened with ``defer``) is loaded
+        and validated after the first screen too. When the records cannot be opened or the
+        course has problems, the app exits with status 1 and says why in
+        :attr:`records_problem` or :attr:`course_problems` (trainer.commands.app prints
+        them once the terminal is restored)."""
         super().__init__()
+        if store is None and open_records is None:
+            raise ValueError("TrainerApp needs the store or a way to open it")
         self.settings = settings  # issuer key and paper for certificates (trainer.settings)
         self._course = course if isinstance(course, LazyCourse) else LazyCourse.of(course)
-        self.store = store
+        self._store = store
+        self._open_records = open_records
+        self._store_lock = threading.Lock()
+        self.records_problem: str | None = None
+        self.course_problems: list[Problem] | None = None
         self.learner: LearnerRow | None = None
         self.learner_name = learner_name
         self.high_contrast = high_contrast
         self.title = self._course.title
+
+    @property
+    def store(self) -> Records:
+        """The records; on a first start opened (and the file created) on first use, from
+        any thread. Raises StoreError when they cannot be opened."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    assert self._open_records is not None
+                    self._store = self._open_records()
+        return self._store
+
+    @property
+    def records_opened(self) -> bool:
+        return self._store is not None
+
+    def close_records(self) -> None:
+        """Close the records if they were opened (by the caller or by the app)."""
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
 
     @property
     def course(self) -> Course:
@@ -108,7 +149,33 @@ class TrainerApp(App[int]):
 
     @property
     def course_title(self) -> str:
+        if not self._course.is_checked:  # deferred: read and checked now
+            self.checked_course()
         return self._course.title
+
+    def checked_course(self) -> Course | None:
+        """The course, built now if it is not yet; None when it has problems (the app is
+        then exiting with them: see :meth:`course_failed`)."""
+        from trainer.bank.problems import BankError
+
+        try:
+            return self._course.get()
+        except BankError as exc:
+            self.course_failed(exc.problems)
+            return None
+
+    def course_failed(self, problems: list[Problem]) -> None:
+        """The course (deferred until after the first screen) is not valid: leave, status 1,
+        with every problem for the command to print."""
+        if self.course_problems is None:
+            self.course_problems = list(problems)
+            self.exit(return_code=1)
+
+    def records_failed(self, message: str) -> None:
+        """The records (opened after the first screen) cannot be used: leave, status 1."""
+        if self.records_problem is None and self.course_problems is None:
+            self.records_problem = message
+            self.exit(return_code=1)
 
     @property
     def data_dir(self) -> Path | None:
@@ -119,7 +186,7 @@ class TrainerApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The bottom of the screen stack. On most starts (learners known, none named) that is
         the learner list itself, so no blank screen is built and laid out under it first."""
-        if not self.learner_name and self.store.learner_count():
+        if not self.learner_name and self.records_opened and self.store.learner_count():
             from trainer.tui.screens.learners import LearnerPickScreen
 
             return LearnerPickScreen()
@@ -135,12 +202,12 @@ class TrainerApp(App[int]):
 
         if isinstance(self.screen, LearnerPickScreen):  # already shown: get_default_screen
             return
-        if self.learner_name:
+        if self.learner_name and self.records_opened:
             known = self.store.find_learner(self.learner_name)
             if known is not None:
                 self.use_learner(known)
                 return
-        if not self.store.learner_count():
+        if not self.records_opened or not self.store.learner_count():
             # First start on this machine: straight to the form, without building the
             # (empty) learner list under it first.
             self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)
@@ -148,15 +215,46 @@ class TrainerApp(App[int]):
         self.push_screen(LearnerPickScreen(add_name=self.learner_name))
 
     def _after_first_screen(self) -> None:
-        """Work that need not hold up the first screen, done while the learner reads it.
+        """Work that need not hold up the first screen, done while the learner reads it, in
+        a thread (anything that needs a part sooner does that part then, or waits for it):
 
-        The course's model is built (unpickled from the cache: ~10 ms here; anything that
-        needs it sooner builds it then), and garbage collection, which trainer.cli.main
-        pauses for start-up, resumes: its first pass looks at every object built so far
-        (~7 ms here).
+        - the course's model is built (unpickled from the cache: ~10 ms here), or, on a
+          first start with a course not in the cache, the course is read and validated
+          (~0.2 s for the shipped course);
+        - on a first start, the records are opened (the file created, 0600, WAL, the
+          schema); a failure of either ends the app with status 1, as it would have
+          before the first screen;
+        - the dashboard's modules are imported, so the first Enter only builds the screen
+          and reads the learner's records;
+        - garbage collection, which trainer.cli.main pauses for start-up, resumes: its first
+          pass looks at every object built so far (~7 ms here).
         """
-        self._course.get()
-        gc.enable()
+        self.run_worker(self._warm_up, thread=True, group="after-first-screen", exit_on_error=False)
+
+    def _call_back(self, method: Callable[[Any], None], value: Any) -> None:
+        """Run ``method(value)`` on the app's thread, unless the app has already left."""
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(method, value)
+
+    def _warm_up(self) -> None:
+        from trainer.bank.problems import BankError
+        from trainer.records.errors import StoreError
+
+        try:
+            try:
+                self._course.get()
+            except BankError as exc:
+                self._call_back(self.course_failed, exc.problems)
+                return
+            if not self.records_opened:
+                try:
+                    _ = self.store  # opens (creates) the records
+                except StoreError as exc:
+                    self._call_back(self.records_failed, str(exc))
+                    return
+            import trainer.tui.screens.dashboard  # noqa: F401 - the first Enter's screen
+        finally:
+            gc.enable()
 
     def _first_added(self, learner: LearnerRow | None) -> None:
         from trainer.tui.screens.learners import LearnerPickScreen
@@ -172,6 +270,8 @@ class TrainerApp(App[int]):
         from trainer.safetext import terminal_safe
         from trainer.tui.screens.dashboard import DashboardScreen
 
+        if self.checked_course() is None:
+            return  # not valid (found only now on a first start): the app is leaving
         self.learner = learner
         self.sub_title = terminal_safe(learner.name)  # names stored before they were checked
         if len(self.screen_stack) > 1:
@@ -204,4 +304,6 @@ class TrainerApp(App[int]):
         if isinstance(self.screen, ResourcesScreen):
             self.screen.dismiss(None)  # F2 again closes it
         else:
-            self.push_screen(ResourcesScreen(self.course.resources))
+            course = self.checked_course()
+            if course is not None:
+                self.push_screen(ResourcesScreen(course.resources))
