@@ -49,10 +49,14 @@ def peak_kb() -> int:
 
 
 def _filled(screen: Any) -> bool:
-    """Whether the dashboard shows the learner's modules: it may read them in a worker
-    thread after it is mounted, and the figure is the time until the learner sees them."""
-    found = screen.query("#modules")
-    return not found or getattr(found.first(), "option_count", 1) > 0
+    """Whether the learner list shows the learners (at least "add a learner"), or the
+    dashboard the learner's modules: a screen may read them in a worker thread after it is
+    mounted, and a figure is the time until the learner sees them."""
+    for name in ("#learners", "#modules"):
+        found = screen.query(name)
+        if found and not getattr(found.first(), "option_count", 1):
+            return False
+    return True
 
 
 def _patch_run() -> None:
@@ -63,14 +67,17 @@ def _patch_run() -> None:
     async def first_screen_then_exit(pilot: Any) -> None:
         # Called once the app has mounted (its on_mount has pushed the first screen). Wait,
         # without Pilot's idle polling (it sleeps in 20 ms steps), until that screen is
-        # mounted, then for one refresh of it. The trainer's first screen is never Textual's
-        # bare default screen.
+        # mounted (for a list, filled: the learner list may be read in a worker thread), then
+        # for one refresh of it. The trainer's first screen is never Textual's bare default
+        # screen.
         app = pilot.app
         hello = type(app).__name__ == "HelloApp"
         deadline = time.perf_counter() + 10
         while time.perf_counter() < deadline:
             screen = app.screen
-            if screen.is_mounted and (hello or type(screen).__name__ != "Screen"):
+            if screen.is_mounted and (
+                hello or (type(screen).__name__ != "Screen" and _filled(screen))
+            ):
                 break
             await asyncio.sleep(0)
         refreshed = asyncio.Event()

@@ -226,8 +226,8 @@ class TrainerApp(App[int]):
           before the first screen;
         - the dashboard's modules are imported, so the first Enter only builds the screen
           and reads the learner's records;
-        - garbage collection, which trainer.cli.main pauses for start-up, resumes: its first
-          pass looks at every object built so far (~7 ms here).
+        - garbage collection, which trainer.cli.main pauses for start-up, resumes, with the
+          objects built so far frozen (``gc.freeze``: long-lived, never looked at again).
         """
         self.run_worker(self._warm_up, thread=True, group="after-first-screen", exit_on_error=False)
 
@@ -254,7 +254,11 @@ class TrainerApp(App[int]):
                     return
             import trainer.tui.screens.dashboard  # noqa: F401 - the first Enter's screen
         finally:
-            gc.enable()
+            if not gc.isenabled():  # paused by trainer.cli.main for start-up
+                # What start-up built lives as long as the app: frozen, the collector never
+                # looks at it again (its first pass after the pause would look at all of it).
+                gc.freeze()
+                gc.enable()
 
     def _first_added(self, learner: LearnerRow | None) -> None:
         from trainer.tui.screens.learners import LearnerPickScreen
