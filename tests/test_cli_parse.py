@@ -1,0 +1,57 @@
+"""``trainer`` with no command is parsed without building the commands' parsers (start-up
+time), and gets exactly what the full parser gives; anything else goes to the full parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer import cli
+
+APP_LINES = [
+    [],
+    ["--data-dir", "/tmp/d", "--course", "c.yaml"],
+    ["--learner", "Ana Smith", "--plain", "--high-contrast"],
+    ["--records", "sqlite:///tmp/r.sqlite3", "--paper", "a4", "--issuer-key", "k.pem"],
+    ["--config=/etc/trainer.toml", "--learner=Bo"],
+    ["--data", "/tmp/d"],  # an abbreviation argparse accepts
+]
+
+
+@pytest.mark.parametrize("words", APP_LINES)
+def test_the_app_alone_is_parsed_as_the_full_parser_does(
+    words: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[bool] = []
+    real = cli.build_parser
+
+    def counting(argv: object = None, *, commands: bool = True) -> object:
+        built.append(commands)
+        return real(argv, commands=commands)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "build_parser", counting)
+    assert cli.parse_arguments(words) == real(words).parse_args(words)
+    assert built == [False]  # the commands' parsers were never built
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["--paper", "b5"], ["--learner"], ["valdate", "x.yaml"], ["--nonsense"]],
+)
+def test_a_line_the_app_alone_cannot_take_gets_the_full_parsers_error(
+    words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as light:
+        cli.parse_arguments(words)
+    light_err = capsys.readouterr().err
+    with pytest.raises(SystemExit) as full:
+        cli.build_parser(words).parse_args(words)
+    assert light.value.code == full.value.code == 2
+    assert light_err == capsys.readouterr().err and "COMMAND" in light_err
+
+
+def test_help_and_commands_go_to_the_full_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse_arguments(["--help"])
+    assert "validate" in capsys.readouterr().out  # the commands are listed
+    args = cli.parse_arguments(["validate", "x.yaml"])
+    assert args.command == "validate" and args.handler is not None
