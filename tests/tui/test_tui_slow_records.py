@@ -210,3 +210,27 @@ async def test_the_certificate_dialog_reads_in_a_thread_and_enter_typed_at_once_
             assert "✔ Saved:" in screen_text(app), screen_text(app)
     assert len(list(documents.glob("*.pdf"))) == 1
     assert len(store.certificates(learner_id=ana.id)) == 1
+
+
+async def test_the_learner_list_reads_in_a_thread_and_keys_typed_at_once_pick(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.tui.screens.learners import LearnerPickScreen
+
+    store.add_learner("Ana Smith", "employee")
+    store.add_learner("Bo Lee", "uniformed")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")  # Ana's dashboard
+        assert isinstance(app.screen, DashboardScreen)
+        with slow_reads(store, monkeypatch) as slow:
+            await pilot.press("l")  # back to the list, read again
+            await pilot.press("down", "enter")  # Bo, before the list is read
+            await wait_for(pilot, lambda: "Reading your records" in screen_text(app))
+            assert isinstance(app.screen, LearnerPickScreen)
+            slow.release()
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen)
+            assert app.learner is not None and app.learner.name == "Bo Lee"
+            assert slow.on_ui_thread == 0

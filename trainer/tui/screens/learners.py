@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from trainer.bank.roles import ROLES
 from trainer.records.store import LearnerRow, StoreError
 from trainer.safetext import terminal_safe
 from trainer.service import learners as service
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
@@ -29,7 +30,7 @@ ADD = "__add__"
 LIST_LIMIT = 50  # learners listed at once; a larger roster gets a search box instead
 
 
-class LearnerPickScreen(Screen[None]):
+class LearnerPickScreen(ReadsRecords):
     """Pick a learner, or add one. With no learners yet, the add form opens at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,28 +60,41 @@ class LearnerPickScreen(Screen[None]):
             yield LearnerList(id="learners")
         yield KeyFooter()
 
+    large: bool | None = None  # over LIST_LIMIT learners (None: not read yet)
+
     def on_mount(self) -> None:
-        try:
-            count = service.learner_count(self.trainer.store)
-        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
-            self.show_search_error(terminal_safe(str(exc)))
-            return
-        self.large = count > LIST_LIMIT  # a roster: never list (or read) every learner
+        self.read_first()
+
+    def read_first(self) -> None:
+        """How many learners there are and, on a small machine, who: read in a thread
+        (records on a server may be slow); keys typed meanwhile wait for it."""
+        store = self.trainer.store
+
+        def read() -> tuple[int, list[LearnerRow]]:
+            count = service.learner_count(store)
+            if count > LIST_LIMIT:  # a roster: never list (or read) every learner
+                return count, []
+            return count, list(service.search_learners(store, "", limit=LIST_LIMIT))
+
+        self.read_records(read, self.show_first, self.unreadable)
+
+    async def show_first(self, read: tuple[int, list[LearnerRow]]) -> None:
+        count, found = read
+        self.large = count > LIST_LIMIT
         if self.large:  # built only for a roster: a kiosk's first screen stays as light
             search = Input(placeholder="Type part of your name or ID to find it", id="find")
-            found = Static("", id="found", classes="help-text")
-            self.query_one("#learners").parent.mount(search, found, before="#learners")  # type: ignore[union-attr]
-            search.focus()
-        self.refresh_learners()
+            found_line = Static("", id="found", classes="help-text")
+            await self.query_one("#learners").parent.mount(search, found_line, before="#learners")  # type: ignore[union-attr]
+            self.set_focus(search)  # at once: what is typed already goes into it
+            self.search("")
+        else:
+            self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
         if self.add_name is not None or (count == 0 and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
 
     def action_reread(self) -> None:
-        if getattr(self, "large", None) is None:  # the first read failed: start again
-            self.on_mount()
-        else:
-            self.refresh_learners()
+        self.refresh_learners()
 
     @on(Input.Changed, "#find")
     def find(self) -> None:
@@ -93,16 +107,27 @@ class LearnerPickScreen(Screen[None]):
     def refresh_learners(self) -> None:
         """Show the learners and "add a new learner": all of them on a small machine; on a
         large roster at most LIST_LIMIT, those matching what is typed in the search box
-        (searched in a worker: records on a server must not freeze the typing)."""
-        if getattr(self, "large", False):
+        (read in a worker: records on a server must not freeze the screen or the typing)."""
+        if self.large is None:  # the first read failed (or is still running): again
+            self.read_first()
+        elif self.large:
             self.search(self.query_one("#find", Input).value)
-            return
-        try:
-            found = service.search_learners(self.trainer.store, "", limit=LIST_LIMIT)
-        except StoreError as exc:  # e.g. the records server is away: said here, not a crash
-            self.show_search_error(terminal_safe(str(exc)))
-            return
-        self.show_learners(list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT)
+        else:
+            store = self.trainer.store
+            self.read_records(
+                partial(service.search_learners, store, "", limit=LIST_LIMIT),
+                lambda found: self.show_learners(
+                    list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT
+                ),
+                self.unreadable,
+            )
+
+    def say_reading(self, note: str) -> None:
+        self.show_line(note)
+
+    def unreadable(self, error: StoreError) -> None:
+        """E.g. the records server is away: said here, not a crash."""
+        self.show_search_error(terminal_safe(str(error)))
 
     @work(exclusive=True, group="learner-search")
     async def search(self, typed: str) -> None:
@@ -120,13 +145,16 @@ class LearnerPickScreen(Screen[None]):
         self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
 
     def show_search_error(self, message: str) -> None:
+        self.show_line(f"✘ The records cannot be read now: {message}\nPress r to read them again.")
+
+    def show_line(self, text: str) -> None:
+        """Say ``text`` on the line above the list."""
         matches = self.query("#found")
         if matches:
             line = cast(Static, matches.first())
         else:  # a small machine's list has no search line: make one for the message
             line = Static("", id="found", classes="help-text")
             self.query_one("#learners").parent.mount(line, before="#learners")  # type: ignore[union-attr]
-        text = f"✘ The records cannot be read now: {message}\nPress r to read them again."
         line.update(Content(text))
 
     def show_learners(self, learners: list[LearnerRow], *, more: bool = False) -> None:
@@ -153,7 +181,13 @@ class LearnerPickScreen(Screen[None]):
         if event.option_id == ADD:
             self.action_add()
             return
-        learner = service.get_learner(self.trainer.store, int(event.option_id or 0))
+        self.read_records(
+            partial(service.get_learner, self.trainer.store, int(event.option_id or 0)),
+            self.use_picked,
+            self.unreadable,
+        )
+
+    def use_picked(self, learner: LearnerRow | None) -> None:
         if learner is not None:
             self.trainer.use_learner(learner)
 
@@ -172,7 +206,13 @@ class LearnerPickScreen(Screen[None]):
         option = self.query_one("#learners", LearnerList).highlighted_option
         if option is None or option.id == ADD:
             return
-        learner = service.get_learner(self.trainer.store, int(option.id or 0))
+        self.read_records(
+            partial(service.get_learner, self.trainer.store, int(option.id or 0)),
+            self.edit,
+            self.unreadable,
+        )
+
+    def edit(self, learner: LearnerRow | None) -> None:
         if learner is not None:
             self.app.push_screen(
                 LearnerFormScreen(existing=learner), lambda _: self.refresh_learners()
