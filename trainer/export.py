@@ -19,7 +19,9 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import chain, islice
+from operator import itemgetter
 from typing import Any, TextIO
 
 from trainer.progress import add_months
@@ -84,10 +86,28 @@ def iter_record_rows(
     validity_months: dict[str, int] | None = None,
     today: date | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """:func:`record_rows` one row at a time, from one streamed JOIN of attempts and
-    learners (:func:`trainer.records.stream.iter_export_rows`): memory stays flat however
-    many attempts there are."""
-    today = today or date.today()
+    """:func:`record_rows` one row at a time (:func:`iter_record_values` as dicts): memory
+    stays flat however many attempts there are."""
+    columns = COLUMNS
+    for values in iter_record_values(store, flt, validity_months=validity_months, today=today):
+        yield dict(zip(columns, values, strict=True))
+
+
+def iter_record_values(
+    store: Records,
+    flt: RecordFilter,
+    *,
+    validity_months: dict[str, int] | None = None,
+    today: date | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """The attempts matching the filter as tuples of :data:`COLUMNS`, in order, from one
+    streamed JOIN of attempts and learners (:func:`trainer.records.stream.iter_export_rows`).
+
+    ``validity_months`` maps course ids to their recertification period; a passed attempt
+    older than that is reported with status ``expired``. This loop is most of a large
+    export's time, so the status and expiry are worked out inline (see :class:`_Expiry`).
+    """
+    expiry = _Expiry(today or date.today())
     learner_id = None
     if flt.learner is not None:
         found = store.find_learner(flt.learner)
@@ -99,6 +119,7 @@ def iter_record_rows(
         until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
     org = flt.organisation.lower() if flt.organisation is not None else None
     months_of = validity_months or {}
+    wanted = flt.status
     rows = iter_export_rows(
         store,
         learner_id=learner_id,
@@ -107,49 +128,67 @@ def iter_record_rows(
         since=flt.since,
         until=until,
     )
-    for row in rows:
-        (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
-         sha, started_at, finished_at, score, max_score, percent, passed) = row  # fmt: skip
+    for (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
+         sha, started_at, finished_at, score, max_score, percent, passed) in rows:  # fmt: skip
         if org is not None and organisation.lower() != org:
             continue
-        passed = None if passed is None else bool(passed)
-        status = _status(finished_at, passed)
         expires = None
-        months = months_of.get(course_id)
-        if passed and months and finished_at:
-            expires = add_months(day(finished_at), months)
-            if today > expires:
-                status = "expired"
-        if flt.status is not None and status != flt.status:
+        if passed is None:
+            status = "in-progress" if finished_at is None else "abandoned"
+        elif not passed:
+            passed = False
+            status = "in-progress" if finished_at is None else "failed"
+        else:
+            passed = True
+            if finished_at is None:
+                status = "in-progress"
+            else:
+                status = "passed"
+                months = months_of.get(course_id)
+                if months and finished_at:
+                    expires, expired = expiry.of(finished_at, months)
+                    if expired:
+                        status = "expired"
+        if wanted is not None and status != wanted:
             continue
-        yield {
-            "attempt_id": aid,
-            "learner": name,
-            "external_id": external_id,
-            "organisation": organisation,
-            "role": role,
-            "course_id": course_id,
-            "module_id": module_id,
-            "module_version": version,
-            "module_sha256": sha,
-            "started_at": started_at,
-            "finished_at": finished_at,
-            "status": status,
-            "score": score,
-            "max_score": max_score,
-            "percent": percent,
-            "passed": passed,
-            "expires_on": expires.isoformat() if expires else None,
-        }
+        yield (aid, name, external_id, organisation, role, course_id, module_id, version,
+               sha, started_at, finished_at, status, score, max_score, percent, passed,
+               expires)  # fmt: skip
 
 
-def _status(finished_at: str | None, passed: bool | None) -> str:
-    """As :attr:`trainer.records.store.AttemptRow.status`."""
-    if finished_at is None:
-        return "in-progress"
-    if passed is None:
-        return "abandoned"
-    return "passed" if passed else "failed"
+class _Expiry:
+    """When a pass finished at a records timestamp expires, and whether it has by ``today``:
+    ``(expires_on ISO text, expired)``, remembered per finish day and period (an export
+    has few distinct days and many rows). The canonical ``YYYY-MM-DDTHH:MM:SSZ`` is read
+    with one ``fromisoformat``; anything else goes through :func:`trainer.records.times.day`,
+    which reads it the same way or says the records are damaged."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.known: dict[tuple[date, int], tuple[str, bool]] = {}
+
+    def of(self, finished_at: str, months: int) -> tuple[str, bool]:
+        finish = None
+        if (
+            isinstance(finished_at, str)
+            and len(finished_at) == 20
+            and finished_at[10] == "T"
+            and finished_at[19] == "Z"
+        ):
+            try:  # naive and exactly 19 characters: the same instant as day() reads, in UTC
+                moment = datetime.fromisoformat(finished_at[:19])
+            except ValueError:
+                moment = None
+            if moment is not None and moment.tzinfo is None:
+                finish = moment.date()
+        if finish is None:
+            finish = day(finished_at)  # another form, or damaged: StoreDamaged
+        key = (finish, months)
+        known = self.known.get(key)
+        if known is None:
+            expires = add_months(finish, months)
+            known = self.known[key] = (expires.isoformat(), self.today > expires)
+        return known
 
 
 _TRIGGERS = frozenset(CSV_TRIGGERS)  # every trigger is one character
@@ -208,6 +247,53 @@ def write_csv(
         )
         count += 1
     return count
+
+
+def write_record_csv(
+    values: Iterable[tuple[Any, ...]], out: TextIO, *, terminal: bool = False
+) -> int:
+    """The records export as CSV (:func:`to_csv` of the same rows, byte for byte) from
+    :func:`iter_record_values`, written in batches as they are read; the count.
+
+    Only text can start a formula, so each batch is checked column by column where text
+    can be (learner, ID, organisation, role, ids, version, hash, times; status, passed and
+    expires_on are the export's own words) and written as it is when none of them starts
+    with a trigger and every number is a number; any other batch (and every batch for a
+    terminal) goes through the per-cell rule of :func:`write_csv`, row by row."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    rows = iter(values)
+    count = 0
+    while batch := list(islice(rows, _BATCH)):
+        if terminal or not _plain(batch):
+            writer.writerows([_csv_cell(v, terminal) for v in row] for row in batch)
+        else:
+            writer.writerows(batch)
+        count += len(batch)
+    return count
+
+
+_BATCH = 1000
+_TEXT = itemgetter(1, 2, 3, 4, 5, 6, 7, 8, 9)  # learner ... started_at (never NULL)
+_FINISHED = itemgetter(10)
+_NUMBERS = itemgetter(0, 12, 13, 14)  # attempt_id, score, max_score, percent
+_FIRST = itemgetter(slice(None, 1))
+
+
+def _plain(batch: list[tuple[Any, ...]]) -> bool:
+    """True when no cell of these :data:`COLUMNS` rows needs the spreadsheet rule: checked
+    in C over the whole batch (a row at a time in Python was most of the export's work)."""
+    try:
+        return (
+            _TRIGGERS.isdisjoint(map(_FIRST, chain.from_iterable(map(_TEXT, batch))))
+            and _TRIGGERS.isdisjoint(map(_FIRST, filter(None, map(_FINISHED, batch))))
+            and not any(
+                issubclass(t, str)
+                for t in set(map(type, chain.from_iterable(map(_NUMBERS, batch))))
+            )
+        )
+    except TypeError:  # a value of another type where text belongs: every cell is checked
+        return False
 
 
 HISTORY_COLUMNS: tuple[str, ...] = (

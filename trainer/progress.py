@@ -5,11 +5,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from trainer.bank.model import Course, CourseModule, Module, Role
-from trainer.records.contract import Records
-from trainer.records.store import AttemptRow, LearnerRow
 from trainer.records.times import day
+
+if TYPE_CHECKING:  # for typing only: the records export needs add_months, not the model
+    from trainer.bank.model import Course, CourseModule, Module, Role
+    from trainer.records.contract import Records
+    from trainer.records.store import AttemptRow, LearnerRow
 
 
 @dataclass(frozen=True, slots=True)

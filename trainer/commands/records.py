@@ -8,30 +8,19 @@ organisation and ID changes) instead of attempts.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from trainer.commands import records_file, records_push
-from trainer.commands.common import CommandError, fail, iso_date, open_course, open_store
-from trainer.export import (
-    HISTORY_COLUMNS,
-    RecordFilter,
-    history_rows,
-    history_table,
-    iter_record_rows,
-    record_rows,
-    to_csv,
-    to_json,
-    to_table,
-    write_atomically,
-    write_csv,
-    write_json,
-)
-from trainer.records.contract import Records
-from trainer.records.store import StoreError
+from trainer.commands.common import CommandError, fail, iso_date, open_store
+from trainer.export import RecordFilter, write_atomically
+from trainer.records.errors import StoreError
 from trainer.safetext import terminal_safe
-from trainer.xapi.statements import to_xapi
+from trainer.service import export
+from trainer.settings import settings_of
+
+if TYPE_CHECKING:
+    from trainer.records.contract import Records
 
 STATUSES = ("passed", "failed", "expired", "in-progress", "abandoned")
 
@@ -83,63 +72,60 @@ def run(args: argparse.Namespace) -> int:
     if args.status == records_push.PUSH_STATUS:
         return fail(CommandError("--status needs a value, or goes with push: trainer records "
                                  "push --status", 2))  # fmt: skip
+    if args.history and args.format == "xapi":
+        return fail(CommandError("--history is written as table, csv or json, not xapi", 2))
     try:
         store = open_store(args, read_only=True)
     except CommandError as exc:
         return fail(exc)
-    if args.history and args.format == "xapi":
-        return fail(CommandError("--history is written as table, csv or json, not xapi", 2))
-    validity: dict[str, int] = {}
-    try:
-        course = open_course(args, read_only=True)
-        validity[course.id] = course.validity_months
-    except CommandError:
-        pass  # without the course file, 'expired' cannot be worked out; other columns can
+    terminal = not args.output and sys.stdout.isatty()
     try:
         with store:
-            text: str | None = None
-            if not args.history and args.format in ("csv", "json"):
-                count = _stream_export(store, args, validity)  # written as it is read
+            if args.history:
+                count, text = export.history_text(
+                    store, args.learner, args.organisation, args.format, terminal=terminal
+                )
             else:
-                count, text = _export(store, args, validity)
-            if args.learner is not None and store.find_learner(args.learner) is None:
-                _say_renamed(store, args.learner)
+                validity = _validity(args)
+                text, count = None, 0
+                if args.format in export.STREAMED:
+                    count = _write(args, store, validity, terminal)  # written as it is read
+                else:
+                    options = records_push.xapi_options(args) if args.format == "xapi" else None
+                    count, text = export.records_text(
+                        store,
+                        _filter(args),
+                        args.format,
+                        validity=validity,
+                        terminal=terminal,
+                        options=options,
+                    )
+            if args.learner is not None:
+                for r in export.renamed(store, args.learner):
+                    print(
+                        f"note: {terminal_safe(r.old)!r} was renamed to "
+                        f"{terminal_safe(r.new)!r} on {r.on}; use that name with --learner",
+                        file=sys.stderr,
+                    )
     except StoreError as exc:
+        return fail(CommandError(str(exc)))
+    except export.ExportRefused as exc:
         return fail(CommandError(str(exc)))
     except CommandError as exc:  # an xAPI option or the config file
         return fail(exc)
-    if text is None:
+    if text is not None:
         if args.output:
-            print(f"wrote {count} records to {args.output}", file=sys.stderr)
-        return 0
+            with open(args.output, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.write(text)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
         print(f"wrote {count} records to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0
 
 
-def _say_renamed(store: Records, name: str) -> None:
-    """A --learner name that matches nobody now may be a name since corrected: say so."""
-    wanted = " ".join(name.split()).lower()
-    current = {lr.id: lr.name for lr in store.learners()}
-    for h in store.learner_history():
-        if h.change == "name" and (h.old_value or "").lower() == wanted:
-            print(
-                f"note: {terminal_safe(h.old_value or '')!r} was renamed to "
-                f"{terminal_safe(current.get(h.learner_id, h.new_value))!r} on {h.at[:10]}; "
-                "use that name with --learner",
-                file=sys.stderr,
-            )
-
-
-def _stream_export(store: Records, args: argparse.Namespace, validity: dict[str, int]) -> int:
-    """Attempts as CSV or JSON, each row written as it is read (one streamed JOIN: memory
-    stays flat at any number of learners); to ``-o FILE`` through a temporary file renamed
-    over it at the end, so a failure half-way leaves FILE as it was. The count."""
-    flt = RecordFilter(
+def _filter(args: argparse.Namespace) -> RecordFilter:
+    return RecordFilter(
         args.learner,
         args.organisation,
         args.course_id,
@@ -148,75 +134,32 @@ def _stream_export(store: Records, args: argparse.Namespace, validity: dict[str,
         args.until,
         args.status,
     )
-    terminal = _to_terminal(args)
+
+
+def _validity(args: argparse.Namespace) -> export.Validity:
+    """The course's recertification period; without it, say that no pass is judged
+    expired (the other columns are exported all the same)."""
+    validity = export.course_validity(settings_of(args).course.value)
+    if validity.problem is not None:
+        print(
+            "note: the course file could not be read, so no pass is shown as expired and "
+            f"expires_on is empty: {terminal_safe(validity.problem)}",
+            file=sys.stderr,
+        )
+    return validity
+
+
+def _write(
+    args: argparse.Namespace, store: Records, validity: export.Validity, terminal: bool
+) -> int:
+    """CSV or JSON, each row written as it is read; to ``-o FILE`` through a temporary
+    file renamed over it at the end, so a failure half-way leaves FILE as it was."""
 
     def write(out: TextIO) -> int:
-        rows = iter_record_rows(store, flt, validity_months=validity)
-        if args.format == "csv":
-            return write_csv(rows, out, terminal=terminal)
-
-        def history(shown: set[str]) -> list[dict[str, Any]]:
-            return history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
-
-        return write_json(rows, out, history)
+        return export.write_records(
+            store, _filter(args), args.format, out, validity=validity, terminal=terminal
+        )
 
     if args.output:
         return write_atomically(args.output, write)
     return write(sys.stdout)
-
-
-def _to_terminal(args: argparse.Namespace) -> bool:
-    """True when the output is read on a terminal (no -o, stdout a TTY)."""
-    return not args.output and sys.stdout.isatty()
-
-
-def _learner_ids(store: Records, args: argparse.Namespace) -> list[int]:
-    """The learners the --learner and --organisation filters keep."""
-    org = args.organisation.lower() if args.organisation is not None else None
-    name = " ".join(args.learner.split()).lower() if args.learner is not None else None
-    return [
-        lr.id
-        for lr in store.learners()
-        if (org is None or lr.organisation.lower() == org)
-        and (name is None or lr.name.lower() == name)
-    ]
-
-
-def _export(store: Records, args: argparse.Namespace, validity: dict[str, int]) -> tuple[int, str]:
-    """How many records, and the text to write."""
-    if args.history:
-        history = history_rows(store, _learner_ids(store, args))
-        if args.format == "csv":
-            return len(history), to_csv(history, HISTORY_COLUMNS, terminal=_to_terminal(args))
-        if args.format == "json":
-            text = json.dumps(
-                {"columns": list(HISTORY_COLUMNS), "records": history},
-                indent=2,
-                ensure_ascii=False,
-            )
-            return len(history), text + "\n"
-        return len(history), history_table(history)
-    rows = record_rows(
-        store,
-        RecordFilter(
-            args.learner,
-            args.organisation,
-            args.course_id,
-            args.module,
-            args.since,
-            args.until,
-            args.status,
-        ),
-        validity_months=validity,
-    )
-    if args.format == "xapi":
-        records_push.check_stable_ids(store)
-        options = records_push.xapi_options(args)
-        return len(rows), to_xapi(store, rows, options)
-    if args.format == "csv":
-        return len(rows), to_csv(rows, terminal=_to_terminal(args))
-    shown = {r["learner"] for r in rows}
-    history = history_rows(store, [lr.id for lr in store.learners() if lr.name in shown])
-    if args.format == "json":
-        return len(rows), to_json(rows, history)
-    return len(rows), to_table(rows, history)

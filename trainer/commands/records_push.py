@@ -12,18 +12,20 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from trainer.commands.common import CommandError, fail, open_course, open_store
-from trainer.records.contract import Records
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 from trainer.settings import Settings, settings_of
-from trainer.xapi import outbox
-from trainer.xapi.ids import on_disk_before_ids
-from trainer.xapi.statements import DEFAULT_HOMEPAGE, Options
+
+if TYPE_CHECKING:  # the xAPI modules load the course model: imported only when used
+    from trainer.records.contract import Records
+    from trainer.xapi.statements import Options
 
 PUSH_STATUS = "push-status"  # what a bare --status stands for
+DEFAULT_HOMEPAGE = "https://trainer.invalid/learners"  # xapi.statements' (a test keeps both)
 
 
 def status_value(statuses: tuple[str, ...]) -> Callable[[str], str]:
@@ -71,6 +73,8 @@ def _iri_ok(text: str) -> bool:
 def xapi_options(args: argparse.Namespace) -> Options:
     """Base, home page (--xapi-homepage, else the settings') and course for the statements;
     a bad option is a usage error."""
+    from trainer.xapi.statements import Options
+
     base = getattr(args, "xapi_base", None) or "urn:trainer:"
     homepage = args.xapi_homepage or settings_of(args).xapi_homepage.value
     for flag, value in (("--xapi-base", base), ("--xapi-homepage", homepage)):
@@ -84,17 +88,6 @@ def xapi_options(args: argparse.Namespace) -> Options:
     with suppress(CommandError):  # without it: no activity definitions, no course completion
         course = open_course(args, read_only=True)
     return Options(base=base, homepage=homepage or DEFAULT_HOMEPAGE, course=course)
-
-
-def check_stable_ids(store: Records) -> None:
-    """Refuse to export xAPI from a database whose ids would change on the next open."""
-    if store.read_only and on_disk_before_ids(store):
-        raise CommandError(
-            "these records were written by an older trainer and have no database id yet, so "
-            "xAPI ids would change from one export to the next. Nothing was changed. Open "
-            "them once with this version (e.g. 'trainer records push --status') and export "
-            "again."
-        )
 
 
 def run_push(args: argparse.Namespace) -> int:
@@ -115,6 +108,8 @@ def run_push(args: argparse.Namespace) -> int:
 
 
 def _status(store: Records, settings: Settings) -> int:
+    from trainer.xapi import outbox
+
     st = outbox.status(store)
     endpoint = settings.lrs_endpoint.value
     where = terminal_safe(endpoint) if endpoint else "none configured"
@@ -136,6 +131,7 @@ def _push(store: Records, settings: Settings, options: Options) -> int:
             "file (see docs/records.md)",
             2,
         )
+    from trainer.xapi import outbox
     from trainer.xapi.lrs import Lrs, push  # urllib's HTTP stack: only when pushing
 
     lrs = Lrs(*access)
