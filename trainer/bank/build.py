@@ -111,7 +111,7 @@ def _check_step(
     for i, key in enumerate(keys):
         if sources is not None and key not in sources:
             chk.add(
-                keys.item_pos[i],
+                keys.where(i),
                 f"source key '{key}' in {where} is not in the module's sources"
                 f"{suggest(key, list(sources))}; add it under 'sources:'",
             )
@@ -236,7 +236,7 @@ def build_module(loaded: Loaded) -> Module | None:
         for i, role in enumerate(sc_roles):
             if role not in roles:
                 chk.add(
-                    sc["roles"].item_pos[i],
+                    sc["roles"].where(i),
                     f"scenario '{sid}' is for role '{role}', which the module's roles "
                     f"({', '.join(roles)}) do not include",
                 )
@@ -335,7 +335,7 @@ def build_resources(loaded: Loaded) -> Resources | None:
             for i, key in enumerate(keys):
                 if key not in sources:
                     chk.add(
-                        keys.item_pos[i],
+                        keys.where(i),
                         f"source key '{key}' is not in this file's sources"
                         f"{suggest(key, list(sources))}",
                     )

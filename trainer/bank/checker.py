@@ -78,39 +78,144 @@ def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-_PLANS: dict[str, tuple[frozenset[str], list[str], tuple[tuple[F, str, str], ...]]] = {}
+_PLANS: dict[str, tuple[frozenset[str], list[str], tuple[F, ...]]] = {}
 
 
-def _plan(kind: str) -> tuple[frozenset[str], list[str], tuple[tuple[F, str, str], ...]]:
-    """Field names and (field, shape, argument) for an object kind, worked out once."""
+def _plan(kind: str) -> tuple[frozenset[str], list[str], tuple[F, ...]]:
+    """Field names (as a set and in order) and fields of an object kind, worked out once."""
     plan = _PLANS.get(kind)
     if plan is None:
         fields = OBJECTS[kind]
         names = [f.name for f in fields]
-        shaped = []
-        for f in fields:
-            shape, _, arg = f.type.partition(":")
-            shaped.append((f, shape if shape in ("list", "map") else "scalar", arg))
-        plan = _PLANS[kind] = (frozenset(names), names, tuple(shaped))
+        plan = _PLANS[kind] = (frozenset(names), names, fields)
     return plan
 
 
-def _fast_ok(value: Any, f: F) -> bool:
-    """True when ``value`` certainly passes :meth:`Checker.check_scalar` for ``f``; False
-    means "check it properly" (it may still be fine)."""
-    t = f.type
-    cls = value.__class__
-    if t == "str" or t == "text":
-        return cls is str and bool(value.strip())
-    if t == "id":
-        return cls is str and ID_RE.match(value) is not None
-    if t == "bool":
-        return cls is bool
-    if t == "int":
-        return (
-            cls is int and (f.min is None or value >= f.min) and (f.max is None or value <= f.max)
-        )
-    return False
+# What each field type needs, for :func:`flawless` (codes, checked in order of frequency).
+_Q_TEXT, _Q_ID, _Q_BOOL, _Q_INT, _Q_ONE_OF, _Q_LIST, _Q_MAP, _Q_STRS, _Q_WORDS, _Q_ROLES = range(10)
+_Spec = tuple[frozenset[str], frozenset[str], tuple[tuple[str, int, Any, Any], ...]]
+_SPECS: dict[str, _Spec] = {}
+_ROLE_SET = frozenset(_ROLES)
+
+
+def _spec(kind: str) -> _Spec:
+    """(known names, required names, (name, code, a, b) per field) for an object kind."""
+    fields = OBJECTS[kind]
+    checks = []
+    for f in fields:
+        t = f.type
+        a: Any = None
+        b: Any = None
+        if t in ("str", "text"):
+            code = _Q_TEXT
+        elif t == "id":
+            code = _Q_ID
+        elif t == "bool":
+            code = _Q_BOOL
+        elif t == "int":
+            code, a, b = _Q_INT, f.min, f.max
+        elif t.startswith(("enum:", "const:")):
+            code, a = _Q_ONE_OF, frozenset(t.split(":", 1)[1].split("|"))
+        elif t.startswith("list:"):
+            code, a = _Q_LIST, t[5:]
+        elif t.startswith("map:"):
+            code, a = _Q_MAP, t[4:]
+        elif t == "strs":
+            code = _Q_STRS
+        elif t in ("ids", "keys"):
+            code, a = _Q_WORDS, ID_RE if t == "ids" else KEY_RE
+        elif t == "roles":
+            code = _Q_ROLES
+        else:  # a type only the full check knows: never flawless
+            code = -1
+        checks.append((f.name, code, a, b))
+    spec = (
+        frozenset(f.name for f in fields),
+        frozenset(f.name for f in fields if f.required),
+        tuple(checks),
+    )
+    _SPECS[kind] = spec
+    return spec
+
+
+_ABSENT = object()
+
+
+def flawless(value: Any, kind: str) -> bool:
+    """True when :meth:`Checker.check_object` would accept ``value`` as a ``kind`` and find
+    nothing at all to report; False means "check it properly" (it may still be usable).
+
+    One pass with no messages, positions or labels: a bank that is right (nearly every bank,
+    nearly every time) is checked by this alone, and only what it does not pass goes through
+    the full check, which finds and words every problem.
+    """
+    if value.__class__ is not YMap:
+        return False
+    known, required, checks = _SPECS.get(kind) or _spec(kind)
+    keys = value.keys()
+    if not (keys <= known and required <= keys):
+        return False
+    get = value.get
+    for name, code, a, b in checks:
+        v = get(name, _ABSENT)
+        if v is _ABSENT:
+            continue
+        cls = v.__class__
+        if code == _Q_TEXT:
+            if cls is str:
+                if not v.strip():
+                    return False
+            elif cls is not int and cls is not float:
+                return False
+        elif code == _Q_ID:
+            if cls is not str or ID_RE.match(v) is None:
+                return False
+        elif code == _Q_BOOL:
+            if cls is not bool:
+                return False
+        elif code == _Q_INT:
+            if cls is not int or (a is not None and v < a) or (b is not None and v > b):
+                return False
+        elif code == _Q_ONE_OF:
+            if cls is not str or v not in a:
+                return False
+        elif code == _Q_LIST:
+            if cls is not YSeq or not v:
+                return False
+            for item in v:
+                if not flawless(item, a):
+                    return False
+        elif code == _Q_MAP:
+            if cls is not YMap or not v:
+                return False
+            for key, item in v.items():
+                if KEY_RE.match(key) is None or not flawless(item, a):
+                    return False
+        elif code == _Q_STRS:
+            if cls is not YSeq or not v:
+                return False
+            for item in v:
+                if item.__class__ is not str or not item.strip():
+                    return False
+        elif code == _Q_WORDS:
+            if cls is not YSeq or not v:
+                return False
+            for item in v:
+                if item.__class__ is not str or a.match(item) is None:
+                    return False
+            if len(set(v)) != len(v):
+                return False
+        elif code == _Q_ROLES:
+            if cls is not YSeq or not v:
+                return False
+            for item in v:
+                if item.__class__ is not str or item not in _ROLE_SET:
+                    return False
+            if len(set(v)) != len(v):
+                return False
+        else:
+            return False
+    return True
 
 
 class Checker:
@@ -125,10 +230,12 @@ class Checker:
 
     def check_object(self, value: Any, kind: str, pos: Pos, what: str) -> YMap | None:
         """Check a mapping of ``kind``; returns it when usable (missing fields are reported)."""
+        if flawless(value, kind):
+            return value  # type: ignore[no-any-return]
         if not isinstance(value, YMap):
             self.add(pos, f"{what} must be a mapping of keys to values, not {_describe(value)}")
             return None
-        known, names, plan = _plan(kind)
+        known, names, fields = _plan(kind)
         ok = True
         for key in value:
             if key not in known:
@@ -137,25 +244,12 @@ class Checker:
                     f"unknown key '{key}' in {what}{suggest(key, names)}"
                     f" (allowed: {', '.join(names)})",
                 )
-        for f, shape, arg in plan:
+        for f in fields:
             name = f.name
             if name not in value:
                 if f.required:
                     self.add(value.pos, f"{what} is missing required key '{name}' ({f.doc})")
                     ok = False
-                continue
-            # Fast path for the values that are right (nearly all of them); anything else
-            # goes through check_field, which finds and words the problem.
-            if shape == "list":
-                items = value[name]
-                if isinstance(items, YSeq) and items:
-                    positions = items.item_pos
-                    for i, item in enumerate(items):
-                        label = item_label(arg, item, i, what)
-                        if self.check_object(item, arg, positions[i], label) is None:
-                            ok = False
-                    continue
-            elif shape == "scalar" and _fast_ok(value[name], f):
                 continue
             if not self.check_field(value, f, what):
                 ok = False
@@ -173,8 +267,10 @@ class Checker:
                 return False
             good = True
             for i, item in enumerate(value):
+                if flawless(item, kind):
+                    continue
                 label = item_label(kind, item, i, what)
-                if self.check_object(item, kind, value.item_pos[i], label) is None:
+                if self.check_object(item, kind, value.where(i), label) is None:
                     good = False
             return good
         if t.startswith("map:"):
@@ -184,6 +280,8 @@ class Checker:
                 return False
             good = True
             for key in value:
+                if KEY_RE.match(key) and flawless(value[key], kind):
+                    continue
                 if not KEY_RE.match(key):
                     self.add(
                         value.where_key(key),
@@ -257,7 +355,7 @@ class Checker:
         good = True
         seen: set[str] = set()
         for i, item in enumerate(value):
-            ipos = value.item_pos[i]
+            ipos = value.where(i)
             if t == "strs":
                 if not isinstance(item, str) or not item.strip():
                     self.add(ipos, f"item {i + 1} of {label} must be text, not {_describe(item)}")
