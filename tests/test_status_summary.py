@@ -418,3 +418,42 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
     write_csv((_record(s) for s in got), generic, CSV_COLUMNS)
     assert fast.getvalue() == generic.getvalue()
     assert "'=1+2" in fast.getvalue() and "'+Org" in fast.getvalue()
+
+
+@pytest.mark.parametrize("first", ["insert", "recount"])
+def test_postgresql_concurrent_writers_keep_the_summary_exact(pg_url: str, first: str) -> None:
+    """A new attempt and a hand edit that counts the same module again, in two transactions
+    at once (either first): the summary's row lock makes the second wait, and it counts
+    what the first committed."""
+    import threading
+
+    psycopg = pytest.importorskip("psycopg")
+    with open_store(pg_url) as store:
+        ann = store.add_learner("Ann", "employee")
+        done = store.start_attempt(ann.id, "c", "m", "1", "h", "employee", 1)
+        store.finish_attempt(done.id, 1, 1, 100, True)
+    insert = (
+        "INSERT INTO attempts (learner_id, course_id, module_id, module_version, module_sha256,"
+        " role, seed, started_at, finished_at, passed, uid) VALUES (%s, 'c', 'm', '1', 'h',"
+        " 'employee', 1, 'x', '2026-05-01T00:00:00Z', 1, %s)"
+    )
+    recount = "UPDATE attempts SET passed = 0 WHERE id = %s"
+    with psycopg.connect(pg_url) as a, psycopg.connect(pg_url) as b:
+        one = a if first == "insert" else b
+        if first == "insert":
+            a.execute(insert, (ann.id, str(uuid.uuid4())))
+            waiting = threading.Thread(target=lambda: (b.execute(recount, (done.id,)), b.commit()))
+        else:
+            b.execute(recount, (done.id,))
+            waiting = threading.Thread(
+                target=lambda: (a.execute(insert, (ann.id, str(uuid.uuid4()))), a.commit())
+            )
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # the second writer waits for the first's row lock
+        one.commit()
+        waiting.join(10)
+        assert not waiting.is_alive()
+    with open_store(pg_url) as store:
+        summary_is_exact(store)
+        assert store._rows(SUMMARY) == [(ann.id, "c", "m", 2, "2026-05-01T00:00:00Z")]
