@@ -322,3 +322,23 @@ def test_printing_the_roles_needs_no_driver() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('psycopg'))))\n"
     )
     assert fresh_python_json(code) == []
+
+
+def test_an_upgrade_to_schema_6_lets_the_roles_read_the_summary(
+    pg_url: str, roles_db: dict[str, str]
+) -> None:
+    """Where the roles' SQL ran on schema 5, the upgrade grants them the new table's read
+    (an administrator's `trainer status` works at once), and still no write."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP TRIGGER module_passes_keep ON attempts")
+        conn.execute("DROP FUNCTION module_passes_keep()")
+        conn.execute("DROP FUNCTION module_passes_recount(BIGINT, TEXT, TEXT)")
+        conn.execute("DROP TABLE module_passes")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with PgStoreBase(pg_url) as owner:  # the owner's account upgrades
+        assert owner.schema_version == 6
+    for group in (KIOSK, ADMIN):
+        with PgStoreBase(roles_db[group]) as store:
+            assert store._rows("SELECT module_id, attempts FROM module_passes") == [("done", 1)]
+            with pytest.raises(StoreReadOnly):
+                can(store, "DELETE FROM module_passes")

@@ -206,6 +206,15 @@ _SUMMARY_V6: tuple[str, ...] = (
     "REVOKE ALL ON FUNCTION module_passes_keep() FROM PUBLIC",
     "CREATE TRIGGER module_passes_keep AFTER INSERT OR UPDATE OR DELETE ON attempts "
     "FOR EACH ROW EXECUTE FUNCTION module_passes_keep()",
+    # Upgraded where `trainer db roles` already ran: its roles may read the new table at
+    # once (what the roles' SQL grants them; running it again changes nothing).
+    """DO $grant$
+    BEGIN
+        IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'trainer_kiosk') THEN
+            GRANT SELECT ON module_passes TO trainer_kiosk;
+        END IF;
+    END
+    $grant$""",
     """INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at)
         SELECT learner_id, course_id, module_id, COUNT(*),
             MAX(CASE WHEN passed = 1 THEN finished_at END)
