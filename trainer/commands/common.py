@@ -9,13 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.bank.cache import LazyCourse, load_course_cached, open_course_lazily
 from trainer.records.opening import open_store as open_records
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
 from trainer.settings import settings_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the course cache (hashlib, pickle) only for commands that open the course
+    from trainer.bank.cache import LazyCourse
     from trainer.bank.model import Course
     from trainer.records.contract import Records
 
@@ -48,6 +48,8 @@ def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
     (``read_only``: a command that only reads never writes a cache entry)."""
     path = _course_path(args)
     cache = settings_of(args).data_dir.value / "cache"
+    from trainer.bank.cache import load_course_cached
+
     result = load_course_cached(path, cache, write=not read_only)
     if result.course is None:
         raise course_problems(result.problems)
@@ -58,6 +60,8 @@ def open_lazy_course(args: argparse.Namespace, *, defer: bool = False) -> LazyCo
     """As :func:`open_course`, but an unchanged course's model is built on first use (and
     with ``defer``, a changed one is loaded and validated then: see open_course_lazily)."""
     path = _course_path(args)
+    from trainer.bank.cache import open_course_lazily
+
     opened = open_course_lazily(path, settings_of(args).data_dir.value / "cache", defer=defer)
     if isinstance(opened, list):
         raise course_problems(opened)
