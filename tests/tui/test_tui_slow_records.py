@@ -234,3 +234,28 @@ async def test_the_learner_list_reads_in_a_thread_and_keys_typed_at_once_pick(
             assert isinstance(app.screen, DashboardScreen)
             assert app.learner is not None and app.learner.name == "Bo Lee"
             assert slow.on_ui_thread == 0
+
+
+async def test_a_name_typed_before_a_large_roster_is_read_goes_into_its_search_box(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters wait for the search box, then go into it (where the box takes them, so
+    they never come back to the screen); Enter and Enter typed after them still pick."""
+    from trainer.tui.screens.learners import LIST_LIMIT, LearnerPickScreen
+
+    for i in range(LIST_LIMIT + 10):
+        store.add_learner(f"Learner {i:03d}", "employee")
+    with slow_reads(store, monkeypatch) as slow:
+        app = make_app(course, store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, LearnerPickScreen)
+            for key in ("0", "4", "2"):
+                await pilot.press(key)
+            await pilot.press("enter", "enter")  # into the list, pick the first match
+            await wait_for(pilot, lambda: "Reading your records" in screen_text(app))
+            slow.release()
+            await settle(pilot)
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen), screen_text(app)
+            assert app.learner is not None and app.learner.name == "Learner 042"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -28,6 +29,22 @@ if TYPE_CHECKING:
 
 ADD = "__add__"
 LIST_LIMIT = 50  # learners listed at once; a larger roster gets a search box instead
+
+
+class SearchBox(Input):
+    """A roster's search box. Enter moves to the list at once (not after the next refresh,
+    as a message would), so an Enter typed right after it picks from the list."""
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LearnerPickScreen) and screen.searched != self.value:
+            # The list is not yet the matches for what is typed (typed fast, or their
+            # search is still running): this Enter waits for them.
+            if screen.searching != self.value or not screen.reading:
+                screen.search(self.value)
+            screen.hold_key("enter", "\r")
+            return
+        screen.set_focus(screen.query_one("#learners", LearnerList))
 
 
 class LearnerPickScreen(ReadsRecords):
@@ -71,9 +88,8 @@ class LearnerPickScreen(ReadsRecords):
         store = self.trainer.store
 
         def read() -> tuple[int, list[LearnerRow]]:
+            # A roster is never listed (or read) whole: the first LIST_LIMIT are listed.
             count = service.learner_count(store)
-            if count > LIST_LIMIT:  # a roster: never list (or read) every learner
-                return count, []
             return count, list(service.search_learners(store, "", limit=LIST_LIMIT))
 
         self.read_records(read, self.show_first, self.unreadable)
@@ -82,13 +98,13 @@ class LearnerPickScreen(ReadsRecords):
         count, found = read
         self.large = count > LIST_LIMIT
         if self.large:  # built only for a roster: a kiosk's first screen stays as light
-            search = Input(placeholder="Type part of your name or ID to find it", id="find")
+            await self.query("#found").remove()  # a "Reading…" or error line: made again
+            search = SearchBox(placeholder="Type part of your name or ID to find it", id="find")
             found_line = Static("", id="found", classes="help-text")
             await self.query_one("#learners").parent.mount(search, found_line, before="#learners")  # type: ignore[union-attr]
             self.set_focus(search)  # at once: what is typed already goes into it
-            self.search("")
-        else:
-            self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
+        self.searched = ""
+        self.show_found(found)
         if self.add_name is not None or (count == 0 and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
             self.add_name = None
@@ -99,10 +115,6 @@ class LearnerPickScreen(ReadsRecords):
     @on(Input.Changed, "#find")
     def find(self) -> None:
         self.search(self.query_one("#find", Input).value)
-
-    @on(Input.Submitted, "#find")
-    def to_list(self) -> None:
-        self.query_one("#learners", LearnerList).focus()
 
     def refresh_learners(self) -> None:
         """Show the learners and "add a new learner": all of them on a small machine; on a
@@ -116,9 +128,7 @@ class LearnerPickScreen(ReadsRecords):
             store = self.trainer.store
             self.read_records(
                 partial(service.search_learners, store, "", limit=LIST_LIMIT),
-                lambda found: self.show_learners(
-                    list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT
-                ),
+                self.show_found,
                 self.unreadable,
             )
 
@@ -129,20 +139,29 @@ class LearnerPickScreen(ReadsRecords):
         """E.g. the records server is away: said here, not a crash."""
         self.show_search_error(terminal_safe(str(error)))
 
-    @work(exclusive=True, group="learner-search")
-    async def search(self, typed: str) -> None:
+    def search(self, typed: str) -> None:
         """Find the learners matching ``typed`` in a thread; the newest search wins (an
-        older one still running is cancelled, and its result never shown)."""
-        try:
-            found = list(
-                await asyncio.to_thread(
-                    partial(service.search_learners, self.trainer.store, typed, limit=LIST_LIMIT)
-                )
-            )
-        except StoreError as exc:
-            self.show_search_error(terminal_safe(str(exc)))
-            return
-        self.show_learners(found[:LIST_LIMIT], more=len(found) > LIST_LIMIT)
+        older one still running is cancelled, and its result never shown). Letters go on
+        into the search box meanwhile; an Enter waits for the matches it picks from."""
+        store = self.trainer.store
+        self.searching = typed
+        self.read_records(
+            partial(service.search_learners, store, typed, limit=LIST_LIMIT),
+            self.show_found,
+            self.unreadable,
+        )
+
+    searched: str | None = None  # what the learners listed were found for
+    searching: str | None = None  # what the newest search is for
+
+    def show_found(self, found: Sequence[LearnerRow]) -> None:
+        self.searched = self.searching
+        self.show_learners(list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT)
+
+    def passes_while_reading(self, event: events.Key) -> bool:
+        # Typing in the search box goes on while it searches (the box takes letters
+        # before the screen sees them; the editing keys must stay in step with them).
+        return isinstance(self.focused, SearchBox) and event.key != "enter"
 
     def show_search_error(self, message: str) -> None:
         self.show_line(f"✘ The records cannot be read now: {message}\nPress r to read them again.")
@@ -190,6 +209,8 @@ class LearnerPickScreen(ReadsRecords):
     def use_picked(self, learner: LearnerRow | None) -> None:
         if learner is not None:
             self.trainer.use_learner(learner)
+        else:  # gone meanwhile (e.g. merged elsewhere): the list as it is now
+            self.refresh_learners()
 
     def action_add(self, name: str = "") -> None:
         def added(learner: LearnerRow | None) -> None:
@@ -217,6 +238,8 @@ class LearnerPickScreen(ReadsRecords):
             self.app.push_screen(
                 LearnerFormScreen(existing=learner), lambda _: self.refresh_learners()
             )
+        else:
+            self.refresh_learners()
 
 
 class LearnerFormScreen(ModalScreen[LearnerRow | None]):

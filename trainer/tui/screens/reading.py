@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.screen import Screen
@@ -31,6 +31,7 @@ T = TypeVar("T")
 
 READING_NOTE_AFTER = 0.15  # seconds: "Reading your records…" only after this
 READING_NOTE = "… Reading your records…"
+SENT_TAKEN_AFTER = 0.25  # seconds: keys sent again and not back by then were taken on the way
 
 
 class ReadsRecords(Screen[None]):
@@ -47,6 +48,8 @@ class ReadsRecords(Screen[None]):
         self._held: list[events.Key] = []
         self._sent: list[events.Key] = []  # held keys sent again, not yet back here
         self._note: Timer | None = None
+        self._waited_again = 0  # sent keys held again, at the front of _held
+        self._reads = 0  # reads started
 
     # ------------------------------------------------------------------ reading
     def read_records(
@@ -70,15 +73,24 @@ class ReadsRecords(Screen[None]):
             self._send_held()
             return
         self.reading = True
+        self._reads += 1
         if self._note is None:
             self._note = self.set_timer(READING_NOTE_AFTER, self._say_reading)
-        self.run_worker(self._read(read, shown, unreadable), exclusive=True, group="records-read")
+        number = self._reads
+
+        async def work() -> None:  # made when the worker starts (one replaced first never is)
+            await self._read(read, shown, unreadable, number)
+
+        # Any: Textual types a worker's callable as returning Coroutine[None, None, T].
+        runs: Any = work
+        self.run_worker(runs, exclusive=True, group="records-read")
 
     async def _read(
         self,
         read: Callable[[], T],
         shown: Callable[[T], Awaitable[None] | None],
         unreadable: Callable[[StoreError], None],
+        number: int,
     ) -> None:
         try:
             result = await asyncio.to_thread(read)
@@ -90,7 +102,8 @@ class ReadsRecords(Screen[None]):
             showing = shown(result)
             if showing is not None:
                 await showing  # keys still wait: what they act on is being mounted
-            self._read_done()
+            if number == self._reads:  # no newer read was started meanwhile
+                self._read_done()
         self._send_held()
 
     def _read_done(self) -> None:
@@ -115,15 +128,37 @@ class ReadsRecords(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         if any(event is sent for sent in self._sent):
             self._sent = [sent for sent in self._sent if sent is not event]
-            if not self._sent:
+            if self.reading and not self.passes_while_reading(event):
+                # A key sent before it started a read (a search): it waits again, before
+                # the keys that came after it.
+                event.stop()
+                event.prevent_default()
+                self._held.insert(self._waited_again, event)
+                self._waited_again += 1
+            elif not self._sent:
                 self._send_held()  # keys that came while those were on their way
             return  # on its way again: it acts now
+        if self._sent and event.time >= self._sent[-1].time:
+            # Typed after the keys sent again, so routed after them: those not back yet
+            # were taken on the way (e.g. letters typed into a search box).
+            self._sent_taken()
         waiting = self.reading or self._held or self._sent
-        if not waiting or (event.key in self.ACT_AT_ONCE and not (self._held or self._sent)):
+        if not waiting or self.passes_while_reading(event):
+            return
+        if event.key in self.ACT_AT_ONCE and not (self._held or self._sent):
             return
         event.stop()
         event.prevent_default()
         self._held.append(event)
+
+    def hold_key(self, key: str, character: str | None = None) -> None:
+        """Hold ``key`` as if it had been typed now (an action that must wait for a read
+        it has just started)."""
+        self._held.append(events.Key(key, character))
+
+    def passes_while_reading(self, event: events.Key) -> bool:
+        """Whether ``event`` acts at once while the screen reads (a screen may say)."""
+        return False
 
     def _send_held(self, *, here: bool = True) -> None:
         """Send the held keys to the app again, in order, once the read is in and this
@@ -132,10 +167,22 @@ class ReadsRecords(Screen[None]):
         if self.reading or self._sent or not self._held or (here and not self.is_current):
             return
         held, self._held = self._held, []
+        self._waited_again = 0
         for old in held:
             key = events.Key(old.key, old.character)
+            # From the app, as a typed key is: a key sent by this screen would stop
+            # bubbling here, before the app looks its binding up.
+            key.set_sender(self.app)
             self._sent.append(key)
             self.app.post_message(key)
+        # A key sent again may never come back here: a widget on the way may take it (a
+        # search box takes letters). Then keys held behind it go on after a moment.
+        self.set_timer(SENT_TAKEN_AFTER, self._sent_taken)
+
+    def _sent_taken(self) -> None:
+        if self._sent:
+            self._sent = []
+            self._send_held()
 
     def on_screen_suspend(self) -> None:
         # Another screen is shown over this one: keys already on their way go to it, as
