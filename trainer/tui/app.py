@@ -193,7 +193,7 @@ class TrainerApp(App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.set_timer, AFTER_FIRST_SCREEN, self._after_first_screen)
+        self.call_after_refresh(self._first_screen_drawn)
         self.register_theme(HIGH_CONTRAST_THEME)
         wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
         if self.theme != wanted:  # setting it re-applies every style: ~30 ms at start-up
@@ -213,6 +213,21 @@ class TrainerApp(App[int]):
             self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)
             return
         self.push_screen(LearnerPickScreen(add_name=self.learner_name))
+
+    _waits_for_first_screen = 0
+
+    def _first_screen_drawn(self) -> None:
+        """Start the clock for the work put off until after the first screen once that
+        screen (not Textual's blank one under the new-learner dialog) is mounted and drawn:
+        on a slow or busy machine the first screen can take longer than AFTER_FIRST_SCREEN,
+        and the put-off work must not compete with it."""
+        screen = self.screen
+        ready = screen.is_mounted and type(screen) is not Screen
+        if not ready and self._waits_for_first_screen < 100:
+            self._waits_for_first_screen += 1
+            self.call_after_refresh(self._first_screen_drawn)
+            return
+        screen.call_after_refresh(self.set_timer, AFTER_FIRST_SCREEN, self._after_first_screen)
 
     def _after_first_screen(self) -> None:
         """Work that need not hold up the first screen, done while the learner reads it, in
