@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -131,36 +129,42 @@ class ModuleIntroScreen(ReadsRecords):
     verb = "start"  # what Enter does, as the hint says it
 
     def action_start(self) -> None:
+        """Start or resume the attempt in a thread (it writes the records); keys typed
+        meanwhile wait for the module and then go to its first question."""
+        from trainer.service.modules import ModuleNotStarted, start_module
+
         if self.starting:
             return  # already opening (Enter pressed twice)
         self.starting = True
         self.query_one("#intro-hint", Static).update(Content("… Opening the module…"))
-        self.start()
+        learner = self.trainer.learner
+        assert learner is not None
+        store, course, module = self.trainer.store, self.trainer.course, self.module
+
+        def start() -> Session | ModuleNotStarted:
+            try:
+                return start_module(store, course, module, learner)
+            except ModuleNotStarted as exc:  # no scenario for the role: nothing started
+                return exc
+
+        self.read_records(
+            start,
+            self.started,
+            lambda exc: self.not_started(str(exc), "Module not opened"),  # e.g. a full disk
+        )
 
     starting = False
 
-    @work(exclusive=True, group="start-module")
-    async def start(self) -> None:
-        """Start or resume the attempt in a thread (it writes the records)."""
-        from trainer.service.modules import ModuleNotStarted, start_module
-
-        learner = self.trainer.learner
-        assert learner is not None
-        try:
-            session = await asyncio.to_thread(
-                start_module, self.trainer.store, self.trainer.course, self.module, learner
-            )
-        except (ModuleNotStarted, StoreError) as exc:  # no scenario for the role; a full disk
-            self.not_started(str(exc), "Module not opened")  # nothing was started or lost
-            return
-        self.started(session)
-
-    def started(self, session: Session) -> None:
+    def started(self, session: Session | Exception) -> None:
         from trainer.tui.screens.player import PlayerScreen
 
+        if isinstance(session, Exception):
+            self.not_started(str(session), "Module not opened")
+            return
         self.starting = False
         if self.is_current:
             self.app.switch_screen(PlayerScreen(session))
+            self.pass_keys_on()  # to the player, which holds them until its question is shown
 
     def not_started(self, message: str, title: str) -> None:
         self.starting = False

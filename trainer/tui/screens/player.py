@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from trainer.engine import AnswerError
 from trainer.records.store import AttemptClosed, StoreError
 from trainer.safetext import terminal_safe
+from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
 from trainer.tui.widgets.footer import KeyFooter
@@ -44,7 +44,10 @@ def progress_text(question: Question) -> str:
     )
 
 
-class PlayerScreen(Screen[None]):
+class PlayerScreen(ReadsRecords):
+    """Keys typed before the first question is shown (with the Enter that opened the
+    module) wait for it (ReadsRecords); the player reads nothing itself."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         # Enter first, so the footer reads "⏎ … esc Pause" on the question and the feedback.
         Binding("enter", "continue", "Continue"),
@@ -87,6 +90,8 @@ class PlayerScreen(Screen[None]):
             self.show_results()
             return
         await self.show_question()
+        self.reading = False  # the question is shown: keys typed already go to it
+        self._send_held()
 
     # ------------------------------------------------------------------ question
     async def show_question(self) -> None:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from trainer.records.errors import StoreError
 
@@ -31,7 +33,7 @@ T = TypeVar("T")
 
 READING_NOTE_AFTER = 0.15  # seconds: "Reading your records…" only after this
 READING_NOTE = "… Reading your records…"
-SENT_TAKEN_AFTER = 0.25  # seconds: keys sent again and not back by then were taken on the way
+SENT_TAKEN_AFTER = 0.25  # seconds: a key sent again and not back by then was taken on the way
 
 
 class ReadsRecords(Screen[None]):
@@ -46,9 +48,8 @@ class ReadsRecords(Screen[None]):
         super().__init__()
         self.reading = True  # until the first read is in, keys wait for it
         self._held: list[events.Key] = []
-        self._sent: list[events.Key] = []  # held keys sent again, not yet back here
+        self._sent: events.Key | None = None  # the held key sent again, not yet back here
         self._note: Timer | None = None
-        self._waited_again = 0  # sent keys held again, at the front of _held
         self._reads = 0  # reads started
 
     # ------------------------------------------------------------------ reading
@@ -126,23 +127,19 @@ class ReadsRecords(Screen[None]):
 
     # ------------------------------------------------------------------ keys
     def on_key(self, event: events.Key) -> None:
-        if any(event is sent for sent in self._sent):
-            self._sent = [sent for sent in self._sent if sent is not event]
+        if event is self._sent:  # a held key, on its way again
+            self._sent = None
             if self.reading and not self.passes_while_reading(event):
-                # A key sent before it started a read (a search): it waits again, before
-                # the keys that came after it.
+                # The key before it started a read (a search): it waits again, first.
                 event.stop()
                 event.prevent_default()
-                self._held.insert(self._waited_again, event)
-                self._waited_again += 1
-            elif not self._sent:
-                self._send_held()  # keys that came while those were on their way
-            return  # on its way again: it acts now
-        if self._sent and event.time >= self._sent[-1].time:
-            # Typed after the keys sent again, so routed after them: those not back yet
-            # were taken on the way (e.g. letters typed into a search box).
-            self._sent_taken()
-        waiting = self.reading or self._held or self._sent
+                self._held.insert(0, event)
+            else:  # it acts now; the next one once what it does is on the screen
+                self.call_after_refresh(self._send_held)
+            return
+        if self._sent is not None and event.time >= self._sent.time:
+            self._sent = None  # typed after it, so routed after it: it was taken on the way
+        waiting = self.reading or self._held or self._sent is not None
         if not waiting or self.passes_while_reading(event):
             return
         if event.key in self.ACT_AT_ONCE and not (self._held or self._sent):
@@ -161,33 +158,53 @@ class ReadsRecords(Screen[None]):
         return False
 
     def _send_held(self, *, here: bool = True) -> None:
-        """Send the held keys to the app again, in order, once the read is in and this
-        screen is the one shown (otherwise when it is shown again; ``here=False``: to
-        whichever screen is shown)."""
-        if self.reading or self._sent or not self._held or (here and not self.is_current):
+        """Send the held keys to the app again once the read is in and this screen is the
+        one shown (otherwise when it is shown again): one at a time, each once what the one
+        before did is on the screen, as a quick typist's keys would come. ``here=False``:
+        all of them at once, to whichever screen is shown now (one that reads holds them
+        in its turn)."""
+        if self.reading or self._sent is not None or not self._held:
             return
-        held, self._held = self._held, []
-        self._waited_again = 0
-        for old in held:
-            key = events.Key(old.key, old.character)
-            # From the app, as a typed key is: a key sent by this screen would stop
-            # bubbling here, before the app looks its binding up.
-            key.set_sender(self.app)
-            self._sent.append(key)
+        if not here:
+            self.pass_keys_on()
+            return
+        if not self.is_current:
+            return
+        key = self._again(self._held.pop(0))
+        if key.is_printable and isinstance(self.app.focused, Input):
+            # The box takes it on the way: it never comes back here.
             self.app.post_message(key)
-        # A key sent again may never come back here: a widget on the way may take it (a
-        # search box takes letters). Then keys held behind it go on after a moment.
-        self.set_timer(SENT_TAKEN_AFTER, self._sent_taken)
+            self.call_after_refresh(self._send_held)
+            return
+        self._sent = key
+        self.app.post_message(key)
+        # Any other widget that takes it on the way: the keys behind go on after a moment.
+        self.set_timer(SENT_TAKEN_AFTER, partial(self._sent_taken, key))
 
-    def _sent_taken(self) -> None:
-        if self._sent:
-            self._sent = []
+    def _again(self, old: events.Key) -> events.Key:
+        key = events.Key(old.key, old.character)
+        # From the app, as a typed key is: a key sent by this screen would stop bubbling
+        # here, before the app looks its binding up.
+        key.set_sender(self.app)
+        return key
+
+    def _sent_taken(self, key: events.Key) -> None:
+        if self._sent is key:
+            self._sent = None
             self._send_held()
 
+    def pass_keys_on(self) -> None:
+        """Send every held key now, to whichever screen is shown (this one has just made
+        way for another, e.g. the module's player)."""
+        held, self._held = self._held, []
+        self._sent = None
+        for old in held:
+            self.app.post_message(self._again(old))
+
     def on_screen_suspend(self) -> None:
-        # Another screen is shown over this one: keys already on their way go to it, as
-        # they would have; keys held behind them follow them there.
-        self._sent = []
+        # Another screen is shown over this one (an earlier key opened it): the keys held
+        # behind go to it, as they would have.
+        self._sent = None
         self._send_held(here=False)
 
     def on_screen_resume(self) -> None:
