@@ -261,7 +261,7 @@ class TrainerApp(App[int]):
             except BankError as exc:
                 self._call_back(self.course_failed, exc.problems)
                 return
-            if not self.records_opened:
+            if not self.records_opened and self.return_code is None:  # not once leaving
                 try:
                     _ = self.store  # opens (creates) the records
                 except StoreError as exc:
