@@ -11,6 +11,9 @@ Each decision is made here once, and each front end only words the result:
   course being taken) and a past result.
 * :mod:`.certificate` — the certificate's status, its one default path, and issuing it with
   the issuer key and paper from the settings and one set of handled errors.
+* :mod:`.export` — the records export (``trainer records``): the course's recertification
+  period from the course file alone, CSV and JSON streamed, the table, xAPI and the learner
+  history whole, and a ``--learner`` name traced through its renames.
 
 Functions take the store, the course and the learner explicitly and keep no state, so the
 terminal app can call the ones that touch the records from a worker thread. A failure of
