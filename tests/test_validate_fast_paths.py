@@ -297,3 +297,23 @@ def test_a_problem_in_a_quickly_loaded_file_has_its_position(tmp_path: Path) -> 
     (problem,) = problems
     assert (problem.line, problem.col) == (line, text.split("\n")[line - 1].index("200") + 1)
     assert "must be between 1 and 100, not 200" in problem.message
+
+
+def test_a_folder_validates_the_same_both_ways(tmp_path: Path) -> None:
+    """validate_paths builds each module as it reads it: a course with a broken module, a
+    module no course lists (broken, and right) and a stray file give the same problems and
+    modules as the exact route."""
+    course = write_course(tmp_path / "bank", questions=30, seed=7)
+    modules = sorted((course.parent / "modules").glob("*.yaml"))
+    text = modules[0].read_text(encoding="utf-8")
+    modules[0].write_text(text.replace("points: 2", "points: two", 1), encoding="utf-8")
+    (course.parent / "extra-right.yaml").write_text(text.replace("id: bench-01", "id: extra-01", 1))
+    (course.parent / "extra-broken.yaml").write_text(text.replace("type: multi", "type: many"))
+    (course.parent / "notes.yaml").write_text("kind: moduel\n", encoding="utf-8")
+    fast = validate_paths([course.parent])
+    with exact_route():
+        exact = validate_paths([course.parent])
+    assert [str(p) for p in fast.problems] == [str(p) for p in exact.problems]
+    assert len(fast.problems) >= 3
+    assert fast.modules == exact.modules and fast.courses == exact.courses
+    assert fast.files == exact.files

@@ -190,26 +190,24 @@ def _check_graph(scenario: YMap, chk: Checker) -> bool:
 
 def _build_step(step: YMap) -> Step:
     kind = step["type"]
+    choices = [
+        Choice(
+            c["id"], str(c["text"]).strip(), c["correct"], str(c["feedback"]).strip(), c.get("next")
+        )
+        for c in step["choices"]
+    ]
+    # Positional, in the order of Step's fields (a call with ten keywords costs more).
     return Step(
-        id=step["id"],
-        type=kind,
-        prompt=str(step["prompt"]).strip(),
-        points=step["points"],
-        choices=tuple(
-            Choice(
-                c["id"],
-                str(c["text"]).strip(),
-                c["correct"],
-                str(c["feedback"]).strip(),
-                c.get("next"),
-            )
-            for c in step["choices"]
-        ),
-        explanation=str(step["explanation"]).strip(),
-        sources=tuple(step["sources"]),
-        shuffle=step.get("shuffle", kind != "truefalse"),
-        scoring=step.get("scoring", "proportional"),
-        next=step.get("next"),
+        step["id"],
+        kind,
+        str(step["prompt"]).strip(),
+        step["points"],
+        tuple(choices),
+        str(step["explanation"]).strip(),
+        tuple(step["sources"]),
+        step.get("shuffle", kind != "truefalse"),
+        step.get("scoring", "proportional"),
+        step.get("next"),
     )
 
 

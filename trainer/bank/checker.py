@@ -92,16 +92,17 @@ def _plan(kind: str) -> tuple[frozenset[str], list[str], tuple[F, ...]]:
 
 
 # What each field type needs, for :func:`flawless` (codes, checked in order of frequency).
-_Q_TEXT, _Q_ID, _Q_BOOL, _Q_INT, _Q_ONE_OF, _Q_LIST, _Q_MAP, _Q_STRS, _Q_WORDS, _Q_ROLES = range(10)
-_Spec = tuple[frozenset[str], frozenset[str], tuple[tuple[str, int, Any, Any], ...]]
+_Q_TEXT, _Q_ID, _Q_BOOL, _Q_INT, _Q_ONE_OF, _Q_LIST, _Q_WORDS, _Q_STRS, _Q_MAP, _Q_ROLES = range(10)
+# (known names, required names, name → (code, a, b)) for each object kind.
+_Spec = tuple[frozenset[str], frozenset[str], dict[str, tuple[int, Any, Any]]]
 _SPECS: dict[str, _Spec] = {}
 _ROLE_SET = frozenset(_ROLES)
 
 
 def _spec(kind: str) -> _Spec:
-    """(known names, required names, (name, code, a, b) per field) for an object kind."""
+    """What :func:`flawless` checks in an object kind, worked out once."""
     fields = OBJECTS[kind]
-    checks = []
+    checks: dict[str, tuple[int, Any, Any]] = {}
     for f in fields:
         t = f.type
         a: Any = None
@@ -128,26 +129,23 @@ def _spec(kind: str) -> _Spec:
             code = _Q_ROLES
         else:  # a type only the full check knows: never flawless
             code = -1
-        checks.append((f.name, code, a, b))
+        checks[f.name] = (code, a, b)
     spec = (
         frozenset(f.name for f in fields),
         frozenset(f.name for f in fields if f.required),
-        tuple(checks),
+        checks,
     )
     _SPECS[kind] = spec
     return spec
-
-
-_ABSENT = object()
 
 
 def flawless(value: Any, kind: str) -> bool:
     """True when :meth:`Checker.check_object` would accept ``value`` as a ``kind`` and find
     nothing at all to report; False means "check it properly" (it may still be usable).
 
-    One pass with no messages, positions or labels: a bank that is right (nearly every bank,
-    nearly every time) is checked by this alone, and only what it does not pass goes through
-    the full check, which finds and words every problem.
+    One pass over the fields present, with no messages, positions or labels: a bank that is
+    right (nearly every bank, nearly every time) is checked by this alone, and only what it
+    does not pass goes through the full check, which finds and words every problem.
     """
     if value.__class__ is not YMap:
         return False
@@ -155,11 +153,8 @@ def flawless(value: Any, kind: str) -> bool:
     keys = value.keys()
     if not (keys <= known and required <= keys):
         return False
-    get = value.get
-    for name, code, a, b in checks:
-        v = get(name, _ABSENT)
-        if v is _ABSENT:
-            continue
+    for name, v in value.items():
+        code, a, b = checks[name]
         cls = v.__class__
         if code == _Q_TEXT:
             if cls is str:
@@ -185,18 +180,6 @@ def flawless(value: Any, kind: str) -> bool:
             for item in v:
                 if not flawless(item, a):
                     return False
-        elif code == _Q_MAP:
-            if cls is not YMap or not v:
-                return False
-            for key, item in v.items():
-                if KEY_RE.match(key) is None or not flawless(item, a):
-                    return False
-        elif code == _Q_STRS:
-            if cls is not YSeq or not v:
-                return False
-            for item in v:
-                if item.__class__ is not str or not item.strip():
-                    return False
         elif code == _Q_WORDS:
             if cls is not YSeq or not v:
                 return False
@@ -205,6 +188,18 @@ def flawless(value: Any, kind: str) -> bool:
                     return False
             if len(set(v)) != len(v):
                 return False
+        elif code == _Q_STRS:
+            if cls is not YSeq or not v:
+                return False
+            for item in v:
+                if item.__class__ is not str or not item.strip():
+                    return False
+        elif code == _Q_MAP:
+            if cls is not YMap or not v:
+                return False
+            for key, item in v.items():
+                if KEY_RE.match(key) is None or not flawless(item, a):
+                    return False
         elif code == _Q_ROLES:
             if cls is not YSeq or not v:
                 return False

@@ -26,6 +26,10 @@ class Loaded:
     value: Any = None
     sha256: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # A module file already checked and built (validate_paths builds each module as it is
+    # read, then lets its values go): the model, or None when it has problems.
+    built: bool = False
+    module: Any = None
 
 
 def display_path(path: Path) -> str:

@@ -88,6 +88,25 @@ def _fatal(loaded: Loaded) -> bool:
     return loaded.value is None and bool(loaded.problems)
 
 
+def _module_of(loaded: Loaded) -> Module | None:
+    """The module of a module file: built already, or built now."""
+    if loaded.built:
+        return loaded.module  # type: ignore[no-any-return]
+    return build_module(loaded) if not _fatal(loaded) else None
+
+
+def _read_and_build(path: Path) -> Loaded:
+    """Read a bank file; a module file is checked and built at once and its values let go,
+    so a folder of modules never holds more than one file's values (a module's values take
+    several times the memory of its model)."""
+    loaded = read_yaml(path)
+    if kind_of(loaded) == "module":
+        loaded.module = build_module(loaded)
+        loaded.built = True
+        loaded.value = None
+    return loaded
+
+
 def load_course(path: Path, preloaded: dict[Path, Loaded] | None = None) -> CourseLoad:
     """Load a course file with its modules and resources, validating all of them.
 
@@ -140,7 +159,7 @@ def _load_course(path: Path, preloaded: dict[Path, Loaded] | None) -> CourseLoad
                 chk.add(entry.where("file"), f"module file '{entry['file']}' not found")
                 continue
             mloaded = read(mpath)
-            module = build_module(mloaded) if not _fatal(mloaded) else None
+            module = _module_of(mloaded)
             problems += mloaded.problems
             given = entry.get("roles")
             roles = tuple(
@@ -227,7 +246,7 @@ def _validate_paths(paths: list[Path]) -> Validation:
     courses: list[Course] = []
     modules: list[Module] = []
     covered: set[Path] = set()
-    everything = {f.resolve(): read_yaml(f) for f in files}
+    everything = {f.resolve(): _read_and_build(f) for f in files}
     for f in files:
         if f.resolve() in covered or kind_of(everything[f.resolve()]) != "course":
             continue
@@ -240,9 +259,9 @@ def _validate_paths(paths: list[Path]) -> Validation:
     for key, loaded in everything.items():
         if key in covered:
             continue
-        kind = kind_of(loaded)
+        kind = "module" if loaded.built else kind_of(loaded)
         if kind == "module":
-            module = build_module(loaded)
+            module = _module_of(loaded)
             if module:
                 modules.append(module)
         elif kind == "resources":

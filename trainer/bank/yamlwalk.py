@@ -24,6 +24,7 @@ the quick one only ever returns values the exact one would have returned.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -238,6 +239,7 @@ def _quick(root: yaml.Node, doc: _Document, anchors: bool) -> Any:
     typed: dict[str, Any] = {}
     typed_first = frozenset() if _TYPED_ANY else _TYPED_FIRST
     typed_any = _TYPED_ANY
+    intern = sys.intern
     count = 1
     made = 0  # containers so far
     max_nodes = doc.max_nodes
@@ -287,7 +289,7 @@ def _quick(root: yaml.Node, doc: _Document, anchors: bool) -> Any:
         for key, item in items:
             if key.__class__ is not _ScalarNode:
                 raise _Unusual
-            name = key.value
+            name = intern(key.value)  # one object per key name: less memory, quicker lookups
             tag = key.tag
             if tag.__class__ is not slice:
                 raise _Unusual
