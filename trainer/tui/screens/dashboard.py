@@ -181,11 +181,21 @@ class DashboardScreen(ReadsRecords):
 
     @on(OptionList.OptionSelected, "#modules")
     def open_module(self, event: OptionList.OptionSelected) -> None:
+        """A click on a module."""
+        self.open_module_id(event.option_id)
+
+    def open_highlighted(self) -> None:
+        """Enter on the list (ModuleList.action_select)."""
+        option = self.query_one("#modules", ModuleList).highlighted_option
+        if option is not None:
+            self.open_module_id(option.id)
+
+    def open_module_id(self, module_id: str | None) -> None:
         from trainer.tui.screens.intro import ModuleIntroScreen
 
         if self.progress is None:
             return
-        item = next(p for p in self.progress.modules if p.module.id == event.option_id)
+        item = next(p for p in self.progress.modules if p.module.id == module_id)
         self.app.push_screen(ModuleIntroScreen(item))
 
     def action_refresh(self) -> None:

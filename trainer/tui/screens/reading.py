@@ -127,6 +127,14 @@ class ReadsRecords(Screen[None]):
 
     # ------------------------------------------------------------------ keys
     def on_key(self, event: events.Key) -> None:
+        if not self.is_current:
+            # Routed here before a key ahead of it showed another screen: sent again, to
+            # that screen (which holds it if it is still reading), not looked up there
+            # from here.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(self._again(event))
+            return
         if event is self._sent:  # a held key, on its way again
             self._sent = None
             if self.reading and not self.passes_while_reading(event):

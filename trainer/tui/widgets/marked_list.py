@@ -84,6 +84,15 @@ class MarkedOptionList(OptionList):
 class ModuleList(MarkedOptionList):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Open")]
 
+    def action_select(self) -> None:
+        """Enter opens the module at once where the screen can (a message would let keys
+        typed right after select it again before its introduction is shown)."""
+        opener = getattr(self.screen, "open_highlighted", None)
+        if opener is None:
+            super().action_select()
+        else:
+            opener()
+
 
 class LearnerList(MarkedOptionList):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "Choose")]
