@@ -2,9 +2,9 @@
 
 :mod:`trainer.bank.safeyaml` composes a file's text into nodes with libyaml; the walkers here
 turn the nodes into ``str``, ``int``, ``float``, ``bool``, ``None`` and :class:`YMap` /
-:class:`YSeq`, which keep the composer's marks for their keys, values and items, so a problem
-can name its line and column. A mark becomes a ``(line, col)`` only when a position is asked
-for, which is when a problem is reported.
+:class:`YSeq`, which can say where they, their keys, values and items are, so a problem can
+name its line and column. A position is worked out only when asked for, which is when a
+problem is reported.
 
 The composer leaves every implicit tag unresolved (``safeyaml._BankLoader`` stores the
 arguments of ``resolve`` as a ``slice``; see :func:`scalar_tag`), so PyYAML's implicit-type
@@ -29,9 +29,13 @@ from collections.abc import Callable
 from typing import Any
 
 import yaml
-from yaml.resolver import Resolver
 
 from trainer.bank.problems import Problem
+
+try:  # the loader safeyaml composes with (its implicit-type table is the one used here)
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Pos = tuple[int, int]
 
@@ -46,7 +50,7 @@ _MERGE = _TAG + "merge"
 _ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 _BOOL_TRUE = frozenset({"yes", "true", "on", "y"})
 # PyYAML's implicit-type table (first character → [(tag, regexp)]), shared by its safe loaders.
-_IMPLICIT: dict[str | None, list[tuple[str, Any]]] = Resolver.yaml_implicit_resolvers
+_IMPLICIT: dict[str | None, list[tuple[str, Any]]] = _Loader.yaml_implicit_resolvers
 # First characters of a plain scalar that may make it something other than a string.
 _TYPED_FIRST = frozenset(k for k in _IMPLICIT if k is not None)
 _TYPED_ANY = None in _IMPLICIT  # a resolver for any first character (none by default)
