@@ -317,3 +317,19 @@ def test_a_folder_validates_the_same_both_ways(tmp_path: Path) -> None:
     assert len(fast.problems) >= 3
     assert fast.modules == exact.modules and fast.courses == exact.courses
     assert fast.files == exact.files
+
+
+@pytest.mark.parametrize("kind", ["[module]", "{a: 1}"])
+def test_a_kind_that_is_a_list_or_mapping_is_a_problem_not_a_crash(
+    tmp_path: Path, kind: str
+) -> None:
+    """Found while comparing the routes: 'kind: [module]' raised TypeError (unhashable)."""
+    path = tmp_path / "m.yaml"
+    path.write_text(f"kind: {kind}\nid: x\n", encoding="utf-8")
+    module, problems = load_module(path)
+    assert module is None
+    assert any(
+        (p.line, p.col) == (1, 7) and "'kind' in module must be one of module, not a" in p.message
+        for p in problems
+    ), problems
+    check_text(tmp_path, path.read_text(encoding="utf-8"))

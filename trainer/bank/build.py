@@ -42,7 +42,7 @@ def require_kind(loaded: Loaded, expected: str, chk: Checker) -> YMap | None:
             )
         return None
     kind = value.get("kind")
-    if kind != expected and kind in KIND_OBJECT:
+    if kind != expected and isinstance(kind, str) and kind in KIND_OBJECT:
         chk.add(value.where("kind"), f"expected a {expected} file here but this is a {kind} file")
         return None
     return value
