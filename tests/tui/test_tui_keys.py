@@ -97,3 +97,21 @@ async def test_the_hidden_choices_of_an_answered_question_answer_nothing(
         burst(app, "1", "space", "3")  # no question shown: these keys do nothing
         await settle(pilot)
         assert answers(store) == [("s1", ("b",))] and screen.feedback is not None
+
+
+async def test_a_burst_from_the_dashboard_opens_starts_and_answers_as_typed(
+    course: Course, store: RecordsStore
+) -> None:
+    """Open, start, pick 1, submit, go on, pick 1, submit: typed in one go on the
+    dashboard. Each key waits for what the one before opened (the introduction's read,
+    the module's start, the answer's save), then acts there; none is lost."""
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "enter", "enter", "1", "enter", "enter", "1", "enter")
+        for _ in range(5):
+            await settle(pilot)
+        # s1: "1" is choice a (wrong, branches to s3, a myth or fact: "1" is "True").
+        assert answers(store) == [("s1", ("a",)), ("s3", ("true",))]
+        assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None

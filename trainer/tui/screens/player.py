@@ -144,16 +144,28 @@ class PlayerScreen(ReadsRecords):
         self.set_focus(choices)
         getattr(choices, f"action_{action}")(*args)
 
+    def answer_coming(self) -> None:
+        """An answer was submitted (ChoiceList.action_submit): keys typed from now on wait
+        for its feedback (ReadsRecords), as if scoring and saving were instant."""
+        self.reading = True
+
+    def keys_go_on(self) -> None:
+        self.reading = False
+        self._send_held()
+
     @on(ChoiceList.Submitted)
     async def submit(self, event: ChoiceList.Submitted) -> None:
         if self.saving:
-            return  # the answer before is still being saved: Enter twice is one answer
+            return  # the answer before is still being saved; its feedback lets keys go on
         if event.choice_list is not self.question_choices():
+            self.keys_go_on()
             return  # a hidden list (its question was answered): never an answer to another
         if self.session.store is None:  # a preview records nothing: nothing to wait for
             await self.answered(*self.answer_now(event.choice_ids))
+            self.keys_go_on()
             return
         self.saving = True
+        self.reading = True  # keys typed meanwhile wait for the feedback (ReadsRecords)
         # Said only when the save takes long enough to notice (records on a slow server):
         # a local save is over before this, and repainting the hint for it would cost a
         # full-screen write in a real terminal before the feedback's own.
@@ -179,6 +191,9 @@ class PlayerScreen(ReadsRecords):
         session moves on only once the records hold it (trainer.session)."""
         feedback, error = await asyncio.to_thread(self.answer_now, choice_ids)
         await self.answered(feedback, error)
+        # Keys typed while it was saved act now, as if the save had been instant: an Enter
+        # typed with the answer goes on from the feedback, never lost.
+        self.keys_go_on()
 
     async def answered(self, feedback: Feedback | None, error: Exception | None) -> None:
         """Show the feedback, or say why the answer was not taken."""

@@ -51,6 +51,7 @@ class ReadsRecords(Screen[None]):
         self._sent: events.Key | None = None  # the held key sent again, not yet back here
         self._note: Timer | None = None
         self._reads = 0  # reads started
+        self._busy = False  # a key has gone on to the app, which has not acted on it yet
 
     # ------------------------------------------------------------------ reading
     def read_records(
@@ -142,19 +143,38 @@ class ReadsRecords(Screen[None]):
                 event.stop()
                 event.prevent_default()
                 self._held.insert(0, event)
-            else:  # it acts now; the next one once what it does is on the screen
-                self.call_after_refresh(self._send_held)
+            else:  # it acts now; the next one once the app has acted on it
+                self._acting()
             return
         if self._sent is not None and event.time >= self._sent.time:
             self._sent = None  # typed after it, so routed after it: it was taken on the way
-        waiting = self.reading or self._held or self._sent is not None
-        if not waiting or self.passes_while_reading(event):
+        if self.passes_while_reading(event):
             return
-        if event.key in self.ACT_AT_ONCE and not (self._held or self._sent):
+        busy = self._held or self._sent is not None or self._busy
+        if not (self.reading or busy) or (event.key in self.ACT_AT_ONCE and not busy):
+            self._acting()
             return
         event.stop()
         event.prevent_default()
         self._held.append(event)
+
+    def _acting(self) -> None:
+        """A key goes on to the app, which looks its binding up once the key reaches it:
+        the keys behind it wait until then. (Textual passes every key of a burst through
+        the screen before the first one's action runs: "Enter Enter" on the dashboard
+        opened the module, then the second Enter was looked up on its introduction before
+        it had read anything.)"""
+        self._busy = True
+        # Posted to the app now, this would run before the key, which reaches the app
+        # only after this handler; posted from there, it runs after it.
+        self.app.call_later(self.app.call_later, self._acted)
+
+    def _acted(self) -> None:
+        self._busy = False
+        if self.is_current:
+            self._send_held()
+        else:  # the key showed another screen (or closed this one): the rest follow it
+            self.pass_keys_on()
 
     def hold_key(self, key: str, character: str | None = None) -> None:
         """Hold ``key`` as if it had been typed now (an action that must wait for a read
@@ -171,10 +191,11 @@ class ReadsRecords(Screen[None]):
         before did is on the screen, as a quick typist's keys would come. ``here=False``:
         all of them at once, to whichever screen is shown now (one that reads holds them
         in its turn)."""
-        if self.reading or self._sent is not None or not self._held:
-            return
         if not here:
-            self.pass_keys_on()
+            if not self.reading:
+                self.pass_keys_on()
+            return
+        if self.reading or self._sent is not None or self._busy or not self._held:
             return
         if not self.is_current:
             return
@@ -182,7 +203,7 @@ class ReadsRecords(Screen[None]):
         if key.is_printable and isinstance(self.app.focused, Input):
             # The box takes it on the way: it never comes back here.
             self.app.post_message(key)
-            self.call_after_refresh(self._send_held)
+            self._acting()
             return
         self._sent = key
         self.app.post_message(key)

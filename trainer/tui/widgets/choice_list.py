@@ -95,4 +95,9 @@ class ChoiceList(MarkedOptionList):
             self.action_submit()
 
     def action_submit(self) -> None:
+        # At once, not when the message arrives: keys typed right after wait for this
+        # answer's feedback (the player's answer_coming) instead of answering again.
+        coming = getattr(self.screen, "answer_coming", None)
+        if coming is not None:
+            coming()
         self.post_message(self.Submitted(self, self.chosen_ids))
