@@ -296,10 +296,14 @@ def _queries(cfg: Any, n: int, be: _Backend, course_path: Path, label: str) -> l
     course = load_course(course_path).course
     assert course is not None
     rng = random.Random(5)
-    ids = [rng.randint(1, n) for _ in range(cfg.query_samples)]
+    keys = [rng.randint(1, n) for _ in range(cfg.query_samples)]  # learners' row keys
     store = open_store(be.location)
+    raw, close = _raw(be.db)
     try:
-        sample = [store.get_learner(i) for i in ids]
+        # The app names learners by UUID; the floor's raw SELECT uses the row key.
+        found = [raw("SELECT id, uid FROM learners WHERE id = ?", (k,)) for k in keys]
+        key_of = {str(rows[0][1]): int(rows[0][0]) for rows in found if rows}
+        sample = [store.get_learner(uid) for uid in key_of]
         learners = [lr for lr in sample if lr is not None]
         words = [f"{lr.name[-4:]}" for lr in learners]  # part of a name, as typed
         raw_sql = (
@@ -311,7 +315,6 @@ def _queries(cfg: Any, n: int, be: _Backend, course_path: Path, label: str) -> l
             "SELECT id, name FROM learners WHERE name_key LIKE ? OR lower(external_id) LIKE ? "
             "ORDER BY name_key, id LIMIT ?"
         )
-        raw, close = _raw(be.db)
 
         def timed(fn: Any, items: list[Any]) -> list[float]:
             for item in items[:3]:  # warm the caches
@@ -325,7 +328,7 @@ def _queries(cfg: Any, n: int, be: _Backend, course_path: Path, label: str) -> l
 
         dash = timed(lambda lr: course_progress(store, course, lr), learners)
         hist = timed(lambda lr: store.attempts(learner_id=lr.id, course_id=course.id), learners)
-        floor = timed(lambda lr: raw(raw_sql, (lr.id, course.id)), learners)
+        floor = timed(lambda lr: raw(raw_sql, (key_of[lr.id], course.id)), learners)
         search = timed(lambda w: search_learners(store, w, limit=LIST_ALL_UP_TO), words)
         search_floor = timed(
             lambda w: raw(like, (f"%{w.casefold()}%", f"%{w.casefold()}%", LIST_ALL_UP_TO + 1)),
@@ -411,6 +414,7 @@ def bench_records(cfg: Any) -> list[Row]:
     # Attempts and answers: executemany on the store's own schema, one transaction.
     db = sqlite3.connect(store.path, isolation_level=None)
     db.execute("PRAGMA synchronous = NORMAL")
+    key_of = {str(u): int(k) for u, k in db.execute("SELECT uid, id FROM learners")}
     attempts, answers = [], []
     attempt_id = 0
     for learner in learners:
@@ -426,7 +430,7 @@ def bench_records(cfg: Any) -> list[Row]:
             attempts.append(
                 (
                     attempt_id,
-                    learner.id,
+                    key_of[learner.id],
                     course.id,
                     m.id,
                     m.version,
@@ -488,7 +492,10 @@ def bench_records(cfg: Any) -> list[Row]:
     bare.close()
     sample = rng.sample(learners, min(cfg.query_samples, len(learners)))
     raw = sqlite3.connect(store.path)
-    cols = store._ATTEMPT_COLS
+    cols = (
+        "id, learner_id, course_id, module_id, module_version, module_sha256, role, seed, "
+        "started_at, finished_at, score, max_score, percent, passed, uid"
+    )
 
     def timed(fn: Any) -> list[float]:
         out = []
@@ -504,7 +511,8 @@ def bench_records(cfg: Any) -> list[Row]:
     hist = timed(lambda lr: store.attempts(learner_id=lr.id))
     floor = timed(
         lambda lr: raw.execute(
-            f"SELECT {cols} FROM attempts WHERE learner_id = ? ORDER BY started_at, id", (lr.id,)
+            f"SELECT {cols} FROM attempts WHERE learner_id = ? ORDER BY started_at, id",
+            (key_of[lr.id],),
         ).fetchall()
     )
     raw.close()

@@ -1,5 +1,8 @@
 """The item report as it was before it streamed (one query per attempt, every answer held):
-kept verbatim as the reference the streamed report must reproduce (tests/test_items_stream.py).
+kept as the reference the streamed report must reproduce (tests/test_items_stream.py).
+
+Attempts were ordered by their integer id; now that rows carry UUIDs, the reference reads the
+records' row keys (``_order``) to keep that order, and gives times as datetimes.
 """
 
 from __future__ import annotations
@@ -27,24 +30,27 @@ def _finished(a: AttemptRow) -> bool:
     return a.finished_at is not None and a.passed is not None
 
 
+_order: dict[str, int] = {}  # attempt UUID -> the records' row key (set by item_report)
+
+
 def _pick(attempts: list[AttemptRow], policy: str) -> list[AttemptRow]:
     if policy == "all":
         return attempts
-    per_learner: dict[int, list[AttemptRow]] = {}
+    per_learner: dict[str, list[AttemptRow]] = {}
     for a in attempts:
         per_learner.setdefault(a.learner_id, []).append(a)
     chosen = []
     for rows in per_learner.values():
-        rows.sort(key=lambda a: (a.finished_at or "", a.id))
+        rows.sort(key=lambda a: (a.finished_at or a.started_at, _order[a.id]))
         chosen.append(rows[-1] if policy == "latest" else rows[0])
-    return sorted(chosen, key=lambda a: a.id)
+    return sorted(chosen, key=lambda a: _order[a.id])
 
 
 def _analyse_group(
     module_id: str,
     sha: str,
     attempts: list[AttemptRow],
-    answers: dict[int, list[AnswerRow]],
+    answers: dict[str, list[AnswerRow]],
     module: Module | None,
     policy: str,
     min_sample: int,
@@ -149,14 +155,20 @@ def item_report(
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}")
     by_sha = {m.sha256: m for m in modules}
-    until_bound = None
-    if until:
-        from datetime import date, timedelta
+    from datetime import date, timedelta
 
-        until_bound = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+    from trainer.records.times import start_of
+
+    _order.clear()
+    _order.update((str(u), int(k)) for u, k in store._rows("SELECT uid, id FROM attempts"))
+    until_bound = since_bound = None
+    if until:
+        until_bound = start_of(date.fromisoformat(until) + timedelta(days=1))
+    if since:
+        since_bound = start_of(date.fromisoformat(since))
     rows = [
         a
-        for a in store.attempts(module_id=module_id, since=since, until=until_bound)
+        for a in store.attempts(module_id=module_id, since=since_bound, until=until_bound)
         if _finished(a)
     ]
     groups: dict[tuple[str, str], list[AttemptRow]] = {}
@@ -165,7 +177,9 @@ def item_report(
     answers = {a.id: store.answers(a.id) for a in rows}
     notes = []
     reports = []
-    for (mid, sha), attempts in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
+    for (mid, sha), attempts in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], _order[kv[1][0].id])
+    ):
         module = by_sha.get(sha)
         if module is None:
             notes.append(

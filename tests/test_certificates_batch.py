@@ -204,12 +204,13 @@ def test_file_names_are_safe_whatever_the_name() -> None:
     assert batch_file_name("日本", "c", cert_id).startswith("certificate-c-learner-")
 
 
-def _cert(learner_id: int, course_id: str, issued_at: str) -> CertificateRow:
-    return CertificateRow(issued_at, learner_id, course_id, "1", issued_at, "2030-01-01", "", "")
+def _cert(learner_id: str, course_id: str, issued_at: str) -> CertificateRow:
+    when = dt.datetime.fromisoformat(issued_at)
+    return CertificateRow(issued_at, learner_id, course_id, "1", when, "2030-01-01", "", "")
 
 
 def test_already_issued_means_issued_on_or_after_the_completion_day() -> None:
-    certs = [_cert(1, "c", "2026-03-01T09:00:00Z"), _cert(1, "other", "2026-06-09T09:00:00Z")]
+    certs = [_cert("L", "c", "2026-03-01T09:00:00Z"), _cert("L", "other", "2026-06-09T09:00:00Z")]
     day = dt.date.fromisoformat
     assert completion_certificate(certs, "c", day("2026-02-28")) == certs[0]
     assert completion_certificate(certs, "c", day("2026-03-01")) == certs[0]  # same day counts

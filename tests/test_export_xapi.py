@@ -21,8 +21,9 @@ from trainer.records.base import APPLICATION_ID
 from trainer.records.learners import InvalidName
 from trainer.records.migrations import MIGRATIONS
 from trainer.records.store import DB_NAME, AttemptRow, Finish, RecordsStore
+from trainer.records.times import moment
 from trainer.session import Session
-from trainer.xapi.ids import Ids, database_id
+from trainer.xapi.ids import database_id, ids_of
 from trainer.xapi.statements import Options, completions, iso_duration, statements
 
 try:
@@ -138,8 +139,10 @@ def test_without_an_external_id_the_account_is_a_stable_learner_uuid(
     ben = export(data, course_file, capsys)[-1]
     with RecordsStore.in_dir(data, read_only=True) as store:
         root = database_id(store)
-        ben_id = next(lr.id for lr in store.learners() if lr.name == "Ben")
-    assert ben["actor"]["account"]["name"] == str(uuid.uuid5(root, f"learner/{ben_id}"))
+        ben_row = _key(
+            store, "learners", next(lr.id for lr in store.learners() if lr.name == "Ben")
+        )
+    assert ben["actor"]["account"]["name"] == str(uuid.uuid5(root, f"learner/{ben_row}"))
     assert "urn:trainer:extension/organisation" not in ben["context"]["extensions"]
 
 
@@ -153,12 +156,76 @@ def test_ids_follow_the_documented_derivation_and_are_stable(
     with RecordsStore.in_dir(data, read_only=True) as store:
         root = database_id(store)
         (attempt, _ben) = store.attempts()
-    assert first[0]["id"] == str(uuid.uuid5(root, f"attempt/{attempt.id}/answer/1"))
-    assert first[3]["id"] == str(uuid.uuid5(root, f"attempt/{attempt.id}/completed"))
-    assert first[4]["id"] == str(uuid.uuid5(root, f"attempt/{attempt.id}/result"))
-    assert first[6]["id"] == str(uuid.uuid5(root, f"attempt/{attempt.id}/course-passed"))
-    registration = str(uuid.uuid5(root, f"learner/{attempt.learner_id}/course/demo-course"))
+        row = _key(store, "attempts", attempt.id)  # the records' own row key
+        learner_row = _key(store, "learners", attempt.learner_id)
+    assert first[0]["id"] == str(uuid.uuid5(root, f"attempt/{row}/answer/1"))
+    assert first[3]["id"] == str(uuid.uuid5(root, f"attempt/{row}/completed"))
+    assert first[4]["id"] == str(uuid.uuid5(root, f"attempt/{row}/result"))
+    assert first[6]["id"] == str(uuid.uuid5(root, f"attempt/{row}/course-passed"))
+    registration = str(uuid.uuid5(root, f"learner/{learner_row}/course/demo-course"))
     assert {s["context"]["registration"] for s in first[:7]} == {registration}
+
+
+def _key(store: RecordsStore, table: str, uid: str) -> int:
+    """The row key the records keep for a learner or attempt (never seen outside them)."""
+    row = store._one(f"SELECT id FROM {table} WHERE uid = ?", (uid,))
+    assert row is not None
+    return int(row[0])
+
+
+def test_ids_of_records_from_before_uuids_stay_exactly_as_they_were(
+    course: Course, tmp_path: Path
+) -> None:
+    """A database written before learners and attempts had UUIDs (schema 4) keeps every
+    xAPI id it gave then (statements an LRS already has): ``uuid5(database_id, NAME)`` with
+    the row numbers, worked out here by hand; its learners and attempts are now named by
+    UUIDs equal to their old xAPI ids."""
+    path = tmp_path / "data" / DB_NAME
+    path.parent.mkdir()
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:4]:
+        db.executescript(script)  # type: ignore[arg-type]
+    root = uuid.UUID(db.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0])
+    db.execute(
+        "INSERT INTO learners (id, name, role, created_at) "
+        "VALUES (7, 'Old Timer', 'employee', '2025-01-02T03:04:05Z')"
+    )
+    module = course.module("demo")
+    db.execute(
+        "INSERT INTO attempts (id, learner_id, course_id, module_id, module_version, "
+        "module_sha256, role, seed, started_at, finished_at, score, max_score, percent, "
+        "passed) "
+        "VALUES (41, 7, ?, 'demo', ?, ?, 'employee', 1, '2025-01-02T10:00:00Z', "
+        "'2025-01-02T10:05:00Z', 6, 7, 85, 1)",
+        (course.id, module.version, module.sha256),
+    )
+    db.execute(
+        "INSERT INTO answers VALUES (41, 1, 'debt', 's1', '[\"b\"]', 2, 2, 'correct', "
+        "'2025-01-02T10:01:00Z')"
+    )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    with RecordsStore(path) as store:  # upgraded to the current schema
+        (learner,) = store.learners()
+        (attempt,) = store.attempts()
+        out = list(statements(store, [{"attempt_id": attempt.id}], Options(course=course)))
+    assert learner.id == str(uuid.uuid5(root, "learner/7"))
+    assert attempt.id == str(uuid.uuid5(root, "attempt/41"))
+    assert [s["id"] for s in out[:3]] == [
+        str(uuid.uuid5(root, "attempt/41/answer/1")),
+        str(uuid.uuid5(root, "attempt/41/completed")),
+        str(uuid.uuid5(root, "attempt/41/result")),
+    ]
+    assert out[0]["actor"]["account"]["name"] == learner.id
+    assert out[0]["context"]["extensions"]["urn:trainer:extension/attempt"] == attempt.id
+    assert out[0]["context"]["registration"] == str(
+        uuid.uuid5(root, f"learner/7/course/{course.id}")
+    )
+    assert out[0]["timestamp"] == "2025-01-02T10:01:00Z"  # the stored text, as before
+    assert out[2]["timestamp"] == "2025-01-02T10:05:00Z"
+    assert out[2]["result"]["duration"] == "PT1M"  # start to the last answer
 
 
 def test_two_databases_with_the_same_history_never_share_an_id(
@@ -310,7 +377,7 @@ def test_every_statement_is_valid_for_any_learner_details(
             valid(s)
             ext = s["context"]["extensions"]
             assert ext.get("urn:trainer:extension/organisation", "") == learner.organisation
-        ids = Ids(database_id(store))
+        ids = ids_of(store)
         assert out[0]["actor"]["account"]["name"] == (
             learner.external_id if learner.external_id.strip() else ids.learner(learner.id)
         )
@@ -318,8 +385,8 @@ def test_every_statement_is_valid_for_any_learner_details(
 
 def _row(aid: int, module: str, day: str, passed: bool | None = True) -> AttemptRow:
     return AttemptRow(
-        aid, 1, "c", module, "1", "h", "employee", 1, f"{day}T09:00:00Z", f"{day}T10:00:00Z",
-        1, 1, 100 if passed else 0, passed,
+        str(aid), "L", "c", module, "1", "h", "employee", 1, moment(f"{day}T09:00:00Z"),
+        moment(f"{day}T10:00:00Z"), 1, 1, 100 if passed else 0, passed,
     )  # fmt: skip
 
 
@@ -334,6 +401,6 @@ def test_course_completions_first_time_and_after_expiry_only() -> None:
         _row(7, "m1", "2027-03-01"),  # expired 2026-06-01 (m1 of 2025-06-01): recertified
         _row(8, "m2", "2027-03-02", passed=None),  # abandoned
     ]
-    assert completions(rows, {"m1", "m2"}, 12) == {4, 7}
+    assert completions(rows, {"m1", "m2"}, 12) == {"4", "7"}
     assert completions(rows, {"m1", "m2", "m3"}, 12) == set()
-    assert completions(list(reversed(rows)), {"m1"}, 12) == {1, 7}
+    assert completions(list(reversed(rows)), {"m1"}, 12) == {"1", "7"}

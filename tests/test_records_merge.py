@@ -20,6 +20,7 @@ from trainer.records.exchange import Selection, export_file, open_source
 from trainer.records.merge import MergeReport, UnusableSource
 from trainer.records.migrations import MIGRATIONS
 from trainer.records.store import Finish
+from trainer.records.times import moment
 
 HASH = "h" * 64
 
@@ -41,7 +42,7 @@ def _machine(path: Path, *, now: str = "2026-11-30T09:00:00Z") -> Path:
         s.record_answer(b1.id, 1, "sc", "s1", ("z",), 0.0, 1, "incorrect")
         s.finish_attempt(b1.id, 0, 2, 0, False)
         s.record_certificate(
-            CertificateRow("C-1", ann.id, "course", "1.0", now, "2027-11-30", HASH, "tok")
+            CertificateRow("C-1", ann.id, "course", "1.0", moment(now), "2027-11-30", HASH, "tok")
         )
     return path
 

@@ -151,7 +151,10 @@ def test_read_only_open_reads_an_older_schema_without_writing(tmp_path: Path) ->
         db.executescript(migration)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 2")
-    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Fay', 'contractor', 'T')")
+    db.execute(
+        "INSERT INTO learners (name, role, created_at) "
+        "VALUES ('Fay', 'contractor', '2025-01-01T00:00:00Z')"
+    )
     db.commit()
     db.close()
     before = path.read_bytes()
@@ -311,7 +314,10 @@ def test_read_only_reads_a_current_database_in_place_and_an_old_one_from_a_copy(
             db.executescript(script)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
-    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Ivy', 'employee', 'T')")
+    db.execute(
+        "INSERT INTO learners (name, role, created_at) "
+        "VALUES ('Ivy', 'employee', '2025-01-01T00:00:00Z')"
+    )
     db.commit()
     db.close()
     older = (old_dir / DB_NAME).read_bytes()

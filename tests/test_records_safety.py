@@ -19,6 +19,7 @@ from trainer.export import to_csv
 from trainer.records.learners import InvalidName, name_warnings
 from trainer.records.migrations import MIGRATIONS
 from trainer.records.store import APPLICATION_ID, DB_NAME, RecordsStore, StoreError
+from trainer.records.times import stamp
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
 
@@ -129,13 +130,20 @@ def test_history_migration_gives_existing_learners_their_created_entry(
         db.executescript(MIGRATIONS[i])
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {start}")
-    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Old', 'uniformed', 'T0')")
+    db.execute(
+        "INSERT INTO learners (name, role, created_at) "
+        "VALUES ('Old', 'uniformed', '2024-05-06T07:08:09Z')"
+    )
     db.commit()
     db.close()
     with RecordsStore(path) as store:
         (learner,) = store.learners()
         (entry,) = store.learner_history(learner.id)
-        assert (entry.at, entry.change, entry.new_value) == ("T0", "created", "Old")
+        assert (stamp(entry.at), entry.change, entry.new_value) == (
+            "2024-05-06T07:08:09Z",
+            "created",
+            "Old",
+        )
 
 
 def test_rename_command_and_history_in_records(

@@ -50,7 +50,10 @@ def test_migrates_from_every_earlier_version_keeping_data(tmp_path: Path, start:
     path = tmp_path / DB_NAME
     _migrate_to(path, start)
     db = sqlite3.connect(path)
-    db.execute("INSERT INTO learners (name, role, created_at) VALUES ('Ana', 'employee', 'x')")
+    db.execute(
+        "INSERT INTO learners (name, role, created_at) "
+        "VALUES ('Ana', 'employee', '2025-01-01T00:00:00Z')"
+    )
     db.commit()
     db.close()
     with RecordsStore(path) as s:

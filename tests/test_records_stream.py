@@ -27,6 +27,7 @@ from trainer.export import (
 )
 from trainer.progress import add_months
 from trainer.records.store import RecordsStore
+from trainer.records.times import stamp, start_of
 
 TODAY = date(2026, 1, 15)
 
@@ -35,8 +36,6 @@ def reference_rows(
     store: RecordsStore, flt: RecordFilter, validity: dict[str, int]
 ) -> list[dict[str, Any]]:
     """The export as it was before it streamed (tiny and obvious, to compare with)."""
-    from datetime import datetime
-
     learners = {lr.id: lr for lr in store.learners()}
     learner_id = None
     if flt.learner is not None:
@@ -44,15 +43,17 @@ def reference_rows(
         if found is None:
             return []
         learner_id = found.id
-    until = None
+    until = since = None
     if flt.until:
-        until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
+        until = start_of(date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1))
+    if flt.since:
+        since = start_of(date.fromisoformat(flt.since))
     rows = []
     attempts = store.attempts(
         learner_id=learner_id,
         course_id=flt.course,
         module_id=flt.module,
-        since=flt.since,
+        since=since,
         until=until,
     )
     for a in attempts:
@@ -62,7 +63,7 @@ def reference_rows(
         status, expires = a.status, None
         months = validity.get(a.course_id)
         if a.passed and months and a.finished_at:
-            expires = add_months(datetime.fromisoformat(a.finished_at[:10]).date(), months)
+            expires = add_months(a.finished_at.date(), months)
             if expires < TODAY:
                 status = "expired"
         if flt.status is not None and status != flt.status:
@@ -78,8 +79,8 @@ def reference_rows(
                 "module_id": a.module_id,
                 "module_version": a.module_version,
                 "module_sha256": a.module_sha256,
-                "started_at": a.started_at,
-                "finished_at": a.finished_at,
+                "started_at": stamp(a.started_at),
+                "finished_at": stamp(a.finished_at) if a.finished_at else None,
                 "status": status,
                 "score": a.score,
                 "max_score": a.max_score,

@@ -175,7 +175,7 @@ def test_import_adds_and_reimport_changes_nothing(store: RecordsStore, tmp_path:
     assert [e.name for e in report.added] == ["Ana Lopez", "Bo Li", "Cy Diaz"]
     ana = store.find_by_external_id("Agency", "E1")
     assert ana is not None and ana.managed_by == "roster" and ana.due_date == "2026-12-31"
-    assert ana.email == "ana@example.org" and len(ana.uid) == 36
+    assert ana.email == "ana@example.org" and len(ana.id) == 36
     history = store.learner_history()
     assert [h.change for h in history] == ["created"] * 3
     again = store.import_roster(rows)

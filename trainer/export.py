@@ -29,7 +29,7 @@ from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import LearnerHistoryRow
 from trainer.records.stream import iter_export_rows
-from trainer.records.times import day
+from trainer.records.times import day, stamp, start_of
 from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
 
 COLUMNS: tuple[str, ...] = (
@@ -115,9 +115,10 @@ def iter_record_values(
         if found is None:
             return
         learner_id = found.id
+    since = start_of(date.fromisoformat(flt.since)) if flt.since else None
     until = None
     if flt.until:  # inclusive day: everything before the next midnight
-        until = date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1).isoformat()
+        until = start_of(date.fromordinal(date.fromisoformat(flt.until).toordinal() + 1))
     org = flt.organisation.lower() if flt.organisation is not None else None
     months_of = validity_months or {}
     wanted = flt.status
@@ -126,7 +127,7 @@ def iter_record_values(
         learner_id=learner_id,
         course_id=flt.course,
         module_id=flt.module,
-        since=flt.since,
+        since=since,
         until=until,
     )
     for (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
@@ -313,7 +314,7 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 )
 
 
-def history_rows(store: Records, learner_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def history_rows(store: Records, learner_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """The learner history (created, renamed, role/organisation/ID changed), oldest first,
     of the given learners (all when None), with :data:`HISTORY_COLUMNS` as keys."""
     names = {lr.id: lr.name for lr in store.learners()}
@@ -329,7 +330,7 @@ def _history_row(h: LearnerHistoryRow, name: str) -> dict[str, Any]:
     return {
         "learner_id": h.learner_id,
         "learner": name,
-        "at": h.at,
+        "at": stamp(h.at),
         "change": h.change,
         "old_value": h.old_value,
         "new_value": h.new_value,

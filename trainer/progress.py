@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from trainer.records.times import day
+from trainer.records.times import utc_day
 
 if TYPE_CHECKING:  # for typing only: the records export needs add_months, not the model
     from trainer.bank.model import Course, CourseModule, Module, Role
@@ -58,8 +58,8 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _day(timestamp: str) -> date:
-    return day(timestamp)
+def _day(when: datetime) -> date:
+    return utc_day(when)
 
 
 def module_progress(
@@ -78,7 +78,8 @@ def module_progress(
         status = "failed"
     else:
         status = "not-started"
-    best_pass = max(passed, key=lambda a: (a.percent or 0, a.id)) if passed else None
+    # the best percent; of equals, the latest (attempts come oldest first)
+    best_pass = max(reversed(passed), key=lambda a: a.percent or 0) if passed else None
     return ModuleProgress(entry, module, status, best, last, best_pass, len(mine))
 
 

@@ -6,18 +6,18 @@ Pure core (no UI): the dashboard and the certificate screens say these things in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from trainer.bank.model import Course, Module, Role
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerHistoryRow, LearnerRow
-from trainer.records.times import day
+from trainer.records.times import utc_day
 from trainer.words import ROLE_WORDS
 
 
-def _day(timestamp: str) -> date:
-    return day(timestamp)
+def _day(when: datetime) -> date:
+    return utc_day(when)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,13 +149,13 @@ def test_plain_mode_searches_a_large_roster_instead_of_reading_it_out(
     assert "Added learner New Person, role employee." in out
 
 
-def _set(store: RecordsStore, learner_id: int, **columns: str) -> None:
+def _set(store: RecordsStore, learner_id: str, **columns: str) -> None:
     """Set columns a roster import sets (managed_by, due_date) directly in the records."""
     import sqlite3
 
     db = sqlite3.connect(store.path)
     for column, value in columns.items():
-        db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
+        db.execute(f"UPDATE learners SET {column} = ? WHERE uid = ?", (value, learner_id))
     db.commit()
     db.close()
 

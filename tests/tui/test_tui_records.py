@@ -71,7 +71,8 @@ async def test_names_stored_with_escape_sequences_are_shown_escaped(
 
     db = sqlite3.connect(store.path)
     db.execute(
-        "INSERT INTO learners (name, role, created_at) VALUES (?, 'employee', 'T0')",
+        "INSERT INTO learners (name, role, created_at, uid) "
+        "VALUES (?, 'employee', '2025-01-01T00:00:00Z', '5c1e0f4e-3a1b-4c2d-9e8f-7a6b5c4d3e2f')",
         ("Eve\x1b]0;owned\x07\x1b[2J",),
     )
     db.commit()

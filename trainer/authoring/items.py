@@ -33,12 +33,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from trainer.authoring.items_stats import GroupAcc, ItemAcc, aggregate
 from trainer.bank.model import Module
 from trainer.records.contract import Records
 from trainer.records.stream import item_groups
+from trainer.records.times import start_of
 
 Policy = Literal["latest", "first", "all"]
 POLICIES: tuple[str, ...] = ("latest", "first", "all")
@@ -199,16 +201,16 @@ def item_report(
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}")
     by_sha = {m.sha256: m for m in modules}
+    since_bound = start_of(date.fromisoformat(since)) if since else None
     until_bound = None
     if until:
-        from datetime import date, timedelta
-
-        until_bound = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-    found = item_groups(store, module_id=module_id, since=since, until=until_bound)
-    stats = aggregate(store, policy, by_sha, module_id, since, until_bound)
+        until_bound = start_of(date.fromisoformat(until) + timedelta(days=1))
+    found = item_groups(store, module_id=module_id, since=since_bound, until=until_bound)
+    stats = aggregate(store, policy, by_sha, module_id, since_bound, until_bound)
     notes = []
     reports = []
-    for mid, sha, _first, version, count, learners in sorted(found, key=lambda g: (g[0], g[2])):
+    # by module, then in the order the versions were first recorded (the query's order)
+    for mid, sha, _first, version, count, learners in sorted(found, key=lambda g: g[0]):
         module = by_sha.get(sha)
         if module is None:
             notes.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from trainer.bank.model import Module
 from trainer.records.contract import Records
@@ -58,7 +59,7 @@ class GroupAcc:
     items: dict[tuple[str, str], ItemAcc] = field(default_factory=dict)
     met: dict[str, int] = field(default_factory=dict)
     held: dict[str, int] = field(default_factory=dict)
-    attempt: int | None = None
+    attempt: str | None = None
     attempt_met: set[str] = field(default_factory=set)
     attempt_held: set[str] = field(default_factory=set)
 
@@ -78,8 +79,8 @@ def aggregate(
     policy: str,
     by_sha: dict[str, Module],
     module_id: str | None,
-    since: str | None,
-    until: str | None,
+    since: datetime | None,
+    until: datetime | None,
 ) -> dict[tuple[str, str], GroupAcc]:
     """One pass over the answers the report needs (streamed, ordered by module version and
     attempt), kept as running statistics: memory grows with the decisions, not the answers."""

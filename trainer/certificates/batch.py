@@ -38,6 +38,7 @@ from trainer.bank.model import Course
 from trainer.progress import course_progress
 from trainer.records.contract import Records
 from trainer.records.store import AlreadyIssued, CertificateRow, LearnerRow
+from trainer.records.times import utc_day
 
 from .issue import CertificateRefused, _check_printable, completed_payload, new_certificate_id
 from .payload import CertificatePayload
@@ -107,8 +108,9 @@ def completion_certificate(
 ) -> CertificateRow | None:
     """The newest certificate for this completion: same course, issued on or after the day
     the course was completed (see the module docstring). ``certificates`` are one learner's."""
-    day = completed_on.isoformat()
-    mine = [c for c in certificates if c.course_id == course_id and c.issued_at[:10] >= day]
+    mine = [
+        c for c in certificates if c.course_id == course_id and utc_day(c.issued_at) >= completed_on
+    ]
     return max(mine, key=lambda c: (c.issued_at, c.id), default=None)
 
 
@@ -269,7 +271,7 @@ def issue_all(
         raise CertificateRefused(f"Unknown paper size {paper!r}; use {' or '.join(PAPER_SIZES)}.")
     today = today or _dt.datetime.now(_dt.UTC).date()
     summary = summary if summary is not None else BatchSummary()
-    by_learner: dict[int, list[CertificateRow]] = {}
+    by_learner: dict[str, list[CertificateRow]] = {}
     for cert in store.certificates():
         if cert.course_id == course.id:
             by_learner.setdefault(cert.learner_id, []).append(cert)
@@ -287,7 +289,9 @@ def issue_all(
             by_learner.get(learner.id, ()), course.id, status.completed_on
         )
         if have is not None:
-            return Outcome(learner, "already", f"issued {have.issued_at[:10]}", have.id)
+            return Outcome(
+                learner, "already", f"issued {have.issued_at.date().isoformat()}", have.id
+            )
         progress = course_progress(store, course, learner)
         try:
             _check_printable(
@@ -334,11 +338,13 @@ def issue_all(
                 path,
                 made.pdf,
                 before_install=lambda: store.record_certificate(
-                    record, unless_issued_since=p.completed
+                    record, unless_issued_since=_dt.date.fromisoformat(p.completed)
                 ),
             )
         except AlreadyIssued as exc:  # another issuer recorded one meanwhile: no second
-            return Outcome(learner, "already", f"issued {exc.issued_at[:10]}", exc.certificate_id)
+            return Outcome(
+                learner, "already", f"issued {exc.issued_at.date().isoformat()}", exc.certificate_id
+            )
         except FileExistsError:  # planted between the check and the link: recorded, no file
             return Outcome(
                 learner, "refused", f"{path.name} appeared while it was written; not replaced"

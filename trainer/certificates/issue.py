@@ -16,7 +16,7 @@ from trainer.bank.model import Course
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.contract import Records
 from trainer.records.store import CertificateRow, LearnerRow
-from trainer.records.times import day
+from trainer.records.times import utc_day
 from trainer.safetext import DEFAULT_MAX_NAME_LENGTH, name_problems, terminal_safe
 
 from .keys import fingerprint, load_or_create_issuer_key
@@ -67,9 +67,9 @@ def _today_utc() -> _dt.date:
     return _dt.datetime.now(_dt.UTC).date()
 
 
-def _day_of(timestamp: str) -> _dt.date:
-    """The UTC day of a records timestamp (the store's clock, injected in tests)."""
-    return day(timestamp)
+def _day_of(when: _dt.datetime) -> _dt.date:
+    """The UTC day of a records time (the store's clock, injected in tests)."""
+    return utc_day(when)
 
 
 def completed_payload(

@@ -17,7 +17,7 @@ from trainer.commands.certificate import course_for, issuer_key_path
 from trainer.commands.common import CommandError, fail, open_store
 from trainer.records.errors import StoreError
 from trainer.records.store import LearnerRow
-from trainer.records.times import day
+from trainer.records.times import utc_day
 from trainer.safetext import terminal_safe, terminal_safe_multiline
 from trainer.settings import settings_of
 
@@ -123,8 +123,8 @@ def run_all(args: argparse.Namespace) -> int:
     return 1 if summary.refused else 0
 
 
-def _day_of(timestamp: str) -> _dt.date:
-    return day(timestamp)
+def _day_of(when: _dt.datetime) -> _dt.date:
+    return utc_day(when)
 
 
 def learner_label(learner: LearnerRow) -> str:

@@ -21,6 +21,7 @@ from trainer.commands.common import CommandError, fail, iso_date, open_store
 from trainer.records.contract import Records
 from trainer.records.errors import StoreError
 from trainer.records.store import CertificateRow, LearnerRow
+from trainer.records.times import stamp, utc_day
 from trainer.safetext import terminal_safe
 
 COLUMNS: tuple[str, ...] = (
@@ -132,7 +133,7 @@ def certificate_rows(
             continue
         if who is not None and (lr is None or not _is(lr, who, learner or "")):
             continue
-        day = cert.issued_at[:10]
+        day = utc_day(cert.issued_at).isoformat()
         if course_id is not None and cert.course_id != course_id:
             continue
         if (since is not None and day < since) or (until is not None and day > until):
@@ -156,7 +157,7 @@ def _row(cert: CertificateRow, lr: LearnerRow | None, today: str) -> dict[str, A
         "role": lr.role if lr else "",
         "course_id": cert.course_id,
         "course_version": cert.course_version,
-        "issued_at": cert.issued_at,
+        "issued_at": stamp(cert.issued_at),
         "valid_until": cert.valid_until,
         "status": "valid" if cert.valid_until >= today else "expired",
         "payload_sha256": cert.payload_sha256,
@@ -221,7 +222,7 @@ def _show(store: Records, cert_id: str, fmt: str) -> int:
     if signed is not None:
         lines.append(f"  Role:            {signed.get('role')}")
         lines.append(f"  Completed:       {signed.get('completed')}")
-    lines.append(f"  Issued:          {cert.issued_at}")
+    lines.append(f"  Issued:          {stamp(cert.issued_at)}")
     lines.append(f"  Valid until:     {cert.valid_until} ({row['status']})")
     for n, module in enumerate((signed or {}).get("modules", []), 1):
         lines.append(

@@ -154,7 +154,7 @@ def _record(s: LearnerStatus) -> dict[str, Any]:
         "modules_done": s.modules_done,
         "modules_required": s.modules_required,
         "due_date": _iso(s.due_date),
-        "learner_uid": lr.uid,
+        "learner_uid": lr.id,
     }
 
 
@@ -180,7 +180,7 @@ def write_status_csv(rows: Iterable[LearnerStatus], out: TextIO) -> int:
     count = 0
     for s in rows:
         lr = s.learner
-        name, ext, org, email, uid = lr.name, lr.external_id, lr.organisation, lr.email, lr.uid
+        name, ext, org, email, uid = lr.name, lr.external_id, lr.organisation, lr.email, lr.id
         row: list[object] = [
             name, ext, org, lr.role, email, s.state,
             s.completed_on.isoformat() if s.completed_on else "",

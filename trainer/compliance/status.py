@@ -47,8 +47,8 @@ from datetime import date, timedelta
 from trainer.bank.model import ROLES, Course
 from trainer.progress import add_months
 from trainer.records.contract import Records
-from trainer.records.learners import _LEARNER_COLS, LearnerRow
-from trainer.records.stream import iter_status_rows
+from trainer.records.learners import LearnerRow
+from trainer.records.stream import STATUS_LEARNER_VALUES, iter_status_rows, status_learner
 from trainer.records.times import day
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
@@ -107,7 +107,7 @@ def statuses(
     horizon = today + timedelta(days=due_within) if due_within is not None else None
     months = course.validity_months
     required: dict[str, tuple[str, ...]] = {r: _required(course, r) for r in ROLES}
-    ncols = len(_LEARNER_COLS.split(","))
+    ncols = STATUS_LEARNER_VALUES
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
     rows = iter_status_rows(
         store, course.id, required, valid_from, role=role, organisation_lower=wanted
@@ -125,7 +125,7 @@ def statuses(
     for row in rows:
         if wanted is not None and str(row[3]).lower() != wanted:
             continue
-        learner = LearnerRow(*row[:ncols])
+        learner = status_learner(row)
         passed, first, last, valid, attempted = row[ncols:]
         n = counts.get(learner.role)
         if n is None:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from trainer import words
 from trainer.bank.model import Scenario
 from trainer.engine import Attempt, Question
-from trainer.records.errors import StoreDamaged
-from trainer.records.times import moment
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "employee": "a government employee",
@@ -48,14 +46,11 @@ def spoken_date(day: date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
-def spoken_time(timestamp: str | None) -> str:
-    """An ISO timestamp as '5 March 2025 at 14:05 UTC' (or as given when unreadable)."""
-    if not timestamp:
+def spoken_time(when: datetime | None) -> str:
+    """A records time as '5 March 2025 at 14:05 UTC'."""
+    if when is None:
         return "unknown time"
-    try:
-        when = moment(timestamp)
-    except StoreDamaged:
-        return timestamp
+    when = when.astimezone(UTC)
     return f"{spoken_date(when.date())} at {when:%H:%M} UTC"
 
 

@@ -8,11 +8,16 @@ the same tests against both.
 
 The rules every implementation keeps:
 
-* **Identity.** Rows have local integer ids (``id``) for this database and global ids for
-  every database: learners and attempts a UUID (``uid``), answers (attempt ``uid``, ``seq``),
-  certificates their own id. A learner with an external ID is identified by (organisation,
-  ID); without one, by the name, matched by :func:`~trainer.records.learners.name_key`
-  (spaces collapsed, case folded: one rule on every backend).
+* **Rows** are the neutral types of :mod:`trainer.records.rows`, built by column name.
+* **Identity.** Ids are opaque strings, the same on every machine the records reach:
+  learners and attempts a UUID made by the application (``LearnerRow.id``,
+  ``AttemptRow.id``, and every ``learner_id`` / ``attempt_id`` a method takes or a row
+  carries), answers (attempt id, ``seq``), certificates their own id. The tables' integer
+  keys never leave trainer/records: the store maps UUIDs to them in its SQL (one indexed
+  lookup, inside the statement that needs it). A learner with an external ID is identified
+  by (organisation, ID); without one, by the name, matched by
+  :func:`~trainer.records.learners.name_key` (spaces collapsed, case folded: one rule on
+  every backend).
 * **Errors.** Every failure is a :class:`~trainer.records.errors.StoreError` subclass —
   duplicate or conflicting data :class:`StoreConflict`, a closed attempt
   :class:`AttemptClosed`, a server away :class:`StoreUnavailable`, no permission
@@ -26,22 +31,34 @@ The rules every implementation keeps:
   process (SQLite WAL, ``synchronous=NORMAL``; PostgreSQL commits are durable), a result
   or a certificate a power cut as well (SQLite ``synchronous=FULL`` for those).
 * **Evidence.** Answers are append-only: the database itself refuses UPDATE and DELETE.
-* **Time.** Timestamps are UTC texts ``YYYY-MM-DDTHH:MM:SSZ`` from the store's clock
-  (:meth:`Records.now`, injected in tests); they sort as text.
+* **Time.** Timestamps are timezone-aware :class:`~datetime.datetime` values in UTC, whole
+  seconds, from the store's clock (:meth:`Records.now`, injected in tests). The store keeps
+  them as UTC texts ``YYYY-MM-DDTHH:MM:SSZ`` (:mod:`trainer.records.times`: they sort, so
+  its SQL compares them as text) and converts at its edge; callers never see the text.
+  Dates (a roster's due date, a certificate's ``valid_until``) stay ``YYYY-MM-DD`` texts.
 * **Reads that grow with the organisation** stream (:mod:`trainer.records.stream`) or are
   bounded (``find_learners(limit=)``, ``learner_count()``); nothing reads every answer.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 if TYPE_CHECKING:
-    from trainer.records.learners import LearnerHistoryRow, LearnerRow
+    from trainer.records.derived import DerivedIds
     from trainer.records.merge import MergeReport
     from trainer.records.roster import RosterEntry, RosterReport
-    from trainer.records.store import AnswerRow, AttemptRow, CertificateRow, Finish
+    from trainer.records.rows import (
+        AnswerRow,
+        AttemptRow,
+        CertificateRow,
+        Finish,
+        LearnerHistoryRow,
+        LearnerRow,
+    )
 
 
 @runtime_checkable
@@ -53,7 +70,7 @@ class Records(Protocol):
 
     @property
     def schema_version(self) -> int: ...
-    def now(self) -> str: ...
+    def now(self) -> datetime: ...
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -63,17 +80,17 @@ class Records(Protocol):
         self, name: str, role: str, organisation: str = "", external_id: str = ""
     ) -> LearnerRow: ...
     def update_learner(
-        self, learner_id: int, *, organisation: str, external_id: str, role: str
+        self, learner_id: str, *, organisation: str, external_id: str, role: str
     ) -> LearnerRow: ...
-    def rename_learner(self, learner_id: int, name: str) -> LearnerRow: ...
-    def get_learner(self, learner_id: int) -> LearnerRow | None: ...
+    def rename_learner(self, learner_id: str, name: str) -> LearnerRow: ...
+    def get_learner(self, learner_id: str) -> LearnerRow | None: ...
     def find_learner(self, name: str) -> LearnerRow | None: ...
     def find_by_external_id(self, organisation: str, external_id: str) -> LearnerRow | None: ...
     def find_by_uid(self, uid: str) -> LearnerRow | None: ...
     def find_learners(self, text: str = "", *, limit: int = 50) -> list[LearnerRow]: ...
     def learners(self) -> list[LearnerRow]: ...
     def learner_count(self) -> int: ...
-    def learner_history(self, learner_id: int | None = None) -> list[LearnerHistoryRow]: ...
+    def learner_history(self, learner_id: str | None = None) -> list[LearnerHistoryRow]: ...
 
     # roster and merging (organisations)
     def import_roster(
@@ -87,7 +104,7 @@ class Records(Protocol):
     # attempts and answers
     def start_attempt(
         self,
-        learner_id: int,
+        learner_id: str,
         course_id: str,
         module_id: str,
         module_version: str,
@@ -97,7 +114,7 @@ class Records(Protocol):
     ) -> AttemptRow: ...
     def record_answer(
         self,
-        attempt_id: int,
+        attempt_id: str,
         seq: int,
         scenario_id: str,
         step_id: str,
@@ -109,34 +126,35 @@ class Records(Protocol):
         finish: Finish | None = None,
     ) -> None: ...
     def finish_attempt(
-        self, attempt_id: int, score: float, max_score: float, percent: int, passed: bool
+        self, attempt_id: str, score: float, max_score: float, percent: int, passed: bool
     ) -> None: ...
-    def abandon_attempt(self, attempt_id: int) -> None: ...
-    def get_attempt(self, attempt_id: int) -> AttemptRow | None: ...
+    def abandon_attempt(self, attempt_id: str) -> None: ...
+    def get_attempt(self, attempt_id: str) -> AttemptRow | None: ...
     def open_attempt(
-        self, learner_id: int, course_id: str, module_id: str
+        self, learner_id: str, course_id: str, module_id: str
     ) -> AttemptRow | None: ...
     def attempts(
         self,
         *,
-        learner_id: int | None = None,
+        learner_id: str | None = None,
         course_id: str | None = None,
         module_id: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[AttemptRow]: ...
-    def answers(self, attempt_id: int) -> list[AnswerRow]: ...
-    def answers_for(self, attempt_ids: Sequence[int]) -> dict[int, list[AnswerRow]]: ...
-    def answer_counts(self, attempt_ids: Sequence[int]) -> dict[int, int]: ...
-    def choices_of(self, text: object, attempt_id: int, seq: int) -> tuple[str, ...]: ...
+    def answers(self, attempt_id: str) -> list[AnswerRow]: ...
+    def answers_for(self, attempt_ids: Sequence[str]) -> dict[str, list[AnswerRow]]: ...
+    def answer_counts(self, attempt_ids: Sequence[str]) -> dict[str, int]: ...
+    def choices_of(self, text: object, attempt_id: str, seq: int) -> tuple[str, ...]: ...
 
     # certificates, meta, xAPI outbox
     def record_certificate(
-        self, cert: CertificateRow, *, unless_issued_since: str | None = None
+        self, cert: CertificateRow, *, unless_issued_since: date | None = None
     ) -> None: ...
     def certificate(self, certificate_id: str) -> CertificateRow | None: ...
-    def certificates(self, *, learner_id: int | None = None) -> list[CertificateRow]: ...
+    def certificates(self, *, learner_id: str | None = None) -> list[CertificateRow]: ...
     def meta_value(self, key: str) -> str | None: ...
+    def derived_ids(self, root: uuid.UUID) -> DerivedIds: ...
     def queue_statements(self, rows: Sequence[tuple[str, str]]) -> int: ...
     def pending_statements(self, limit: int) -> list[tuple[str, str]]: ...
     def queued_statement_ids(self) -> set[str]: ...

@@ -41,7 +41,7 @@ class AttemptClosed(StoreError):
     The answer is not recorded; the answers given before the attempt was closed stay.
     """
 
-    def __init__(self, attempt_id: int) -> None:
+    def __init__(self, attempt_id: str) -> None:
         super().__init__(
             "This attempt was closed in another window or session (for example by "
             "'Start again'), so this answer was not saved. Your earlier answers are kept in "

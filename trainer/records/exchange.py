@@ -228,16 +228,19 @@ def _install_new(tmp: Path, out: Path) -> None:
 
 
 def _selected_learners(store: RecordsStore, selection: Selection) -> list[int]:
+    """The row keys of the selected learners (copied with their keys: the xAPI ids stay)."""
     org = selection.organisation.casefold() if selection.organisation is not None else None
     wanted = " ".join(selection.learner.split()).casefold() if selection.learner else None
-    ids = []
-    for lr in store.learners():
-        if org is not None and lr.organisation.casefold() != org:
+    keys = []
+    for key, name, external_id, organisation in store._rows(
+        "SELECT id, name, external_id, organisation FROM learners ORDER BY name_key, id"
+    ):
+        if org is not None and str(organisation).casefold() != org:
             continue
-        if wanted is not None and wanted not in (lr.name.casefold(), lr.external_id.casefold()):
+        if wanted is not None and wanted not in (str(name).casefold(), external_id.casefold()):
             continue
-        ids.append(lr.id)
-    return ids
+        keys.append(int(key))
+    return keys
 
 
 def _window(selection: Selection) -> tuple[str, list[str]]:

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from trainer.records.base import StoreBase
 from trainer.records.errors import StoreConflict, StoreError
+from trainer.records.rows import (
+    HISTORY,
+    LEARNER,
+    LearnerHistoryRow,
+    LearnerRow,
+    history_row,
+    learner_row,
+    select,
+)
 from trainer.safetext import confusable_warning, is_dangerous, name_problems
 
 Change = Literal[
@@ -26,44 +34,6 @@ Change = Literal[
 def name_key(name: str) -> str:
     """The one rule names are matched by, on every backend: spaces collapsed, case folded."""
     return " ".join(name.split()).casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerRow:
-    """A learner as recorded: the name as on the certificate, ID, organisation and role."""
-
-    id: int
-    name: str
-    external_id: str
-    organisation: str
-    role: str
-    created_at: str
-    uid: str = ""  # a UUID: the learner's identity across machines
-    email: str = ""
-    due_date: str | None = None  # 'YYYY-MM-DD', set by a roster
-    managed_by: str = ""  # '' (the app) or 'roster': who may change name, role, organisation
-
-    @property
-    def roster_managed(self) -> bool:
-        return self.managed_by == "roster"
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerHistoryRow:
-    """One change to a learner: what changed, from what to what, when and by which account.
-
-    ``change`` is ``created`` (``new_value`` is the first name), ``name``, ``role``,
-    ``organisation`` or ``external_id``. ``changed_by`` is the operating-system account that
-    made the change (empty when unknown, e.g. for learners created before history was kept).
-    """
-
-    id: int
-    learner_id: int
-    at: str
-    change: str
-    old_value: str | None
-    new_value: str
-    changed_by: str
 
 
 class InvalidName(StoreError):
@@ -127,9 +97,9 @@ def current_account() -> str:
         return ""
 
 
-_LEARNER_COLS = (
-    "id, name, external_id, organisation, role, created_at, uid, email, due_date, managed_by"
-)
+_LEARNER_COLS = select(LEARNER, l="")
+
+__all__ = ["LearnerHistoryRow", "LearnerRow"]
 
 
 class LearnerRecords(StoreBase):
@@ -149,6 +119,7 @@ class LearnerRecords(StoreBase):
         check_detail("ID", external_id)
         now = self._now()
         organisation, external_id = organisation.strip(), external_id.strip()
+        uid = new_uid()
         try:
             with self._write("adding a learner") as db:
                 self._serialise(db, "learners")
@@ -156,20 +127,19 @@ class LearnerRecords(StoreBase):
                 row = db.execute(
                     "INSERT INTO learners (name, external_id, organisation, role, created_at, "
                     "uid, name_key) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (name, external_id, organisation, role, now, new_uid(), name_key(name)),
+                    (name, external_id, organisation, role, now, uid, name_key(name)),
                 ).fetchone()
-                learner_id = int(row[0])
-                self._log(db, learner_id, now, "created", None, name)
+                self._log(db, int(row[0]), now, "created", None, name)
         except StoreConflict as exc:
             if "already" in str(exc):
                 raise
             raise StoreError(f"invalid learner: {exc}") from None
-        learner = self.get_learner(learner_id)
+        learner = self.get_learner(uid)
         assert learner is not None
         return learner
 
     def update_learner(
-        self, learner_id: int, *, organisation: str, external_id: str, role: str
+        self, learner_id: str, *, organisation: str, external_id: str, role: str
     ) -> LearnerRow:
         """Change ID, organisation and role; each change is kept in the learner's history."""
         check_detail("organisation", organisation)
@@ -181,20 +151,21 @@ class LearnerRecords(StoreBase):
         }
         return self._change(learner_id, new, "changing a learner's details")
 
-    def rename_learner(self, learner_id: int, name: str) -> LearnerRow:
+    def rename_learner(self, learner_id: str, name: str) -> LearnerRow:
         """Correct a learner's name (checked as a new name is); kept in the history."""
         name = check_name(name)
         return self._change(learner_id, {"name": name}, "renaming a learner")
 
-    def _change(self, learner_id: int, new: dict[Change, str], doing: str) -> LearnerRow:
+    def _change(self, learner_id: str, new: dict[Change, str], doing: str) -> LearnerRow:
         now = self._now()
         with self._write(doing) as db:
             row = db.execute(
-                f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?{self._lock}", (learner_id,)
+                f"SELECT id, {_LEARNER_COLS} FROM learners WHERE uid = ?{self._lock}",
+                (learner_id,),
             ).fetchone()
             if row is None:
                 raise StoreError(f"no learner with id {learner_id}")
-            old = LearnerRow(*row)
+            key, old = int(row[0]), learner_row(row[1:])
             if {"name", "organisation", "external_id"} & new.keys():
                 self._serialise(db, "learners")
                 self._check_free(
@@ -202,70 +173,78 @@ class LearnerRecords(StoreBase):
                     new.get("name", old.name),
                     new.get("organisation", old.organisation),
                     new.get("external_id", old.external_id),
-                    learner_id,
+                    key,
                 )
             for column, value in new.items():
                 before = getattr(old, column)
                 if value == before:
                     continue
-                db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
+                db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, key))
                 if column == "name":
                     db.execute(
-                        "UPDATE learners SET name_key = ? WHERE id = ?",
-                        (name_key(value), learner_id),
+                        "UPDATE learners SET name_key = ? WHERE id = ?", (name_key(value), key)
                     )
-                self._log(db, learner_id, now, column, before, value)
+                self._log(db, key, now, column, before, value)
         learner = self.get_learner(learner_id)
         assert learner is not None
         return learner
 
+    def _learner_key(self, db: Any, learner_id: str) -> int:
+        """The learner's row (integer key) inside a write; :class:`StoreError` if none."""
+        found = db.execute("SELECT id FROM learners WHERE uid = ?", (learner_id,)).fetchone()
+        if found is None:
+            raise StoreError(f"no learner with id {learner_id}")
+        return int(found[0])
+
     @staticmethod
     def _check_free(
-        db: Any, name: str, organisation: str, external_id: str, learner_id: int | None
+        db: Any, name: str, organisation: str, external_id: str, key: int | None
     ) -> None:
         """Refuse an identity another learner has: (organisation, ID) when an ID is given,
-        else the name (matched by :func:`name_key`)."""
+        else the name (matched by :func:`name_key`). ``key``: the learner's own row (a
+        change), or None (a new learner)."""
         if external_id:
             rows = db.execute(
                 "SELECT id FROM learners WHERE organisation = ? AND external_id = ?",
                 (organisation, external_id),
             ).fetchall()
-            if any(r[0] != learner_id for r in rows):
+            if any(r[0] != key for r in rows):
                 shown = f"{external_id!r}" + (f" in {organisation!r}" if organisation else "")
                 raise StoreConflict(f"a learner with the ID {shown} already exists")
             return
         rows = db.execute("SELECT id FROM learners WHERE name_key = ?", (name_key(name),))
-        if any(r[0] != learner_id for r in rows.fetchall()):
+        if any(r[0] != key for r in rows.fetchall()):
             raise StoreConflict(f"a learner named {name!r} already exists")
 
     def _log(
         self,
         db: Any,
-        learner_id: int,
+        key: int,
         at: str,
         change: Change,
         old: str | None,
         new: str,
     ) -> None:
+        """Add one entry to the history of the learner whose row is ``key``."""
         db.execute(
             "INSERT INTO learner_history (learner_id, at, change, old_value, new_value, "
             "changed_by) VALUES (?, ?, ?, ?, ?, ?)",
-            (learner_id, at, change, old, new, current_account()),
+            (key, at, change, old, new, current_account()),
         )
 
-    def learner_history(self, learner_id: int | None = None) -> list[LearnerHistoryRow]:
+    def learner_history(self, learner_id: str | None = None) -> list[LearnerHistoryRow]:
         """Every recorded change (of one learner, or of all), oldest first."""
-        clause, args = ("WHERE learner_id = ?", (learner_id,)) if learner_id else ("", ())
+        clause, args = ("WHERE l.uid = ?", (learner_id,)) if learner_id else ("", ())
         rows = self._rows(
-            "SELECT id, learner_id, at, change, old_value, new_value, changed_by "
-            f"FROM learner_history {clause} ORDER BY id",
+            f"SELECT {select(HISTORY)} FROM learner_history AS h "
+            f"JOIN learners AS l ON l.id = h.learner_id {clause} ORDER BY h.id",
             args,
         )
-        return [LearnerHistoryRow(*r) for r in rows]
+        return [history_row(r) for r in rows]
 
-    def get_learner(self, learner_id: int) -> LearnerRow | None:
-        row = self._one(f"SELECT {_LEARNER_COLS} FROM learners WHERE id = ?", (learner_id,))
-        return LearnerRow(*row) if row else None
+    def get_learner(self, learner_id: str) -> LearnerRow | None:
+        row = self._one(f"SELECT {_LEARNER_COLS} FROM learners WHERE uid = ?", (learner_id,))
+        return learner_row(row) if row else None
 
     def find_learner(self, name: str) -> LearnerRow | None:
         """The learner of this name (matched by :func:`name_key`); with several of one name
@@ -275,22 +254,22 @@ class LearnerRecords(StoreBase):
             "ORDER BY external_id <> '', id LIMIT 1",
             (name_key(name),),
         )
-        return LearnerRow(*row) if row else None
+        return learner_row(row) if row else None
 
     def find_by_external_id(self, organisation: str, external_id: str) -> LearnerRow | None:
         row = self._one(
             f"SELECT {_LEARNER_COLS} FROM learners WHERE organisation = ? AND external_id = ?",
             (organisation.strip(), external_id.strip()),
         )
-        return LearnerRow(*row) if row else None
+        return learner_row(row) if row else None
 
     def find_by_uid(self, uid: str) -> LearnerRow | None:
-        row = self._one(f"SELECT {_LEARNER_COLS} FROM learners WHERE uid = ?", (uid,))
-        return LearnerRow(*row) if row else None
+        """The learner whose id (UUID) is ``uid``: :meth:`get_learner`."""
+        return self.get_learner(uid)
 
     def learners(self) -> list[LearnerRow]:
         rows = self._rows(f"SELECT {_LEARNER_COLS} FROM learners ORDER BY name_key, id")
-        return [LearnerRow(*r) for r in rows]
+        return [learner_row(r) for r in rows]
 
     def learner_count(self) -> int:
         row = self._one("SELECT count(*) FROM learners")
@@ -307,4 +286,4 @@ class LearnerRecords(StoreBase):
             "ORDER BY name_key, id LIMIT ?",
             (pattern, pattern, limit),
         )
-        return [LearnerRow(*r) for r in rows]
+        return [learner_row(r) for r in rows]

@@ -7,9 +7,11 @@ error) lives in ``meta`` under ``push.*`` keys. The SQL is shared by both backen
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from trainer.records.derived import DerivedIds
 from trainer.records.learners import LearnerRecords
 
 _UPSERT_META = (
@@ -20,6 +22,15 @@ _UPSERT_META = (
 
 class OutboxRecords(LearnerRecords):
     """Queue, list and mark xAPI statements (see :mod:`trainer.xapi.outbox` for their use)."""
+
+    def derived_ids(self, root: uuid.UUID) -> DerivedIds:
+        """The xAPI ids of these records under ``root`` (the database id): see
+        :mod:`trainer.records.derived`."""
+        return DerivedIds(root, self._uid_keys)
+
+    def _uid_keys(self, table: str) -> dict[str, int]:
+        assert table in ("learners", "attempts")
+        return {str(uid): int(key) for uid, key in self._rows(f"SELECT uid, id FROM {table}")}
 
     def queue_statements(self, rows: Sequence[tuple[str, str]]) -> int:
         """Add (id, JSON) statements not queued before; how many were new."""

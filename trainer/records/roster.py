@@ -36,6 +36,7 @@ from trainer.records.learners import (
     name_key,
     new_uid,
 )
+from trainer.records.rows import learner_row
 from trainer.safetext import terminal_safe
 
 ROSTER = "roster"
@@ -132,7 +133,7 @@ class RosterRecords(LearnerRecords):
                 ).fetchone()
                 self._log(db, int(row[0]), now, "created", None, entry.name)
             for change in report.changed:
-                lid = change.learner.id
+                lid = self._learner_key(db, change.learner.id)
                 for column, old, new in change.fields:
                     value: str | None = new
                     if column == "due_date" and not new:
@@ -148,12 +149,12 @@ class RosterRecords(LearnerRecords):
 
     def _plan(
         self, entries: Sequence[RosterEntry], query: Query, dry_run: bool
-    ) -> tuple[RosterReport, dict[int, int]]:
+    ) -> tuple[RosterReport, dict[str, int]]:
         """What the import does: the report, and which line matched which learner id."""
         by_org: dict[str, list[LearnerRow]] = {}
         for org in sorted({e.organisation for e in entries}):
             rows = query(f"SELECT {_LEARNER_COLS} FROM learners WHERE organisation = ?", (org,))
-            by_org[org] = [LearnerRow(*r) for r in rows]
+            by_org[org] = [learner_row(r) for r in rows]
         by_id: dict[tuple[str, str], list[LearnerRow]] = {}
         by_name: dict[tuple[str, str], list[LearnerRow]] = {}
         for org, learners in by_org.items():
@@ -163,7 +164,7 @@ class RosterRecords(LearnerRecords):
                 by_name.setdefault((org, name_key(lr.name)), []).append(lr)
         report = RosterReport(dry_run)
         problems: list[tuple[int, str]] = []
-        matched: dict[int, int] = {}  # learner id -> line
+        matched: dict[str, int] = {}  # learner id -> line
         pairs: list[tuple[RosterEntry, LearnerRow]] = []
         for entry in entries:
             before = len(problems)
@@ -252,7 +253,7 @@ class RosterRecords(LearnerRecords):
             "ORDER BY organisation, name_key, external_id, id",
             () if everyone else (ROSTER,),
         )
-        return [LearnerRow(*r) for r in rows]
+        return [learner_row(r) for r in rows]
 
 
 def _differences(entry: RosterEntry, lr: LearnerRow) -> tuple[tuple[str, str, str], ...]:

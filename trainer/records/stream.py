@@ -9,10 +9,12 @@ Any failure becomes a :class:`~trainer.records.errors.StoreError`, as everywhere
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from trainer.records.contract import Records
-from trainer.records.learners import _LEARNER_COLS
+from trainer.records.rows import LEARNER, LearnerRow, learner_row, select
+from trainer.records.times import stamp
 
 #: Columns of :func:`iter_export_rows`, in order.
 EXPORT_FIELDS: tuple[str, ...] = (
@@ -35,7 +37,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
 )
 
 _EXPORT_SQL = (
-    "SELECT a.id, a.learner_id, l.name, l.external_id, l.organisation, a.role, a.course_id, "
+    "SELECT a.uid, l.uid, l.name, l.external_id, l.organisation, a.role, a.course_id, "
     "a.module_id, a.module_version, a.module_sha256, a.started_at, a.finished_at, a.score, "
     "a.max_score, a.percent, a.passed "
     "FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id {where} "
@@ -51,44 +53,44 @@ def _stream(store: Records, sql: str, args: Sequence[object]) -> Iterator[tuple[
 def iter_export_rows(
     store: Records,
     *,
-    learner_id: int | None = None,
+    learner_id: str | None = None,
     course_id: str | None = None,
     module_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Attempts with their learner, oldest first (``started_at``, then id), as tuples of
-    :data:`EXPORT_FIELDS`: one JOIN, streamed. ``since`` is inclusive, ``until`` exclusive
-    (ISO texts compared with ``started_at``), as in :meth:`RecordsStore.attempts`."""
-    where, args = _where(learner_id, course_id, module_id, since, until, "a.")
+    :data:`EXPORT_FIELDS` (attempt and learner ids: their UUIDs; times: the records' UTC
+    texts): one JOIN, streamed. ``since`` is inclusive, ``until`` exclusive (compared with
+    ``started_at``), as in :meth:`RecordsStore.attempts`."""
+    where, args = _where(course_id, module_id, since, until, "a.")
+    if learner_id is not None:
+        where = f"{where} AND l.uid = ?" if where else "WHERE l.uid = ?"
+        args.append(learner_id)
     return _stream(store, _EXPORT_SQL.format(where=where), args)
 
 
 def _where(
-    learner_id: int | None,
     course_id: str | None,
     module_id: str | None,
-    since: str | None,
-    until: str | None,
+    since: datetime | None,
+    until: datetime | None,
     prefix: str = "",
 ) -> tuple[str, list[object]]:
-    """A WHERE clause over the attempts' columns (empty when no filter is given)."""
+    """A WHERE clause over the attempts' columns (empty when no filter is given); times
+    are compared as the records' texts (they sort)."""
     where: list[str] = []
     args: list[object] = []
-    for column, value in (
-        ("learner_id", learner_id),
-        ("course_id", course_id),
-        ("module_id", module_id),
-    ):
+    for column, value in (("course_id", course_id), ("module_id", module_id)):
         if value is not None:
             where.append(f"{prefix}{column} = ?")
             args.append(value)
-    if since:
+    if since is not None:
         where.append(f"{prefix}started_at >= ?")
-        args.append(since)
-    if until:
+        args.append(stamp(since))
+    if until is not None:
         where.append(f"{prefix}started_at < ?")
-        args.append(until)
+        args.append(stamp(until))
     return (f"WHERE {' AND '.join(where)}" if where else ""), args
 
 
@@ -124,23 +126,26 @@ def item_groups(
     store: Records,
     *,
     module_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> list[tuple[str, str, int, str, int, int]]:
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[tuple[str, str, str, str, int, int]]:
     """One row per module version with finished attempts: ``(module_id, module_sha256,
     id of its earliest-started finished attempt, version of its latest-started one,
-    finished attempts, distinct learners)``. Few rows: one per module file version."""
-    where, args = _where(None, None, module_id, since, until)
+    finished attempts, distinct learners)``, by module and then in the order the versions
+    were first recorded. Few rows: one per module file version."""
+    where, args = _where(None, module_id, since, until)
     finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
     where = f"{where} AND {finished}" if where else f"WHERE {finished}"
     sql = (
-        "WITH f AS (SELECT id, learner_id, module_id, module_sha256, module_version, started_at,"
+        "WITH f AS (SELECT id, uid, learner_id, module_id, module_sha256, module_version,"
+        " started_at,"
         " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256 ORDER BY started_at, id)"
         " AS up, ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256"
         f" ORDER BY started_at DESC, id DESC) AS down FROM attempts {where}) "
-        "SELECT module_id, module_sha256, MAX(CASE WHEN up = 1 THEN id END),"
+        "SELECT module_id, module_sha256, MAX(CASE WHEN up = 1 THEN uid END),"
         " MAX(CASE WHEN down = 1 THEN module_version END), COUNT(*), COUNT(DISTINCT learner_id)"
         " FROM f GROUP BY module_id, module_sha256"
+        " ORDER BY module_id, MAX(CASE WHEN up = 1 THEN id END)"
     )
     return list(_stream(store, sql, args))
 
@@ -150,8 +155,8 @@ def iter_item_answers(
     policy: str,
     *,
     module_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """The answers of finished attempts that the item report needs, as tuples of
     :data:`ITEM_FIELDS`, in one streamed query: each attempt counted under ``policy``
@@ -161,28 +166,38 @@ def iter_item_answers(
     answer sequence."""
     if policy not in _PICK:
         raise ValueError(f"policy must be one of {', '.join(_PICK)}")
-    where, args = _where(None, None, module_id, since, until)
+    where, args = _where(None, module_id, since, until)
     finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
     where = f"{where} AND {finished}" if where else f"WHERE {finished}"
     order = "f.started_at, f.id" if policy == "all" else "f.id"
     sql = (
-        "WITH f AS (SELECT id, learner_id, module_id, module_sha256, started_at, score,"
+        "WITH f AS (SELECT id, uid, learner_id, module_id, module_sha256, started_at, score,"
         " max_score,"
         " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
         " ORDER BY finished_at DESC, id DESC) AS rl,"
         " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
         f" ORDER BY finished_at, id) AS rf FROM attempts {where}) "
-        f"SELECT f.module_id, f.module_sha256, f.id, f.learner_id, f.score, f.max_score,"
+        f"SELECT f.module_id, f.module_sha256, f.uid, l.uid, f.score, f.max_score,"
         f" {_PICK[policy]} AS counted, rl = 1 AS latest, s.scenario_id, s.step_id,"
         " s.choice_ids, s.points, s.max_points, s.outcome, s.seq"
         " FROM f JOIN answers AS s ON s.attempt_id = f.id"
+        " JOIN learners AS l ON l.id = f.learner_id"
         f" WHERE {_PICK[policy]} OR rl = 1"
         f" ORDER BY f.module_id, f.module_sha256, {order}, s.seq"
     )
     return _stream(store, sql, args)
 
 
-_LEARNER_FIELDS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
+_LEARNER_FIELDS = select(LEARNER)
+#: How many of a status row's values are the learner's (:func:`status_learner`).
+STATUS_LEARNER_VALUES = len(LEARNER)
+
+
+def status_learner(row: Sequence[Any]) -> LearnerRow:
+    """The learner of one row of :func:`iter_status_rows`."""
+    return learner_row(row[:STATUS_LEARNER_VALUES])
+
+
 # One row per learner: the learners (filtered) joined to the rows of the module_passes
 # summary (schema 6: one row per learner, course and module attempted, kept by triggers on
 # attempts) that are the course's, have a pass, and are a module the learner's role

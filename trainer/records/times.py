@@ -1,10 +1,12 @@
 """The records' timestamps: one way to write them and one way to read them.
 
 Every timestamp the records hold is UTC text ``YYYY-MM-DDTHH:MM:SSZ`` (it sorts as text, in
-SQL on both backends). Code outside the records reads them with :func:`moment` (a timezone-
-aware :class:`~datetime.datetime`) or :func:`day` (its UTC date), never by hand. A value that
-is not such a timestamp (a hand-edited or damaged file) is :class:`StoreDamaged`, said
-plainly, not a traceback.
+SQL on both backends). The store converts at its edge: rows carry timezone-aware
+:class:`~datetime.datetime` values in UTC (:func:`moment`), and a datetime given to the store
+is written with :func:`stamp`. Output formats that show the records' times (CSV, JSON, xAPI)
+write them with :func:`stamp` too, so they read exactly as before. A value that is not such a
+timestamp (a hand-edited or damaged file) is :class:`StoreDamaged`, said plainly, not a
+traceback.
 """
 
 from __future__ import annotations
@@ -40,3 +42,13 @@ def moment(timestamp: str) -> datetime:
 def day(timestamp: str) -> date:
     """The UTC date of a records timestamp."""
     return moment(timestamp).date()
+
+
+def utc_day(when: datetime) -> date:
+    """The UTC date of a moment (a row's time: aware, in UTC already)."""
+    return when.astimezone(UTC).date()
+
+
+def start_of(day: date) -> datetime:
+    """Midnight UTC at the start of ``day`` (a bound for ``since`` / ``until``)."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -35,6 +35,7 @@ from trainer.export import (
     write_json,
     write_record_csv,
 )
+from trainer.records.times import utc_day
 
 if TYPE_CHECKING:
     from trainer.records.contract import Records
@@ -214,7 +215,11 @@ def renamed(store: Records, name: str) -> list[Renamed]:
     wanted = " ".join(name.split()).lower()
     current = {lr.id: lr.name for lr in store.learners()}
     return [
-        Renamed(h.old_value or "", current.get(h.learner_id, h.new_value or ""), h.at[:10])
+        Renamed(
+            h.old_value or "",
+            current.get(h.learner_id, h.new_value or ""),
+            utc_day(h.at).isoformat(),
+        )
         for h in store.learner_history()
         if h.change == "name" and (h.old_value or "").lower() == wanted
     ]

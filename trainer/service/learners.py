@@ -74,11 +74,11 @@ def find_learner(store: Records, name: str) -> LearnerRow | None:
     return store.find_learner(name[:1000])
 
 
-def get_learner(store: Records, learner_id: int) -> LearnerRow | None:
+def get_learner(store: Records, learner_id: str) -> LearnerRow | None:
     return store.get_learner(learner_id)
 
 
-def check_new_name(store: Records, name: str, *, learner_id: int | None = None) -> str:
+def check_new_name(store: Records, name: str, *, learner_id: str | None = None) -> str:
     """The name as it will be recorded; :class:`LearnerRefused` when it cannot be (control
     characters, too long, empty) or another learner has it (matched case-folded)."""
     try:

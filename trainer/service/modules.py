@@ -17,6 +17,7 @@ from trainer.engine import Result
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerRow
+from trainer.records.times import stamp
 from trainer.session import OpenAttempt, Session, open_attempt, past_result
 from trainer.standing import ExpiredModule, RoleChange, expired_modules, role_changes
 
@@ -211,7 +212,7 @@ def learner_changes(store: Records, learner: LearnerRow) -> list[dict[str, Any]]
         {
             "learner_id": h.learner_id,
             "learner": learner.name,
-            "at": h.at,
+            "at": stamp(h.at),
             "change": h.change,
             "old_value": h.old_value,
             "new_value": h.new_value,
@@ -237,7 +238,7 @@ class PastResult:
 
 
 def past_attempt_result(
-    store: Records, course: Course, learner: LearnerRow, attempt_id: int
+    store: Records, course: Course, learner: LearnerRow, attempt_id: str
 ) -> PastResult | None:
     """The result of one of the learner's attempts at ``course`` (None: not theirs)."""
     row = store.get_attempt(attempt_id)

@@ -5,7 +5,7 @@ Every state is shown in words and with a symbol, never by colour alone.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from trainer.records.errors import StoreDamaged
 from trainer.records.times import moment
@@ -35,10 +35,12 @@ def points_text(points: float) -> str:
     return f"{points:g}"
 
 
-def day_text(value: str | date | None) -> str:
-    """A date as 2025-03-01; timestamps from the records are shown in local time."""
+def day_text(value: str | date | datetime | None) -> str:
+    """A date as 2025-03-01; times from the records are shown in local time."""
     if value is None:
         return "—"
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     try:

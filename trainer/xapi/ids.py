@@ -1,24 +1,8 @@
 """Globally unique, re-export-stable xAPI ids, all derived from one per-database UUID.
 
-Every records database holds a random UUIDv4, ``database_id`` (table ``meta``, made once by
-migration 4). Every id the xAPI export gives is ``uuid5(database_id, NAME)`` with these names
-(``<rowid>`` is the SQLite row id, in decimal; ``<course>`` the course id from the course file):
-
-=====================================  ==============================================
-``learner/<rowid>``                    the learner's UUID (``account.name`` without an
-                                       external id)
-``attempt/<rowid>``                    the attempt's UUID (a context extension)
-``learner/<rowid>/course/<course>``    ``context.registration`` (the learner's enrolment)
-``attempt/<rowid>/answer/<seq>``       the ``answered`` statement for answer ``seq``
-``attempt/<rowid>/completed``          the module's ``completed`` statement
-``attempt/<rowid>/result``             the module's ``passed`` or ``failed`` statement
-``attempt/<rowid>/course-completed``   the course's ``completed`` statement
-``attempt/<rowid>/course-passed``      the course's ``passed`` statement
-=====================================  ==============================================
-
-Two machines' databases have different ``database_id`` values, so their ids never collide;
-the same database always gives the same ids. A later migration that stores row UUIDs must
-fill them with exactly these values (``learner/<rowid>``, ``attempt/<rowid>``).
+The names and the rule are :mod:`trainer.records.derived` (they need the records' own row
+keys, which stay inside trainer/records); here the database id is read and checked, and
+:func:`ids_of` gives the ids of a store's records, named by learner and attempt UUIDs.
 """
 
 from __future__ import annotations
@@ -27,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from trainer.records.contract import Records
+from trainer.records.derived import DerivedIds
 from trainer.records.ondisk import sqlite_schema_version
 from trainer.records.store import StoreError
 
@@ -66,25 +51,6 @@ def on_disk_before_ids(store: Records) -> bool:
     return version is not None and version < DATABASE_ID_SCHEMA
 
 
-class Ids:
-    """The ids of one database's records (see the module docstring for the names)."""
-
-    def __init__(self, root: uuid.UUID) -> None:
-        self.root = root
-
-    def _make(self, name: str) -> str:
-        return str(uuid.uuid5(self.root, name))
-
-    def learner(self, learner_id: int) -> str:
-        return self._make(f"learner/{learner_id}")
-
-    def attempt(self, attempt_id: int) -> str:
-        return self._make(f"attempt/{attempt_id}")
-
-    def registration(self, learner_id: int, course_id: str) -> str:
-        return self._make(f"learner/{learner_id}/course/{course_id}")
-
-    def statement(self, attempt_id: int, what: str) -> str:
-        """``what``: ``answer/<seq>``, ``completed``, ``result``, ``course-completed`` or
-        ``course-passed``."""
-        return self._make(f"attempt/{attempt_id}/{what}")
+def ids_of(store: Records) -> DerivedIds:
+    """The xAPI ids of ``store``'s records (:class:`StoreError` when its id is missing)."""
+    return store.derived_ids(database_id(store))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.records.contract import Records
-from trainer.xapi.ids import Ids, database_id
+from trainer.xapi.ids import ids_of
 from trainer.xapi.statements import Options, statements
 
 
@@ -72,7 +72,7 @@ def queue_records(store: Records, options: Options) -> int:
     A finished attempt whose result statement is queued had all its statements queued with
     it (they are made together), so it is not made again: a push costs what is new.
     """
-    ids = Ids(database_id(store))
+    ids = ids_of(store)
     queued = store.queued_statement_ids()
     rows: list[dict[str, Any]] = [
         {"attempt_id": a.id}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -19,8 +19,8 @@ from trainer.bank.model import Course, Module, Role, Step
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AnswerRow, AttemptRow
-from trainer.records.times import moment
-from trainer.xapi.ids import Ids, database_id
+from trainer.records.times import stamp
+from trainer.xapi.ids import ids_of
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_BASE = "urn:trainer:"
@@ -54,10 +54,6 @@ def iso_duration(seconds: float) -> str:
     return text + (f"{secs}S" if secs or text == "PT" else "")
 
 
-def _time(stamp: str) -> datetime:
-    return moment(stamp)
-
-
 def _verb(name: str) -> dict[str, Any]:
     return {"id": VERBS[name], "display": {"en-US": name}}
 
@@ -72,17 +68,17 @@ class _Builder:
     def __init__(self, store: Records, options: Options) -> None:
         self.store = store
         self.opt = options
-        self.ids = Ids(database_id(store))
+        self.ids = ids_of(store)
         self.base = options.base + ("" if options.base.endswith((":", "/")) else "/")
         self.learners = {lr.id: lr for lr in store.learners()}
         self.attempts = {a.id: a for a in store.attempts()}
-        self._completing: dict[int, set[int]] = {}
-        self._learner_attempts: dict[int, list[AttemptRow]] | None = None
+        self._completing: dict[str, set[str]] = {}
+        self._learner_attempts: dict[str, list[AttemptRow]] | None = None
         self._iris: dict[tuple[str, ...], str] = {}
-        self._actors: dict[int, dict[str, Any]] = {}
-        self._contexts: dict[tuple[int, str], dict[str, Any]] = {}
+        self._actors: dict[str, dict[str, Any]] = {}
+        self._contexts: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def _by_learner(self) -> dict[int, list[AttemptRow]]:
+    def _by_learner(self) -> dict[str, list[AttemptRow]]:
         """Every attempt, by learner (made on first use)."""
         if self._learner_attempts is None:
             self._learner_attempts = {}
@@ -99,13 +95,13 @@ class _Builder:
     def ext(self, name: str) -> str:
         return f"{self.base}extension/{name}"
 
-    def actor(self, learner_id: int) -> dict[str, Any]:
+    def actor(self, learner_id: str) -> dict[str, Any]:
         """The learner's actor (one object shared by their statements: only serialised)."""
         if learner_id not in self._actors:
             self._actors[learner_id] = self._actor(learner_id)
         return self._actors[learner_id]
 
-    def _actor(self, learner_id: int) -> dict[str, Any]:
+    def _actor(self, learner_id: str) -> dict[str, Any]:
         lr = self.learners[learner_id]
         actor: dict[str, Any] = {"objectType": "Agent"}
         if lr.name.strip():
@@ -189,7 +185,7 @@ class _Builder:
             "score": _score(answer.points, answer.max_points),
         }
         s["context"] = self.context(a, "answer")
-        s["timestamp"] = answer.answered_at
+        s["timestamp"] = stamp(answer.answered_at)
         return s
 
     def module_results(
@@ -207,7 +203,7 @@ class _Builder:
             "definition": definition,
         }
         last = answers[-1].answered_at if answers else a.finished_at
-        duration = iso_duration((_time(last) - _time(a.started_at)).total_seconds())
+        duration = iso_duration((last - a.started_at).total_seconds())
         done = self.statement(self.ids.statement(a.id, "completed"), a, "completed", obj)
         done["result"] = {"completion": True, "duration": duration}
         verb = "passed" if a.passed else "failed"
@@ -220,7 +216,7 @@ class _Builder:
         }
         for s in (done, result):
             s["context"] = self.context(a, "module")
-            s["timestamp"] = a.finished_at
+            s["timestamp"] = stamp(a.finished_at)
         return [done, result]
 
     def course_results(self, a: AttemptRow) -> list[dict[str, Any]]:
@@ -243,11 +239,12 @@ class _Builder:
             "definition": {"type": COURSE_TYPE, "name": _lang(course.title)},
         }
         out = []
+        assert a.finished_at is not None  # a pass is finished
         for verb, what in (("completed", "course-completed"), ("passed", "course-passed")):
             s = self.statement(self.ids.statement(a.id, what), a, verb, obj)
             s["result"] = {"completion": True} | ({"success": True} if verb == "passed" else {})
             s["context"] = self.context(a, "course")
-            s["timestamp"] = a.finished_at
+            s["timestamp"] = stamp(a.finished_at)
             out.append(s)
         return out
 
@@ -267,20 +264,20 @@ def _score(raw: float, top: float, percent: int | None = None) -> dict[str, Any]
     return {"scaled": round(min(1.0, max(-1.0, scaled)), 4), "raw": raw, "min": 0, "max": top}
 
 
-def completions(attempts: list[AttemptRow], required: set[str], months: int) -> set[int]:
+def completions(attempts: list[AttemptRow], required: set[str], months: int) -> set[str]:
     """The passes (attempt ids) that made the course complete, oldest first, as
     :mod:`trainer.progress` counts it: every required module passed, the course valid until
     the earliest latest pass runs out. A pass completes it when the course was not complete
     just before: never yet, or expired by the day of this pass (recertification)."""
     latest: dict[str, date] = {}
     valid_until: date | None = None
-    done: set[int] = set()
+    done: set[str] = set()
     passes = sorted(
         (a for a in attempts if a.passed and a.finished_at and a.module_id in required),
-        key=lambda a: (a.finished_at or "", a.id),
+        key=lambda a: (a.finished_at or a.started_at, a.started_at),  # then as given
     )
     for a in passes:
-        day = _time(a.finished_at or "").date()
+        day = (a.finished_at or a.started_at).date()
         was_complete = valid_until is not None and day <= valid_until
         latest[a.module_id] = day
         if len(latest) == len(required):
@@ -296,7 +293,7 @@ def statements(
     """The statements of the exported attempts ``rows`` (from :func:`record_rows`), in order."""
     b = _Builder(store, options or Options())
     for row in rows:
-        a = b.attempts.get(int(row["attempt_id"]))
+        a = b.attempts.get(str(row["attempt_id"]))
         if a is None:
             continue
         module = b.module(a)

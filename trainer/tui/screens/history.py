@@ -143,7 +143,7 @@ class HistoryScreen(ReadsRecords):
                 self.trainer.store,
                 self.trainer.course,
                 learner,
-                int(event.row_key.value or 0),
+                str(event.row_key.value or ""),
             ),
             self.show_past,
             self.past_unreadable,

@@ -201,7 +201,7 @@ class LearnerPickScreen(ReadsRecords):
             self.action_add()
             return
         self.read_records(
-            partial(service.get_learner, self.trainer.store, int(event.option_id or 0)),
+            partial(service.get_learner, self.trainer.store, event.option_id or ""),
             self.use_picked,
             self.unreadable,
         )
@@ -228,7 +228,7 @@ class LearnerPickScreen(ReadsRecords):
         if option is None or option.id == ADD:
             return
         self.read_records(
-            partial(service.get_learner, self.trainer.store, int(option.id or 0)),
+            partial(service.get_learner, self.trainer.store, option.id or ""),
             self.edit,
             self.unreadable,
         )
