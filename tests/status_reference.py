@@ -13,10 +13,12 @@ from trainer.bank.model import Course
 from trainer.compliance.status import LearnerStatus, _due_day
 from trainer.progress import add_months
 from trainer.records.contract import Records
-from trainer.records.learners import _LEARNER_COLS, LearnerRow
+from trainer.records.learners import LearnerRow
+from trainer.records.rows import LEARNER, select
+from trainer.records.stream import STATUS_LEARNER_VALUES, status_learner
 from trainer.records.times import day
 
-_LEARNER_FIELDS = ", ".join(f"l.{c.strip()}" for c in _LEARNER_COLS.split(","))
+_LEARNER_FIELDS = select(LEARNER)
 _STATUS_SQL = (
     f"SELECT {_LEARNER_FIELDS}, a.module_id,"
     " MAX(CASE WHEN a.passed = 1 THEN a.finished_at END), COUNT(a.id)"
@@ -53,7 +55,7 @@ def reference_statuses(
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
     required: dict[str, tuple[str, ...]] = {}
-    ncols = len(_LEARNER_COLS.split(","))
+    ncols = STATUS_LEARNER_VALUES
     current: LearnerRow | None = None
     skip: object = None
     passes: dict[str, str] = {}
@@ -69,7 +71,7 @@ def reference_statuses(
             if wanted is not None and str(row[3]).lower() != wanted:
                 skip = lid
                 continue
-            current = LearnerRow(*row[:ncols])
+            current = status_learner(row)
         module_id, last_pass, n = row[ncols:]
         if module_id is None:
             continue

@@ -315,8 +315,8 @@ def test_read_only_reads_a_current_database_in_place_and_an_old_one_from_a_copy(
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     db.execute(
-        "INSERT INTO learners (name, role, created_at) "
-        "VALUES ('Ivy', 'employee', '2025-01-01T00:00:00Z')"
+        "INSERT INTO learners (name, role, created_at, uid) "
+        "VALUES ('Ivy', 'employee', '2025-01-01T00:00:00Z', '3e0c1c52-8a47-4f7e-9d43-1f6b0c2a7d15')"
     )
     db.commit()
     db.close()

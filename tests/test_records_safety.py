@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import stat
+import uuid
 from pathlib import Path
 
 import pytest
@@ -30,15 +31,15 @@ def _stored_raw(data: Path, names: list[str]) -> None:
     db = sqlite3.connect(data / DB_NAME)
     for i, name in enumerate(names, 1):
         db.execute(
-            "INSERT INTO learners (id, name, organisation, role, created_at) "
-            "VALUES (?, ?, ?, 'employee', '2026-01-01T00:00:00Z')",
-            (i, name, "\tOrg" if i == 1 else "Org"),
+            "INSERT INTO learners (id, name, organisation, role, created_at, uid) "
+            "VALUES (?, ?, ?, 'employee', '2026-01-01T00:00:00Z', ?)",
+            (i, name, "\tOrg" if i == 1 else "Org", str(uuid.uuid4())),
         )
         db.execute(
             "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
-            "module_sha256, role, seed, started_at) VALUES (?, 'c', 'm', '1', 'h', 'employee', "
-            "1, '2026-01-02T00:00:00Z')",
-            (i,),
+            "module_sha256, role, seed, started_at, uid) VALUES (?, 'c', 'm', '1', 'h', "
+            "'employee', 1, '2026-01-02T00:00:00Z', ?)",
+            (i, str(uuid.uuid4())),
         )
     db.commit()
     db.close()

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,8 @@ def test_migrates_from_every_earlier_version_keeping_data(tmp_path: Path, start:
         "INSERT INTO learners (name, role, created_at) "
         "VALUES ('Ana', 'employee', '2025-01-01T00:00:00Z')"
     )
+    if start >= 5:  # learners have a UUID from schema 5 on (the app always gives one)
+        db.execute("UPDATE learners SET uid = ?", (str(uuid.uuid4()),))
     db.commit()
     db.close()
     with RecordsStore(path) as s:

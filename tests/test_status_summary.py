@@ -133,7 +133,7 @@ def _write_case(store: Any, clock: Clock, course: Course, case: dict[str, Any]) 
         if due is not None:
             text = due if isinstance(due, str) else (today + timedelta(days=due)).isoformat()
             with store._write("a due date") as db:
-                db.execute("UPDATE learners SET due_date = ? WHERE id = ?", (text, learner.id))
+                db.execute("UPDATE learners SET due_date = ? WHERE uid = ?", (text, learner.id))
         for module, how, delta, hour, raw, other in attempts:
             on = boundary + timedelta(days=delta)
             clock.now = f"{on.isoformat()}T{hour:02d}:{delta % 60:02d}:00Z"
@@ -145,7 +145,8 @@ def _write_case(store: Any, clock: Clock, course: Course, case: dict[str, Any]) 
                         "INSERT INTO attempts (learner_id, course_id, module_id, "
                         "module_version, module_sha256, role, seed, started_at, finished_at, "
                         "score, max_score, percent, passed, uid) "
-                        "VALUES (?, ?, ?, '1', 'h', ?, 1, ?, ?, ?, 1, ?, ?, ?)",
+                        "VALUES ((SELECT id FROM learners WHERE uid = ?), ?, ?, '1', 'h', ?, 1, "
+                        "?, ?, ?, 1, ?, ?, ?)",
                         (learner.id, course_id, module, role, clock.now, clock.now,
                          passed, 100 * (passed or 0), passed, str(uuid.uuid4())),
                     )  # fmt: skip
@@ -287,7 +288,7 @@ def test_an_older_sqlite_database_gets_its_summary_on_upgrade(tmp_path: Path) ->
             a = s.start_attempt(ann.id, "c", "m1", "1", "h", "employee", 1)
             with s._write("finishing at a given time") as db:
                 db.execute(
-                    "UPDATE attempts SET finished_at = ?, passed = ? WHERE id = ?",
+                    "UPDATE attempts SET finished_at = ?, passed = ? WHERE uid = ?",
                     (at, int(passed), a.id),
                 )
         s.start_attempt(ann.id, "c", "m2", "1", "h", "employee", 1)
@@ -341,7 +342,7 @@ def test_postgresql_schema_5_is_upgraded_with_its_summary(pg_url: str) -> None:
         )
         conn.execute(
             "INSERT INTO learners (name, role, created_at, uid) "
-            "VALUES ('Ann', 'employee', 'x', 'u1')"
+            "VALUES ('Ann', 'employee', '2025-01-01T00:00:00Z', 'u1')"
         )
         for n, (passed, at) in enumerate(
             ((1, "2026-01-02T10:00:00Z"), (0, "2026-03-02T10:00:00Z"), (None, None))
@@ -349,7 +350,7 @@ def test_postgresql_schema_5_is_upgraded_with_its_summary(pg_url: str) -> None:
             conn.execute(
                 "INSERT INTO attempts (learner_id, course_id, module_id, module_version, "
                 "module_sha256, role, seed, started_at, finished_at, passed, uid) "
-                "VALUES (1, 'c', %s, '1', 'h', 'employee', 1, 'x', %s, %s, %s)",
+                "VALUES (1, 'c', %s, '1', 'h', 'employee', 1, '2025-12-01T00:00:00Z', %s, %s, %s)",
                 ("m2" if passed is None else "m1", at, passed, f"a{n}"),
             )
     with open_store(pg_url) as store:
@@ -358,7 +359,7 @@ def test_postgresql_schema_5_is_upgraded_with_its_summary(pg_url: str) -> None:
             (1, "c", "m1", 2, "2026-01-02T10:00:00Z"),
             (1, "c", "m2", 1, None),
         ]
-        a = store.start_attempt(1, "c", "m1", "1", "h", "employee", 1)
+        a = store.start_attempt("u1", "c", "m1", "1", "h", "employee", 1)
         store.finish_attempt(a.id, 1, 1, 100, True)
         summary_is_exact(store)
 
