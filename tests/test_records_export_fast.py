@@ -47,21 +47,21 @@ def _hostile_records(data: Path) -> None:
     RecordsStore.in_dir(data).close()
     db = sqlite3.connect(data / DB_NAME)
     db.executemany(
-        "INSERT INTO learners (id, name, external_id, organisation, role, created_at) "
-        "VALUES (?, ?, ?, ?, 'employee', '2026-01-01T00:00:00Z')",
-        [(1, '=HYPERLINK("http://x","y")', "-7", "@Org"), (2, "Plain", "", "\tTab")],
+        "INSERT INTO learners (id, name, external_id, organisation, role, created_at, uid) "
+        "VALUES (?, ?, ?, ?, 'employee', '2026-01-01T00:00:00Z', ?)",
+        [(1, '=HYPERLINK("http://x","y")', "-7", "@Org", "l1"), (2, "Plain", "", "\tTab", "l2")],
     )
     db.executemany(
         "INSERT INTO attempts (id, learner_id, course_id, module_id, module_version, "
         "module_sha256, role, seed, started_at, finished_at, score, max_score, percent, "
-        "passed) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        "passed, uid) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
         [
             (1, 1, "+c", "-m", "=1+1", "@h", "\rrole", "2026-01-02T00:00:00Z",
-             "2026-01-02T01:00:00Z", -2.5, 10.0, 80, 1),
+             "2026-01-02T01:00:00Z", -2.5, 10.0, 80, 1, "=a1"),
             (2, 2, "c", "m", "1", "h", "employee", "-2026-01-03", None, None, None, None,
-             None),
+             None, "a2"),
             (3, 2, "c", "m", "1", "h", "employee", "2026-01-04T00:00:00Z",
-             "2026-01-04T00:30:00Z", "=cmd", 10.0, 50, 0),
+             "2026-01-04T00:30:00Z", "=cmd", 10.0, 50, 0, "a3"),
         ],
     )  # fmt: skip
     db.commit()
@@ -71,10 +71,10 @@ def _hostile_records(data: Path) -> None:
 EXPECTED_HOSTILE = (
     "attempt_id,learner,external_id,organisation,role,course_id,module_id,module_version,"
     "module_sha256,started_at,finished_at,status,score,max_score,percent,passed,expires_on\r\n"
-    "2,Plain,,'\tTab,employee,c,m,1,h,'-2026-01-03,,in-progress,,,,,\r\n"
-    '1,"\'=HYPERLINK(""http://x"",""y"")",\'-7,\'@Org,"\'\rrole",\'+c,\'-m,\'=1+1,\'@h,'
+    "a2,Plain,,'\tTab,employee,c,m,1,h,'-2026-01-03,,in-progress,,,,,\r\n"
+    '\'=a1,"\'=HYPERLINK(""http://x"",""y"")",\'-7,\'@Org,"\'\rrole",\'+c,\'-m,\'=1+1,\'@h,'
     "2026-01-02T00:00:00Z,2026-01-02T01:00:00Z,passed,-2.5,10.0,80,True,\r\n"
-    "3,Plain,,'\tTab,employee,c,m,1,h,2026-01-04T00:00:00Z,2026-01-04T00:30:00Z,failed,"
+    "a3,Plain,,'\tTab,employee,c,m,1,h,2026-01-04T00:00:00Z,2026-01-04T00:30:00Z,failed,"
     "'=cmd,10.0,50,False,\r\n"
 )
 
