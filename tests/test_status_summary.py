@@ -387,7 +387,8 @@ def test_a_course_with_no_required_modules(records_at: str | Path, course: Cours
 
 def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Course) -> None:
     """The command's own CSV loop writes what write_csv of each record wrote, formula
-    triggers neutralised, a NULL cell (a hand-edited row) empty."""
+    triggers neutralised (a hand-edited UUID too), a NULL cell (no due date) empty. (A
+    learner without a UUID at all is damage the store reports: test_records_contract.py.)"""
     import io
 
     from trainer.commands.status import CSV_COLUMNS, _record, write_status_csv
@@ -411,7 +412,7 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
             db.execute("UPDATE learners SET email = '=mail' WHERE name = 'Ok'")
             db.execute("UPDATE learners SET organisation = ? WHERE name = 'Tab'", ("\tOrg",))
             db.execute(
-                "UPDATE learners SET uid = NULL, due_date = '2026-07-01' WHERE name = 'Plain'"
+                "UPDATE learners SET uid = '=u', due_date = '2026-07-01' WHERE name = 'Plain'"
             )
         got = list(statuses(store, here, today=date(2026, 6, 1), due_within=60))
     fast, generic = io.StringIO(), io.StringIO()
@@ -419,6 +420,8 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
     write_csv((_record(s) for s in got), generic, CSV_COLUMNS)
     assert fast.getvalue() == generic.getvalue()
     assert "'=1+2" in fast.getvalue() and "'+Org" in fast.getvalue()
+    assert ",'=u\r\n" in fast.getvalue()
+    assert any(line.split(",")[-2] == "" for line in fast.getvalue().splitlines()[1:])  # no due
 
 
 @pytest.mark.parametrize("first", ["insert", "recount"])
@@ -435,10 +438,11 @@ def test_postgresql_concurrent_writers_keep_the_summary_exact(pg_url: str, first
         store.finish_attempt(done.id, 1, 1, 100, True)
     insert = (
         "INSERT INTO attempts (learner_id, course_id, module_id, module_version, module_sha256,"
-        " role, seed, started_at, finished_at, passed, uid) VALUES (%s, 'c', 'm', '1', 'h',"
-        " 'employee', 1, 'x', '2026-05-01T00:00:00Z', 1, %s)"
+        " role, seed, started_at, finished_at, passed, uid) VALUES ((SELECT id FROM learners"
+        " WHERE uid = %s), 'c', 'm', '1', 'h', 'employee', 1, '2026-05-01T00:00:00Z',"
+        " '2026-05-01T00:00:00Z', 1, %s)"
     )
-    recount = "UPDATE attempts SET passed = 0 WHERE id = %s"
+    recount = "UPDATE attempts SET passed = 0 WHERE uid = %s"
     with psycopg.connect(pg_url) as a, psycopg.connect(pg_url) as b:
         one = a if first == "insert" else b
         if first == "insert":
@@ -457,4 +461,6 @@ def test_postgresql_concurrent_writers_keep_the_summary_exact(pg_url: str, first
         assert not waiting.is_alive()
     with open_store(pg_url) as store:
         summary_is_exact(store)
-        assert store._rows(SUMMARY) == [(ann.id, "c", "m", 2, "2026-05-01T00:00:00Z")]
+        key = store._one("SELECT id FROM learners WHERE uid = ?", (ann.id,))
+        assert key is not None
+        assert store._rows(SUMMARY) == [(key[0], "c", "m", 2, "2026-05-01T00:00:00Z")]
