@@ -27,6 +27,11 @@ from typing import Any
 
 MARKS: dict[str, float] = {"launcher": time.perf_counter()}
 ENTER = False  # "trainer-enter": also time the first Enter after the first screen
+# Seconds between the checks for a screen shown. Not 0: ``asyncio.sleep(0)`` spins without
+# ever waiting in select(), so this thread keeps the GIL and a screen's worker thread reading
+# the records gets it only every switch interval (5 ms): the app's own reads were starved,
+# and a first Enter measured 0.4-4.8 s. A short wait lets them run as in a real terminal.
+POLL = 0.0005
 LATE = False  # "trainer-enter-late": press it 1 s after the first screen instead
 
 
@@ -79,7 +84,7 @@ def _patch_run() -> None:
                 hello or (type(screen).__name__ != "Screen" and _filled(screen))
             ):
                 break
-            await asyncio.sleep(0)
+            await asyncio.sleep(POLL)
         refreshed = asyncio.Event()
         app.screen.call_after_refresh(refreshed.set)
         await refreshed.wait()  # laid out and composited once
@@ -107,7 +112,7 @@ def _patch_run() -> None:
             while app.screen is first or not app.screen.is_mounted or not _filled(app.screen):
                 if time.perf_counter() - start > 120:
                     break
-                await asyncio.sleep(0)
+                await asyncio.sleep(POLL)
             shown = asyncio.Event()
             app.screen.call_after_refresh(shown.set)
             await shown.wait()
