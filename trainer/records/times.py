@@ -30,12 +30,14 @@ def utc_now() -> str:
 def moment(timestamp: str) -> datetime:
     """A records timestamp as an aware datetime in UTC (a naive one is taken as UTC)."""
     try:
-        value = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(timestamp)  # takes the trailing Z (Python 3.11)
     except (ValueError, TypeError, AttributeError):
         raise StoreDamaged(
             f"the records hold {terminal_safe(repr(timestamp))[:60]} where a time should be; "
             "the records database may be damaged. Nothing was changed."
         ) from None
+    if value.tzinfo is UTC:  # the records' own 'Z' timestamps
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
