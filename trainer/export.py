@@ -258,10 +258,11 @@ def write_record_csv(
     :func:`iter_record_values`, written in batches as they are read; the count.
 
     Only text can start a formula, so each batch is checked column by column where text
-    can be (learner, ID, organisation, role, ids, version, hash, times; status, passed and
-    expires_on are the export's own words) and written as it is when none of them starts
-    with a trigger and every number is a number; any other batch (and every batch for a
-    terminal) goes through the per-cell rule of :func:`write_csv`, row by row."""
+    can be (the attempt id, a UUID but read from the records; learner, ID, organisation,
+    role, ids, version, hash, times; status, passed and expires_on are the export's own
+    words) and written as it is when none of them starts with a trigger and every number
+    is a number; any other batch (and every batch for a terminal) goes through the
+    per-cell rule of :func:`write_csv`, row by row."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     rows = iter(values)
@@ -276,9 +277,9 @@ def write_record_csv(
 
 
 _BATCH = 1000
-_TEXT = itemgetter(1, 2, 3, 4, 5, 6, 7, 8, 9)  # learner ... started_at (never NULL)
+_TEXT = itemgetter(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)  # attempt_id ... started_at (never NULL)
 _FINISHED = itemgetter(10)
-_NUMBERS = itemgetter(0, 12, 13, 14)  # attempt_id, score, max_score, percent
+_NUMBERS = itemgetter(12, 13, 14)  # score, max_score, percent
 
 
 def _plain(batch: list[tuple[Any, ...]]) -> bool:
