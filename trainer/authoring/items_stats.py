@@ -94,8 +94,8 @@ def aggregate(
     # One tuple per answer (the columns of ITEM_FIELDS), unpacked once; rows come grouped by
     # module version, so the group changes rarely.
     for row in rows:
-        (mid, sha, attempt, _lid, score, max_score, counted, latest, scenario, step, text,
-         points, max_points, outcome, seq) = row  # fmt: skip
+        (mid, sha, attempt, score, max_score, counted, latest, scenario, step, text, points,
+         max_points, outcome, seq) = row  # fmt: skip
         if group is None or key != (mid, sha):
             key = (mid, sha)
             group = groups.get(key)

@@ -101,7 +101,6 @@ ITEM_FIELDS: tuple[str, ...] = (
     "module_id",
     "module_sha256",
     "attempt_id",
-    "learner_id",
     "score",
     "max_score",
     "counted",
@@ -118,7 +117,7 @@ ITEM_FIELDS: tuple[str, ...] = (
 _PICK = {
     "latest": "rl = 1",
     "first": "rf = 1",
-    "all": "1",
+    "all": "1 = 1",  # a boolean on both backends (PostgreSQL refuses "1 OR ...")
 }
 
 
@@ -132,20 +131,31 @@ def item_groups(
     """One row per module version with finished attempts: ``(module_id, module_sha256,
     id of its earliest-started finished attempt, version of its latest-started one,
     finished attempts, distinct learners)``, by module and then in the order the versions
-    were first recorded. Few rows: one per module file version."""
+    were first recorded. Few rows: one per module file version.
+
+    One grouping pass over the attempts (counts, earliest and latest start), then per
+    version two seeks into the ``started_at`` index for the attempts that started then
+    (ties broken by id, as a window ordered by start and id would): no window function,
+    which sorted every finished attempt twice."""
     where, args = _where(None, module_id, since, until)
     finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
     where = f"{where} AND {finished}" if where else f"WHERE {finished}"
+    # The filters are on the module and the start time, so every finished attempt of the
+    # version that started at its earliest or latest start is one the grouping counted.
+    same = (
+        "a.module_id = g.mid AND a.module_sha256 = g.sha"
+        " AND a.finished_at IS NOT NULL AND a.passed IS NOT NULL"
+    )
     sql = (
-        "WITH f AS (SELECT id, uid, learner_id, module_id, module_sha256, module_version,"
-        " started_at,"
-        " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256 ORDER BY started_at, id)"
-        " AS up, ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256"
-        f" ORDER BY started_at DESC, id DESC) AS down FROM attempts {where}) "
-        "SELECT module_id, module_sha256, MAX(CASE WHEN up = 1 THEN uid END),"
-        " MAX(CASE WHEN down = 1 THEN module_version END), COUNT(*), COUNT(DISTINCT learner_id)"
-        " FROM f GROUP BY module_id, module_sha256"
-        " ORDER BY module_id, MAX(CASE WHEN up = 1 THEN id END)"
+        "WITH g AS (SELECT module_id AS mid, module_sha256 AS sha, COUNT(*) AS n,"
+        " COUNT(DISTINCT learner_id) AS nl, MIN(started_at) AS lo, MAX(started_at) AS hi"
+        f" FROM attempts {where} GROUP BY module_id, module_sha256), "
+        "h AS (SELECT mid, sha, n, nl,"
+        f" (SELECT MIN(a.id) FROM attempts AS a WHERE a.started_at = g.lo AND {same}) AS first,"
+        f" (SELECT a.module_version FROM attempts AS a WHERE a.started_at = g.hi AND {same}"
+        " ORDER BY a.id DESC LIMIT 1) AS version FROM g) "
+        "SELECT mid, sha, (SELECT a.uid FROM attempts AS a WHERE a.id = h.first), version, n, nl"
+        " FROM h ORDER BY mid, first"
     )
     return list(_stream(store, sql, args))
 
@@ -163,25 +173,28 @@ def iter_item_answers(
     (``counted``: 1) and each learner's latest finished attempt per module version
     (``latest``: 1; the misconception tags use it whatever the policy). Ordered by module
     version, then attempt (by id; by start time for ``all``, as the store lists them), then
-    answer sequence."""
+    answer sequence. Only the columns the report reads: no join to the learners, and the
+    first-attempt window only for the ``first`` policy."""
     if policy not in _PICK:
         raise ValueError(f"policy must be one of {', '.join(_PICK)}")
     where, args = _where(None, module_id, since, until)
     finished = "finished_at IS NOT NULL AND passed IS NOT NULL"
     where = f"{where} AND {finished}" if where else f"WHERE {finished}"
     order = "f.started_at, f.id" if policy == "all" else "f.id"
+    first = (
+        ", ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
+        " ORDER BY finished_at, id) AS rf"
+        if policy == "first"
+        else ""
+    )
     sql = (
-        "WITH f AS (SELECT id, uid, learner_id, module_id, module_sha256, started_at, score,"
-        " max_score,"
+        "WITH f AS (SELECT id, uid, module_id, module_sha256, started_at, score, max_score,"
         " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
-        " ORDER BY finished_at DESC, id DESC) AS rl,"
-        " ROW_NUMBER() OVER (PARTITION BY module_id, module_sha256, learner_id"
-        f" ORDER BY finished_at, id) AS rf FROM attempts {where}) "
-        f"SELECT f.module_id, f.module_sha256, f.uid, l.uid, f.score, f.max_score,"
+        f" ORDER BY finished_at DESC, id DESC) AS rl{first} FROM attempts {where}) "
+        f"SELECT f.module_id, f.module_sha256, f.uid, f.score, f.max_score,"
         f" {_PICK[policy]} AS counted, rl = 1 AS latest, s.scenario_id, s.step_id,"
         " s.choice_ids, s.points, s.max_points, s.outcome, s.seq"
         " FROM f JOIN answers AS s ON s.attempt_id = f.id"
-        " JOIN learners AS l ON l.id = f.learner_id"
         f" WHERE {_PICK[policy]} OR rl = 1"
         f" ORDER BY f.module_id, f.module_sha256, {order}, s.seq"
     )
