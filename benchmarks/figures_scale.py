@@ -255,19 +255,12 @@ def _warm_course_cache(course: Path, records: list[str]) -> None:
 
 def _status_query(course: Path) -> str:
     """``trainer status --as-of AS_OF``'s query and arguments (JSON), for its floor."""
-    from datetime import date
-
     from trainer.bank.loader import load_course
-    from trainer.bank.model import ROLES
-    from trainer.compliance.status import _required, valid_from_day
     from trainer.records.stream import status_query
 
     loaded = load_course(course).course
     assert loaded is not None
-    first = valid_from_day(date.fromisoformat(AS_OF), loaded.validity_months)
-    sql, args = status_query(
-        loaded.id, {r: _required(loaded, r) for r in ROLES}, f"{first.isoformat()}T00:00:00Z"
-    )
+    sql, args = status_query(loaded.id)
     return json.dumps({"sql": sql, "args": args})
 
 

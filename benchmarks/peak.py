@@ -98,13 +98,13 @@ def floor_items(db: str) -> int:
 
 def floor_status(db: str, query: str) -> int:
     """The status floor: trainer status's one query (``{"sql": ..., "args": [...]}``, as
-    trainer.records.stream.status_query builds it: one row per learner from the
-    module_passes summary) streamed, each learner folded into one line (its id, required
-    modules passed, still valid, attempted) written as it comes."""
+    trainer.records.stream.status_query builds it: one row per learner, joined to its row
+    of the course_passes summary) streamed, each learner written as one line (its id, the
+    modules it passed and their latest passes) as it comes."""
     given = json.loads(query)
     write = sys.stdout.write
     for row in _rows(db, given["sql"], tuple(given["args"])):
-        write(f"{row[0]},{row[-5]},{row[-2]},{int(bool(row[-1]))}\n")
+        write(f"{row[0]},{row[-2]},{row[-1]}\n")
     return 0
 
 

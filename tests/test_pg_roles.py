@@ -130,6 +130,11 @@ REFUSED_TO_BOTH = [
     "DELETE FROM module_passes",
     "ALTER TABLE attempts DISABLE TRIGGER module_passes_keep",
     "SELECT module_passes_recount(1, 'c', 'done')",
+    "INSERT INTO course_passes VALUES (1, 'c', 'forged', '2026-01-01T00:00:00Z')",
+    "UPDATE course_passes SET passes = '2099-01-01T00:00:00Z'",
+    "DELETE FROM course_passes",
+    "ALTER TABLE module_passes DISABLE TRIGGER course_passes_keep",
+    "SELECT course_passes_refresh(1, 'c')",
 ]
 
 
@@ -285,7 +290,7 @@ def test_db_init_creates_the_tables_once_and_says_where(
     assert main(["db", "init", "--records", pg_url]) == 0
     first = capsys.readouterr().out
     assert first.startswith("records ready: postgresql://postgres@/t_")
-    assert "(schema 6, database id " in first
+    assert "(schema 7, database id " in first
     assert main(["db", "init", "--records", pg_url]) == 0
     assert capsys.readouterr().out == first  # the same database id: nothing made anew
 
@@ -327,18 +332,27 @@ def test_printing_the_roles_needs_no_driver() -> None:
 def test_an_upgrade_to_schema_6_lets_the_roles_read_the_summary(
     pg_url: str, roles_db: dict[str, str]
 ) -> None:
-    """Where the roles' SQL ran on schema 5, the upgrade grants them the new table's read
-    (an administrator's `trainer status` works at once), and still no write."""
+    """Where the roles' SQL ran on schema 5, the upgrade (to 6, then 7) grants them the new
+    tables' read (an administrator's `trainer status` works at once), and still no write."""
     with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE course_passes")
+        conn.execute("DROP TRIGGER course_passes_keep ON module_passes")
+        conn.execute("DROP TRIGGER course_passes_change ON module_passes")
+        conn.execute("DROP FUNCTION course_passes_keep()")
+        conn.execute("DROP FUNCTION course_passes_refresh(BIGINT, TEXT)")
+        conn.execute("DROP INDEX learners_order")
         conn.execute("DROP TRIGGER module_passes_keep ON attempts")
         conn.execute("DROP FUNCTION module_passes_keep()")
         conn.execute("DROP FUNCTION module_passes_recount(BIGINT, TEXT, TEXT)")
         conn.execute("DROP TABLE module_passes")
         conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     with PgStoreBase(pg_url) as owner:  # the owner's account upgrades
-        assert owner.schema_version == 6
+        assert owner.schema_version == 7
     for group in (KIOSK, ADMIN):
         with PgStoreBase(roles_db[group]) as store:
             assert store._rows("SELECT module_id, attempts FROM module_passes") == [("done", 1)]
+            assert store._rows("SELECT modules FROM course_passes") == [("done",)]
             with pytest.raises(StoreReadOnly):
                 can(store, "DELETE FROM module_passes")
+            with pytest.raises(StoreReadOnly):
+                can(store, "UPDATE course_passes SET modules = ''")

@@ -24,7 +24,7 @@ from trainer.records.errors import (  # noqa: E402
     StoreUnavailable,
 )
 from trainer.records.pg import PgStoreBase  # noqa: E402
-from trainer.records.pg_schema import TABLES  # noqa: E402
+from trainer.records.pg_schema import PG_SCHEMA_VERSION, TABLES  # noqa: E402
 from trainer.records.pg_sql import checked_params, describe, to_pg  # noqa: E402
 
 NOW = "2026-12-02T00:00:00Z"
@@ -121,10 +121,10 @@ def test_location_names_user_host_and_database_only() -> None:
 
 
 # ---------------------------------------------------------------------- schema
-def test_an_empty_database_gets_schema_6_with_a_database_id(pg: PgStoreBase, pg_url: str) -> None:
-    assert pg.schema_version == 6
+def test_an_empty_database_gets_schema_7_with_a_database_id(pg: PgStoreBase, pg_url: str) -> None:
+    assert pg.schema_version == 7
     meta = dict(raw(pg_url, "SELECT key, value FROM meta"))
-    assert meta["schema_version"] == "6"
+    assert meta["schema_version"] == "7"
     assert uuid.UUID(meta["database_id"]).version == 4
     tables = {
         r[0] for r in raw(pg_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
@@ -140,12 +140,13 @@ def test_opening_again_keeps_the_database_id(pg_url: str) -> None:
 
 
 def test_a_newer_schema_is_refused_and_not_written(pg: PgStoreBase, pg_url: str) -> None:
-    raw(pg_url, "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    newer = str(PG_SCHEMA_VERSION + 1)
+    raw(pg_url, f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'")
     before = raw(pg_url, "SELECT count(*) FROM write_receipts")
     for read_only in (False, True):
         with pytest.raises(StoreError, match="newer trainer"):
             PgStoreBase(pg_url, read_only=read_only, sleep=no_sleep)
-    assert raw(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("7",)]
+    assert raw(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [(newer,)]
     assert raw(pg_url, "SELECT count(*) FROM write_receipts") == before
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.status_reference import reference_statuses
 from trainer.bank.model import Course, CourseModule
-from trainer.compliance.status import statuses, valid_from_day
+from trainer.compliance.status import status_values, statuses, valid_from_day
 from trainer.progress import add_months
 from trainer.records import RecordsStore, open_store
 from trainer.records.base import APPLICATION_ID
@@ -64,7 +64,24 @@ def role_course(course: Course, months: int, course_id: str = "demo-course") -> 
 
 
 def summary_is_exact(store: Any) -> None:
+    """module_passes is the attempts counted again, and course_passes is module_passes
+    gathered per learner and course (worked out here, in Python)."""
     assert store._rows(SUMMARY) == store._rows(RECOUNT)
+    want: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for learner, course_id, module, _n, last in store._rows(SUMMARY):
+        passed = want.setdefault((learner, course_id), [])
+        if last is not None:
+            passed.append((module, last))
+    got = {
+        (learner, course_id): (modules, passes)
+        for learner, course_id, modules, passes in store._rows(
+            "SELECT learner_id, course_id, modules, passes FROM course_passes"
+        )
+    }
+    assert got == {
+        key: (",".join(m for m, _ in sorted(p)), ",".join(t for _, t in sorted(p)))
+        for key, p in want.items()
+    }
 
 
 class Clock:
@@ -280,7 +297,8 @@ def test_every_writer_keeps_the_summary(records_at: str | Path, tmp_path: Path) 
 
 
 def test_an_older_sqlite_database_gets_its_summary_on_upgrade(tmp_path: Path) -> None:
-    """Schema 5 → 6 fills module_passes from the attempts there (written or read-only)."""
+    """Schema 5 → 6 → 7 fills module_passes and course_passes from the attempts there
+    (written or read-only)."""
     path = tmp_path / "records.sqlite3"
     with RecordsStore(path) as s:
         ann = s.add_learner("Ann", "employee")
@@ -296,7 +314,9 @@ def test_an_older_sqlite_database_gets_its_summary_on_upgrade(tmp_path: Path) ->
     for name in ("module_passes_add", "module_passes_finish", "module_passes_change",
                  "module_passes_delete"):  # fmt: skip
         db.execute(f"DROP TRIGGER {name}")
-    db.execute("DROP TABLE module_passes")
+    db.execute("DROP TABLE module_passes")  # and course_passes' triggers, on it
+    db.execute("DROP TABLE course_passes")
+    db.execute("DROP INDEX learners_order")
     db.execute("PRAGMA user_version = 5")
     db.commit()
     db.close()
@@ -305,7 +325,8 @@ def test_an_older_sqlite_database_gets_its_summary_on_upgrade(tmp_path: Path) ->
         assert s._rows(SUMMARY) == want
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (5,)
     with RecordsStore(path) as s:
-        assert s.schema_version == len(MIGRATIONS) == 6
+        assert s.schema_version == len(MIGRATIONS) == 7
+        summary_is_exact(s)
         assert s._rows(SUMMARY) == want
 
 
@@ -354,7 +375,7 @@ def test_postgresql_schema_5_is_upgraded_with_its_summary(pg_url: str) -> None:
                 ("m2" if passed is None else "m1", at, passed, f"a{n}"),
             )
     with open_store(pg_url) as store:
-        assert store.schema_version == 6
+        assert store.schema_version == 7
         assert store._rows(SUMMARY) == [
             (1, "c", "m1", 2, "2026-01-02T10:00:00Z"),
             (1, "c", "m2", 1, None),
@@ -415,8 +436,9 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
                 "UPDATE learners SET uid = '=u', due_date = '2026-07-01' WHERE name = 'Plain'"
             )
         got = list(statuses(store, here, today=date(2026, 6, 1), due_within=60))
+        values = list(status_values(store, here, today=date(2026, 6, 1), due_within=60))
     fast, generic = io.StringIO(), io.StringIO()
-    assert write_status_csv(got, fast) == len(got) == 6
+    assert write_status_csv(values, fast) == len(got) == 6
     write_csv((_record(s) for s in got), generic, CSV_COLUMNS)
     assert fast.getvalue() == generic.getvalue()
     assert "'=1+2" in fast.getvalue() and "'+Org" in fast.getvalue()

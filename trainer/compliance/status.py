@@ -21,21 +21,21 @@ from the UTC day they finished on, as everywhere else (:mod:`trainer.progress`):
   state it was found in; ``completed_on`` / ``valid_until`` still tell whether the learner
   is complete (:attr:`LearnerStatus.complete`).
 
-From a summary, one row per learner: schema 6 keeps ``module_passes`` (one row per learner,
-course and module attempted: the number of attempts and the latest pass's ``finished_at``),
-kept by triggers on ``attempts`` on both backends, so this never reads the attempts. One SQL
-statement (:func:`trainer.records.stream.status_query`) joins each learner to the passes of
-the modules its role requires (``course.required_for``, passed as parameters) and returns,
-per learner, how many of them have a pass, the earliest and the latest, how many are still
-valid today, and whether the learner attempted the course at all. A pass is still valid when
-it was made on or after :func:`valid_from_day` (``add_months`` never decreases, so that day
-is the same for every pass): one comparison of the timestamps' text in SQL. Python derives
-the state; one row is held at a time, so memory does not grow with the organisation. The
-algorithm before schema 6 (every attempt grouped per learner and module, folded here) is
-kept in tests/status_reference.py; a property test compares the two on both backends.
-At 100,000 learners × 20 attempts, measured side by side on 2 shared cores, this takes
-1.2-1.6 s of CPU where the fold over every attempt took 6.6-8.3 s, at a flat ~30 MB
-(benchmarks/RESULTS.md, "Scale").
+From a summary, one row per learner: schema 7 keeps ``course_passes`` (one row per learner
+and course attempted: the ids of the modules with a pass and their latest passes'
+``finished_at``, in the same order), kept by triggers on ``module_passes``, itself kept by
+triggers on ``attempts``, on both backends, so this never reads the attempts. One SQL
+statement (:func:`trainer.records.stream.status_query`) reads the learners in the list's
+order (an index: nothing sorted) each with its row of that summary, or none (never
+attempted). Python picks out the modules the learner's role requires (where they are in a
+row's list depends only on the role and the list, so it is worked out once per distinct
+pair), counts them, takes the earliest and the latest, and counts those still valid: made on
+or after :func:`valid_from_day` (``add_months`` never decreases, so that day is the same for
+every pass), one comparison of the timestamps' text. One row is held at a time, so memory
+does not grow with the organisation; :func:`status_values` yields plain values, so a writer
+that goes through every learner (the CSV) builds no object per learner. The algorithm
+before schema 6 (every attempt grouped per learner and module, folded here) is kept in
+tests/status_reference.py; a property test compares the two on both backends.
 """
 
 from __future__ import annotations
@@ -43,15 +43,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from trainer.bank.model import ROLES, Course
+from trainer.bank.model import Course
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.learners import LearnerRow
-from trainer.records.stream import STATUS_LEARNER_VALUES, iter_status_rows, status_learner
+from trainer.records.rows import LEARNER, check_ids, learner_row
+from trainer.records.stream import iter_status_rows
 from trainer.records.times import day
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
+_NO_DAY = date.min  # not yet looked up (None is "no due date")
+
+_NAMES = [name for name, _sql in LEARNER]
+LEARNER_VALUES = len(LEARNER)  # a status row's first values are the learner's columns
+_UID, _ORG, _ROLE, _DUE = (_NAMES.index(f) for f in ("id", "organisation", "role", "due_date"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,15 @@ def _due_day(text: str | None) -> date | None:
         return None  # not written by trainer: treated as no due date
 
 
+#: One learner's state as plain values, what :func:`status_values` yields: the status row
+#: (its first :data:`LEARNER_VALUES` values are the learner's columns, as
+#: :data:`trainer.records.rows.LEARNER` names them, in order), then the fields of
+#: :class:`LearnerStatus` after ``learner``, in order.
+StatusValues = tuple[
+    tuple[Any, ...], str, date | None, date | None, date | None, int, int, date | None
+]
+
+
 def statuses(
     store: Records,
     course: Course,
@@ -103,17 +119,35 @@ def statuses(
     ``organisation`` is matched ignoring case (as ``trainer records`` does); ``role``
     is a role id. One streamed query, one row per learner.
     """
+    for values, *rest in status_values(
+        store, course, today=today, organisation=organisation, role=role, due_within=due_within
+    ):
+        yield LearnerStatus(learner_row(values[:LEARNER_VALUES]), *rest)  # type: ignore[arg-type]
+
+
+def status_values(
+    store: Records,
+    course: Course,
+    *,
+    today: date,
+    organisation: str | None = None,
+    role: str | None = None,
+    due_within: int | None = None,
+) -> Iterator[StatusValues]:
+    """:func:`statuses` as plain values (:data:`StatusValues`), for writers that go through
+    every learner of an organisation (``trainer status --format csv``): no row object is
+    built for a learner, so the per-learner cost is a few look-ups."""
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
     months = course.validity_months
-    required: dict[str, tuple[str, ...]] = {r: _required(course, r) for r in ROLES}
-    ncols = STATUS_LEARNER_VALUES
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
-    rows = iter_status_rows(
-        store, course.id, required, valid_from, role=role, organisation_lower=wanted
-    )
-    counts = {r: len(m) for r, m in required.items()}
+    rows = iter_status_rows(store, course.id, role=role, organisation_lower=wanted)
+    picks: dict[tuple[object, str | None], tuple[tuple[int, ...], int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
+    ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out
+    dues: dict[str, date | None] = {}
+    ncols, uid_at, org_at, role_at, due_at = LEARNER_VALUES, _UID, _ORG, _ROLE, _DUE
+    required: dict[object, tuple[str, ...]] = {}
 
     def pass_day(timestamp: str) -> date:
         key = timestamp[:10] if timestamp.endswith("Z") else timestamp
@@ -122,34 +156,59 @@ def statuses(
             found = days[key] = day(timestamp)
         return found
 
+    def pick(who: object, modules: str | None) -> tuple[tuple[int, ...], int]:
+        """Where in ``modules`` (the ids passed) the modules ``who`` must pass are, and how
+        many ``who`` must pass."""
+        need = required.get(who)
+        if need is None:
+            need = required[who] = _required(course, who)
+        found = picks[(who, modules)] = (
+            tuple(i for i, m in enumerate((modules or "").split(",")) if modules and m in need),
+            len(need),
+        )
+        return found
+
     for row in rows:
-        if wanted is not None and str(row[3]).lower() != wanted:
+        uid = row[uid_at]
+        if type(uid) is not str or not uid:
+            check_ids("a learner", uid)
+        if wanted is not None and str(row[org_at]).lower() != wanted:
             continue
-        learner = status_learner(row)
-        passed, first, last, valid, attempted = row[ncols:]
-        n = counts.get(learner.role)
-        if n is None:
-            required[learner.role] = _required(course, learner.role)
-            n = counts[learner.role] = len(required[learner.role])
-        due = _due_day(learner.due_date) if learner.due_date else None
+        who, modules, due_text = row[role_at], row[ncols], row[due_at]
+        at, n = picks.get((who, modules)) or pick(who, modules)
+        if at:
+            got = row[ncols + 1].split(",")
+            chosen = [got[i] for i in at]
+        else:
+            chosen = []
+        if due_text:
+            due = dues.get(due_text, _NO_DAY)
+            if due is _NO_DAY:
+                due = dues[due_text] = _due_day(due_text)
+        else:
+            due = None
         completed_on: date | None
         valid_until: date | None
-        if n and passed == n:
-            completed_on, valid_until = pass_day(last), add_months(pass_day(first), months)
+        first = min(chosen) if chosen else valid_from
+        valid = len(chosen) if first >= valid_from else len([t for t in chosen if t >= valid_from])
+        if n and len(chosen) == n:
+            completed_on = pass_day(max(chosen))
+            start = pass_day(first)
+            valid_until = ends.get(start)
+            if valid_until is None:
+                valid_until = ends[start] = add_months(start, months)
             if today > valid_until:
-                yield LearnerStatus(
-                    learner, "expired", completed_on, valid_until, valid_until, valid, n, due
-                )
+                yield row, "expired", completed_on, valid_until, valid_until, valid, n, due
                 continue
             deadline: date | None = valid_until
             state = "complete"
         else:
             completed_on = valid_until = None
             deadline = due
-            state = "in-progress" if attempted else "not-started"
+            state = "not-started" if modules is None else "in-progress"
         if horizon is not None and deadline is not None and deadline <= horizon:
             state = "due"
-        yield LearnerStatus(learner, state, completed_on, valid_until, None, valid, n, due)
+        yield row, state, completed_on, valid_until, None, valid, n, due
 
 
 def _required(course: Course, role: object) -> tuple[str, ...]:

@@ -171,6 +171,66 @@ KEEP_MODULE_PASSES: tuple[str, ...] = (
 )
 
 
+def _refresh(which: str) -> str:
+    """SQL (for a trigger) that rebuilds the course_passes row of the ``which`` (OLD/NEW)
+    module_passes row's learner and course from module_passes (none left: no row)."""
+    key = f"learner_id = {which}.learner_id AND course_id = {which}.course_id"
+    return (
+        f"DELETE FROM course_passes WHERE {key}; "
+        "INSERT INTO course_passes (learner_id, course_id, modules, passes) "
+        "SELECT * FROM ("
+        f"SELECT {which}.learner_id, {which}.course_id, "
+        "coalesce(group_concat(CASE WHEN last_pass_at IS NOT NULL THEN module_id END, ','), ''),"
+        " coalesce(group_concat(last_pass_at, ','), '') "
+        f"FROM (SELECT module_id, last_pass_at FROM module_passes WHERE {key} "
+        "ORDER BY module_id)) "
+        f"WHERE EXISTS (SELECT 1 FROM module_passes WHERE {key})"
+    )
+
+
+def _v7(db: sqlite3.Connection) -> None:
+    """7: the course_passes summary, its triggers, its rows, and the learners' list order."""
+    for statement in KEEP_COURSE_PASSES:
+        db.execute(statement)
+
+
+# 7: course_passes, one row per learner and course attempted: the ids of the modules with a
+# pass (``modules``, comma-separated, by module id; ids have no commas) and their latest
+# passes' finished_at in the same order (``passes``). Kept by triggers on module_passes (so
+# whoever writes attempts keeps it, as for 6), filled from module_passes. ``trainer status``
+# reads one row of it per learner, a 1:1 join in the learners' list order (the index below),
+# where 6 aggregated every module row of every learner and sorted the result.
+KEEP_COURSE_PASSES: tuple[str, ...] = (
+    """CREATE TABLE course_passes (
+        learner_id  INTEGER NOT NULL,
+        course_id   TEXT NOT NULL,
+        modules     TEXT NOT NULL,
+        passes      TEXT NOT NULL,
+        PRIMARY KEY (learner_id, course_id)
+    ) WITHOUT ROWID""",
+    f"""CREATE TRIGGER course_passes_add AFTER INSERT ON module_passes BEGIN
+        {_refresh("NEW")};
+    END""",
+    f"""CREATE TRIGGER course_passes_change AFTER UPDATE ON module_passes
+    WHEN OLD.last_pass_at IS NOT NEW.last_pass_at OR OLD.learner_id IS NOT NEW.learner_id
+        OR OLD.course_id IS NOT NEW.course_id OR OLD.module_id IS NOT NEW.module_id BEGIN
+        {_refresh("OLD")};
+        {_refresh("NEW")};
+    END""",
+    f"""CREATE TRIGGER course_passes_delete AFTER DELETE ON module_passes BEGIN
+        {_refresh("OLD")};
+    END""",
+    """INSERT INTO course_passes (learner_id, course_id, modules, passes)
+        SELECT learner_id, course_id,
+            coalesce(group_concat(CASE WHEN last_pass_at IS NOT NULL THEN module_id END, ','),
+                ''),
+            coalesce(group_concat(last_pass_at, ','), '')
+        FROM (SELECT learner_id, course_id, module_id, last_pass_at FROM module_passes
+            ORDER BY learner_id, course_id, module_id)
+        GROUP BY learner_id, course_id""",
+    "CREATE INDEX learners_order ON learners (organisation, name_key)",
+)
+
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 1: learners, attempts and answers.
     """
@@ -271,6 +331,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """,
     _v5,
     _v6,
+    _v7,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

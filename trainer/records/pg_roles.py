@@ -10,8 +10,9 @@ Two group roles (NOLOGIN); people and machines get login roles of their own in o
     result columns only, and only while the attempt is open: row-level security); queues
     and marks xAPI statements, and keeps the push status in ``meta`` (only keys
     ``push.*``). It may not UPDATE or DELETE answers, touch certificates but to read
-    them, or change a finished attempt. It reads ``module_passes`` (the status summary),
-    which only the trigger on attempts writes (as the tables' owner): no role may.
+    them, or change a finished attempt. It reads ``module_passes`` and ``course_passes``
+    (the status summaries), which only their triggers write (as the tables' owner): no role
+    may.
 ``trainer_admin`` (the roster and issuance machine; a member of ``trainer_kiosk``)
     everything a kiosk may do, plus the roster: INSERT, UPDATE, DELETE on learners, INSERT
     on learner_history; and issuance: INSERT on certificates. The history and the issued
@@ -91,9 +92,9 @@ GRANT USAGE ON SCHEMA public TO {KIOSK}, {ADMIN};
 
 -- trainer_kiosk: a learner's machine.
 GRANT SELECT ON meta, learners, learner_history, attempts, answers, certificates,
-    xapi_outbox, module_passes TO {KIOSK};
--- module_passes (the status summary) is kept by a trigger on attempts that runs as the
--- tables' owner: neither role may write it directly.
+    xapi_outbox, module_passes, course_passes TO {KIOSK};
+-- module_passes and course_passes (the status summaries) are kept by triggers on attempts
+-- and on module_passes that run as the tables' owner: neither role may write them directly.
 GRANT INSERT ON learners, learner_history TO {KIOSK};          -- a learner adds themself
 GRANT INSERT ON attempts, answers TO {KIOSK};
 GRANT UPDATE (finished_at, score, max_score, percent, passed) ON attempts TO {KIOSK};

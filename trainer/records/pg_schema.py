@@ -24,7 +24,7 @@ PostgreSQL only:
 
 from __future__ import annotations
 
-PG_SCHEMA_VERSION = 6
+PG_SCHEMA_VERSION = 7
 
 APPEND_ONLY_MESSAGE = "answers are append-only: record a correction as a new row"
 
@@ -221,8 +221,80 @@ _SUMMARY_V6: tuple[str, ...] = (
         FROM attempts GROUP BY learner_id, course_id, module_id""",
 )
 
-#: The schema trainer creates in an empty database: schema 5, then what 6 adds.
-CREATE_SCHEMA: tuple[str, ...] = (*CREATE_SCHEMA_V5, *_SUMMARY_V6)
+# 7: course_passes, as on SQLite (migrations.py): one row per learner and course attempted,
+# the modules with a pass (comma-separated, by module id in byte order) and their latest
+# passes in the same order, kept by a trigger on module_passes (running as its owner, like
+# module_passes' own) and filled from module_passes; and the learners' list order as an
+# index, so that ``trainer status`` reads its rows in order without sorting them. The
+# refresh locks the learner's row first (inserting it if new) and only then reads
+# module_passes, in a statement of its own (a fresh snapshot): a concurrent writer of the
+# same learner and course waits for the lock and then sees what the first committed.
+_SUMMARY_V7: tuple[str, ...] = (
+    """CREATE TABLE course_passes (
+        learner_id  BIGINT NOT NULL,
+        course_id   TEXT NOT NULL,
+        modules     TEXT NOT NULL,
+        passes      TEXT NOT NULL,
+        PRIMARY KEY (learner_id, course_id)
+    )""",
+    """CREATE FUNCTION course_passes_refresh(l BIGINT, c TEXT) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        INSERT INTO course_passes AS cp (learner_id, course_id, modules, passes)
+            VALUES (l, c, '', '')
+            ON CONFLICT (learner_id, course_id) DO UPDATE SET modules = cp.modules;
+        IF EXISTS (SELECT FROM module_passes WHERE learner_id = l AND course_id = c) THEN
+            UPDATE course_passes SET (modules, passes) = (
+                SELECT coalesce(string_agg(module_id, ',' ORDER BY module_id COLLATE "C"), ''),
+                    coalesce(string_agg(last_pass_at, ',' ORDER BY module_id COLLATE "C"), '')
+                FROM module_passes
+                WHERE learner_id = l AND course_id = c AND last_pass_at IS NOT NULL)
+            WHERE learner_id = l AND course_id = c;
+        ELSE
+            DELETE FROM course_passes WHERE learner_id = l AND course_id = c;
+        END IF;
+    END
+    $$""",
+    """CREATE FUNCTION course_passes_keep() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM course_passes_refresh(OLD.learner_id, OLD.course_id);
+        END IF;
+        IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR OLD.learner_id <> NEW.learner_id
+                OR OLD.course_id <> NEW.course_id) THEN
+            PERFORM course_passes_refresh(NEW.learner_id, NEW.course_id);
+        END IF;
+        RETURN NULL;
+    END
+    $$""",
+    "REVOKE ALL ON FUNCTION course_passes_refresh(BIGINT, TEXT) FROM PUBLIC",
+    "REVOKE ALL ON FUNCTION course_passes_keep() FROM PUBLIC",
+    "CREATE TRIGGER course_passes_keep AFTER INSERT OR DELETE ON module_passes "
+    "FOR EACH ROW EXECUTE FUNCTION course_passes_keep()",
+    "CREATE TRIGGER course_passes_change AFTER UPDATE ON module_passes FOR EACH ROW "
+    "WHEN (OLD.last_pass_at IS DISTINCT FROM NEW.last_pass_at"
+    " OR OLD.learner_id <> NEW.learner_id OR OLD.course_id <> NEW.course_id"
+    " OR OLD.module_id <> NEW.module_id) "
+    "EXECUTE FUNCTION course_passes_keep()",
+    """DO $grant$
+    BEGIN
+        IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'trainer_kiosk') THEN
+            GRANT SELECT ON course_passes TO trainer_kiosk;
+        END IF;
+    END
+    $grant$""",
+    """INSERT INTO course_passes (learner_id, course_id, modules, passes)
+        SELECT learner_id, course_id,
+            coalesce(string_agg(module_id, ',' ORDER BY module_id COLLATE "C")
+                FILTER (WHERE last_pass_at IS NOT NULL), ''),
+            coalesce(string_agg(last_pass_at, ',' ORDER BY module_id COLLATE "C"), '')
+        FROM module_passes GROUP BY learner_id, course_id""",
+    "CREATE INDEX learners_order ON learners (organisation, name_key, id)",
+)
+
+#: The schema trainer creates in an empty database: schema 5, then what 6 and 7 add.
+CREATE_SCHEMA: tuple[str, ...] = (*CREATE_SCHEMA_V5, *_SUMMARY_V6, *_SUMMARY_V7)
 
 #: Every table trainer creates (for ``trainer db roles`` and the "is this ours?" check).
 TABLES = (
@@ -235,8 +307,9 @@ TABLES = (
     "xapi_outbox",
     "write_receipts",
     "module_passes",
+    "course_passes",
 )
 
 #: PostgreSQL migrations after schema 5: ``PG_MIGRATIONS[v]`` upgrades version v to v + 1
 #: (statements, run in one transaction).
-PG_MIGRATIONS: dict[int, tuple[str, ...]] = {5: _SUMMARY_V6}
+PG_MIGRATIONS: dict[int, tuple[str, ...]] = {5: _SUMMARY_V6, 6: _SUMMARY_V7}

@@ -203,7 +203,7 @@ def named(columns: Sequence[tuple[str, str]], row: Sequence[Any]) -> dict[str, A
     return {name: value for (name, _), value in zip(columns, row, strict=True)}
 
 
-def _check_ids(what: str, *ids: object) -> None:
+def check_ids(what: str, *ids: object) -> None:
     """A learner or attempt without its UUID (only a hand-edited file has one) is damage,
     said plainly: it could not be named anywhere outside the records."""
     if not all(isinstance(i, str) and i for i in ids):
@@ -215,21 +215,21 @@ def _check_ids(what: str, *ids: object) -> None:
 
 def learner_row(row: Sequence[Any]) -> LearnerRow:
     values = named(LEARNER, row)
-    _check_ids("a learner", values["id"])
+    check_ids("a learner", values["id"])
     values["created_at"] = moment(values["created_at"])
     return LearnerRow(**values)
 
 
 def history_row(row: Sequence[Any]) -> LearnerHistoryRow:
     values = named(HISTORY, row)
-    _check_ids("a learner", values["learner_id"])
+    check_ids("a learner", values["learner_id"])
     values["at"] = moment(values["at"])
     return LearnerHistoryRow(**values)
 
 
 def attempt_row(row: Sequence[Any]) -> AttemptRow:
     values = named(ATTEMPT, row)
-    _check_ids("an attempt", values["id"], values["learner_id"])
+    check_ids("an attempt", values["id"], values["learner_id"])
     values["started_at"] = moment(values["started_at"])
     if values["finished_at"] is not None:
         values["finished_at"] = moment(values["finished_at"])

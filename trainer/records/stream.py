@@ -8,7 +8,7 @@ Any failure becomes a :class:`~trainer.records.errors.StoreError`, as everywhere
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -211,39 +211,27 @@ def status_learner(row: Sequence[Any]) -> LearnerRow:
     return learner_row(row[:STATUS_LEARNER_VALUES])
 
 
-# One row per learner: the learners (filtered) joined to the rows of the module_passes
-# summary (schema 6: one row per learner, course and module attempted, kept by triggers on
-# attempts) that are the course's, have a pass, and are a module the learner's role
-# requires ({required}: a CASE over the roles, each with its modules), aggregated; and
-# whether the learner has a summary row in the course at all (attempted it). Each learner
-# is one seek into the summary's key (learner_id, course_id, ...), then the output sorted.
+# One row per learner: the learners (filtered) in the list's order (organisation, name key,
+# id: the learners_order index, so nothing is sorted), each joined to its row of the
+# course_passes summary (schema 7: one row per learner and course attempted, kept by
+# triggers): the ids of the modules with a pass and their latest passes, or NULL when the
+# learner never attempted the course. One seek per learner; nothing aggregated here.
 _STATUS_SQL = (
-    f"SELECT {_LEARNER_FIELDS}, COUNT(p.last_pass_at), MIN(p.last_pass_at),"
-    " MAX(p.last_pass_at), COUNT(CASE WHEN p.last_pass_at >= ? THEN 1 END),"
-    " EXISTS (SELECT 1 FROM module_passes AS q WHERE q.learner_id = l.id AND q.course_id = ?)"
-    " FROM learners AS l LEFT JOIN module_passes AS p ON p.learner_id = l.id"
-    " AND p.course_id = ? AND p.last_pass_at IS NOT NULL AND {required}"
-    " {where} GROUP BY l.id ORDER BY l.organisation, l.name_key, l.id"
+    f"SELECT {_LEARNER_FIELDS}, c.modules, c.passes"
+    " FROM learners AS l LEFT JOIN course_passes AS c"
+    " ON c.learner_id = l.id AND c.course_id = ?"
+    " {where} ORDER BY l.organisation, l.name_key, l.id"
 )
 
 
 def status_query(
     course_id: str,
-    required: Mapping[str, Iterable[str]],
-    valid_from: str,
     *,
     role: str | None = None,
     organisation_lower: str | None = None,
 ) -> tuple[str, list[object]]:
     """The SQL and arguments of :func:`iter_status_rows` (also the benchmark's floor)."""
-    cases: list[str] = []
-    args: list[object] = [valid_from, course_id, course_id]
-    for r, modules in sorted(required.items()):
-        wanted = sorted({str(m) for m in modules})
-        if wanted:
-            cases.append(f"WHEN ? THEN p.module_id IN ({', '.join('?' * len(wanted))})")
-            args += [r, *wanted]
-    test = f"CASE l.role {' '.join(cases)} ELSE 1 = 0 END" if cases else "1 = 0"
+    args: list[object] = [course_id]
     clauses: list[str] = []
     if role is not None:
         clauses.append("l.role = ?")
@@ -252,27 +240,23 @@ def status_query(
         clauses.append("lower(l.organisation) = ?")
         args.append(organisation_lower)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _STATUS_SQL.format(required=test, where=where), args
+    return _STATUS_SQL.format(where=where), args
 
 
 def iter_status_rows(
     store: Records,
     course_id: str,
-    required: Mapping[str, Iterable[str]],
-    valid_from: str,
     *,
     role: str | None = None,
     organisation_lower: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """For the organisation status (:mod:`trainer.compliance.status`): one row per learner,
-    its columns of :class:`~trainer.records.learners.LearnerRow` (in order), then over the
-    modules ``required[learner's role]`` (module ids) that have a pass in ``course_id``:
-    how many, the earliest and the latest of their latest passes (``finished_at`` texts, or
-    None), how many of those are at or after ``valid_from`` (a timestamp text: still
-    valid), and whether the learner attempted the course at all (true or false, 1 or 0).
-    Ordered by organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL
-    only when it is ASCII (the caller checks the rest exactly)."""
-    sql, args = status_query(
-        course_id, required, valid_from, role=role, organisation_lower=organisation_lower
-    )
+    its columns of :class:`~trainer.records.learners.LearnerRow` (in order), then, from the
+    course_passes summary of ``course_id``: the ids of the modules with a pass
+    (comma-separated, in module id order) and those modules' latest passes (their
+    ``finished_at`` texts, in the same order); both None when the learner never attempted
+    the course, both ``''`` when it attempted but passed nothing. Ordered by organisation,
+    name key, id; streamed. ``organisation_lower`` narrows in SQL only when it is ASCII (the
+    caller checks the rest exactly)."""
+    sql, args = status_query(course_id, role=role, organisation_lower=organisation_lower)
     return _stream(store, sql, args)
