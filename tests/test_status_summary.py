@@ -486,3 +486,42 @@ def test_postgresql_concurrent_writers_keep_the_summary_exact(pg_url: str, first
         key = store._one("SELECT id FROM learners WHERE uid = ?", (ann.id,))
         assert key is not None
         assert store._rows(SUMMARY) == [(key[0], "c", "m", 2, "2026-05-01T00:00:00Z")]
+
+
+def test_postgresql_concurrent_passes_of_two_modules_both_reach_course_passes(
+    pg_url: str,
+) -> None:
+    """Two passes of different modules by one learner, in two transactions at once: the
+    second waits for the learner's course_passes row, then reads module_passes afresh, so
+    the row lists both modules (read in the second's first snapshot, it would list one)."""
+    import threading
+
+    psycopg = pytest.importorskip("psycopg")
+    with open_store(pg_url) as store:
+        ann = store.add_learner("Ann", "employee")
+        store.start_attempt(ann.id, "c", "m0", "1", "h", "employee", 1)  # attempted: a row
+    insert = (
+        "INSERT INTO attempts (learner_id, course_id, module_id, module_version, module_sha256,"
+        " role, seed, started_at, finished_at, passed, uid) VALUES ((SELECT id FROM learners"
+        " WHERE uid = %s), 'c', %s, '1', 'h', 'employee', 1, %s, %s, 1, %s)"
+    )
+    one_at, two_at = "2026-05-01T00:00:00Z", "2026-05-02T00:00:00Z"
+    with psycopg.connect(pg_url) as a, psycopg.connect(pg_url) as b:
+        a.execute(insert, (ann.id, "m1", one_at, one_at, str(uuid.uuid4())))
+        waiting = threading.Thread(
+            target=lambda: (
+                b.execute(insert, (ann.id, "m2", two_at, two_at, str(uuid.uuid4()))),
+                b.commit(),
+            )
+        )
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive()  # the second writer waits for the learner's row
+        a.commit()
+        waiting.join(10)
+        assert not waiting.is_alive()
+    with open_store(pg_url) as store:
+        summary_is_exact(store)
+        assert store._rows("SELECT modules, passes FROM course_passes") == [
+            ("m1,m2", f"{one_at},{two_at}")
+        ]
