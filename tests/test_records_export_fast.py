@@ -245,6 +245,68 @@ def test_the_period_comes_from_the_course_file_alone(tmp_path: Path) -> None:
     assert export.course_validity(module).months == {}
 
 
+def test_the_period_comes_from_a_current_cache_entry_and_never_a_stale_one(
+    tmp_path: Path,
+) -> None:
+    """With the course in the cache (the app or a writing command loaded it), the period
+    is the entry header's: no YAML read. Any change to a course file makes the entry stale:
+    the period is then read from the course file as it is now."""
+    from benchmarks.genbank import write_course
+    from trainer.bank.cache import cache_file, course_facts, load_course_cached
+
+    course = write_course(tmp_path / "bank", questions=4)
+    cache = tmp_path / "data" / "cache"
+    assert course_facts(course, cache) is None  # nothing cached yet
+    loaded = load_course_cached(course, cache).course
+    assert loaded is not None
+    facts = course_facts(course, cache)
+    assert facts == (loaded.id, loaded.validity_months)
+    assert export.course_validity(course, cache) == export.course_validity(course)
+
+    text = course.read_text(encoding="utf-8")
+    months = loaded.validity_months
+    assert f"validity_months: {months}" in text
+    course.write_text(text.replace(f"validity_months: {months}", "validity_months: 5"), "utf-8")
+    assert course_facts(course, cache) is None  # stale: the course file changed
+    assert export.course_validity(course, cache) == export.Validity({loaded.id: 5})
+    load_course_cached(course, cache)
+    assert course_facts(course, cache) == (loaded.id, 5)
+
+    module = next(iter(loaded.module_map.values())).path
+    module.write_bytes(module.read_bytes() + b"\n# edited\n")
+    assert course_facts(course, cache) is None  # stale: a module file changed
+
+    load_course_cached(course, cache)
+    entry = cache_file(course, cache)
+    data = entry.read_bytes()
+    entry.write_bytes(data.replace(b"validity_months", b"validity_monthz"))  # damaged header
+    assert course_facts(course, cache) is None
+    assert export.course_validity(course, cache) == export.Validity({loaded.id: 5})
+
+
+def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
+    """The export takes the period from the cache's header: neither PyYAML, the bank
+    checker nor the course model is imported, and the bytes are the same."""
+    from trainer.bank.cache import load_course_cached
+
+    data = tmp_path / "data"
+    _hostile_records(data)
+    load_course_cached(SHIPPED, data / "cache")
+    code = (
+        "import sys; from trainer.cli import main\n"
+        f"rc = main(['records', '--data-dir', {str(data)!r}, '--course', {str(SHIPPED)!r},"
+        f" '--format', 'csv', '-o', {str(tmp_path / 'o.csv')!r}])\n"
+        "bad = [m for m in ('yaml', 'trainer.bank.checker', 'trainer.bank.model', 'textual')"
+        " if m in sys.modules]\n"
+        "print(bad); sys.exit(rc or (3 if bad else 0))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()
+
+
 def test_without_the_course_the_export_says_so_and_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -300,16 +362,16 @@ def test_the_help_names_the_xapi_default_home_page() -> None:
 
 def test_the_csv_export_loads_neither_the_course_model_nor_xapi(tmp_path: Path) -> None:
     """What the export needs is imported, no more: not the course model, the xAPI
-    statements, the course cache (hashlib: OpenSSL) or Textual (they were much of a small
-    export's time)."""
+    statements or Textual (they were much of a small export's time). Without a course
+    cache entry the period is read from the course file (PyYAML)."""
     data = tmp_path / "data"
     _hostile_records(data)
     code = (
         "import sys; from trainer.cli import main\n"
         f"rc = main(['records', '--data-dir', {str(data)!r}, '--course', {str(SHIPPED)!r},"
         f" '--format', 'csv', '-o', {str(tmp_path / 'o.csv')!r}])\n"
-        "bad = [m for m in ('trainer.bank.model', 'trainer.xapi.statements', 'textual',"
-        " 'trainer.bank.cache', 'hashlib') if m in sys.modules]\n"
+        "bad = [m for m in ('trainer.bank.model', 'trainer.xapi.statements', 'textual')"
+        " if m in sys.modules]\n"
         "print(bad); sys.exit(rc or (3 if bad else 0))\n"
     )
     proc = subprocess.run(

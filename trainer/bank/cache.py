@@ -15,8 +15,9 @@ validated the first time it is asked for, and its problems are raised then.
 
 An entry is the magic line, a small header (format, trainer version, a fingerprint of the
 bank package's sources (every ``trainer/bank/*.py``), the course files' hashes, the course
-title and the SHA-256 of the body) and the body (the pickled :class:`CourseLoad`). The cache
-is a convenience, never a source of truth:
+title, its facts (id and recertification period: :func:`course_facts`, for the records
+export, which needs no model) and the SHA-256 of the body) and the body (the pickled
+:class:`CourseLoad`). The cache is a convenience, never a source of truth:
 
 * a missing, unreadable, corrupt, foreign or stale cache file is ignored (and rewritten);
   the body's hash is checked when the entry is read, so a hit cannot fail later;
@@ -129,12 +130,15 @@ def cache_file(path: Path, cache_dir: Path) -> Path:
 class _Entry:
     """A cache entry whose header checked out; the body is unpickled by :meth:`load`."""
 
-    __slots__ = ("body", "hashes", "title")
+    __slots__ = ("body", "facts", "hashes", "title")
 
-    def __init__(self, hashes: list[tuple[str, str]], title: str, body: bytes) -> None:
+    def __init__(
+        self, hashes: list[tuple[str, str]], title: str, body: bytes, facts: object = None
+    ) -> None:
         self.hashes = hashes
         self.title = title
         self.body = body
+        self.facts = facts
 
     def is_current_for(self, path: Path) -> bool:
         """True when the entry is for ``path`` and every file still has the stored hash."""
@@ -157,7 +161,9 @@ class _Entry:
         return load
 
 
-def _read_entry(file: Path) -> _Entry | None:
+def _read_entry(file: Path, *, body_used: bool = True) -> _Entry | None:
+    """The entry in ``file`` when its header checks out (``body_used=False``: the caller
+    reads the header alone, so the body's hash is not worked out)."""
     try:
         st = file.lstat()
         if not file.is_file() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
@@ -180,7 +186,7 @@ def _read_entry(file: Path) -> _Entry | None:
         or header.get("version") != __version__
         or header.get("model") != _model_fingerprint()
         or not isinstance(header.get("title"), str)
-        or header.get("body_sha256") != hashlib.sha256(body).hexdigest()
+        or (body_used and header.get("body_sha256") != hashlib.sha256(body).hexdigest())
     ):
         return None
     hashes = header.get("hashes")
@@ -189,7 +195,7 @@ def _read_entry(file: Path) -> _Entry | None:
         for item in hashes
     ):
         return None
-    return _Entry(hashes, header["title"], body)
+    return _Entry(hashes, header["title"], body, header.get("facts"))
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -214,6 +220,7 @@ def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) ->
             "model": _model_fingerprint(),
             "hashes": hashes,
             "title": load.course.title,
+            "facts": {"id": load.course.id, "validity_months": load.course.validity_months},
             "body_sha256": hashlib.sha256(body).hexdigest(),
         }
         _make_private_dirs(file.parent)
@@ -233,6 +240,25 @@ def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) ->
 def _current_entry(path: Path, cache_dir: Path) -> _Entry | None:
     entry = _read_entry(cache_file(path, cache_dir))
     return entry if entry is not None and entry.is_current_for(path) else None
+
+
+def course_facts(path: Path | str, cache_dir: Path | str) -> tuple[str, int] | None:
+    """The course's ``(id, validity_months)`` from a current cache entry's header, or None
+    (no entry, or a stale, foreign or damaged one): the body is neither unpickled nor
+    hashed, and no YAML is read. Current means what it means for a load: every file of the
+    course unchanged, the same trainer version and bank sources, so the course file was
+    valid as it is now."""
+    path = Path(path)
+    entry = _read_entry(cache_file(path, Path(cache_dir)), body_used=False)
+    if entry is None or not entry.is_current_for(path):
+        return None
+    facts = entry.facts
+    if not isinstance(facts, dict):
+        return None
+    course_id, months = facts.get("id"), facts.get("validity_months")
+    if not isinstance(course_id, str) or type(months) is not int:
+        return None
+    return course_id, months
 
 
 def load_course_cached(

@@ -139,7 +139,8 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 def _validity(args: argparse.Namespace) -> export.Validity:
     """The course's recertification period; without it, say that no pass is judged
     expired (the other columns are exported all the same)."""
-    validity = export.course_validity(settings_of(args).course.value)
+    settings = settings_of(args)
+    validity = export.course_validity(settings.course.value, settings.data_dir.value / "cache")
     if validity.problem is not None:
         print(
             "note: the course file could not be read, so no pass is shown as expired and "

@@ -72,12 +72,21 @@ class Validity:
     problem: str | None = None
 
 
-def course_validity(path: Path) -> Validity:
-    """The recertification period of the course at ``path``, read from the course file
-    alone (bounded, safe YAML, checked against the course schema as the loader checks it):
-    an export needs the course's ``id`` and ``validity_months``, not its modules, so a
-    module file with a problem does not stop passes being judged ``expired``. When the
-    course file cannot be read or is not a valid course file: no periods, and why."""
+def course_validity(path: Path, cache_dir: Path | None = None) -> Validity:
+    """The recertification period of the course at ``path``: from the header of its
+    current entry in the course cache at ``cache_dir`` when there is one (written by the
+    app or any command that loaded the course; no YAML read, no model unpickled), else
+    read from the course file alone (bounded, safe YAML, checked against the course schema
+    as the loader checks it): an export needs the course's ``id`` and ``validity_months``,
+    not its modules, so a module file with a problem does not stop passes being judged
+    ``expired``. When the course file cannot be read or is not a valid course file: no
+    periods, and why."""
+    if cache_dir is not None:
+        from trainer.bank.cache import course_facts
+
+        facts = course_facts(path, cache_dir)
+        if facts is not None:
+            return Validity({facts[0]: facts[1]})
     from trainer.bank.checker import Checker  # only here: the rest of an export needs no YAML
     from trainer.bank.safeyaml import YamlRefused, load_bytes, read_bounded
 
