@@ -6,7 +6,7 @@
 N learners × ``attempts`` attempts × about ``answers`` answers each, written straight into the
 store's own schema (the store creates it; rows go in with ``executemany``, in chunks of 1,000
 learners, so the generator's memory stays flat at any N; the schema's triggers keep the status
-summary, module_passes, as they go in). Attempts are at the modules of the
+summaries, module_passes and course_passes, as they go in). Attempts are at the modules of the
 course given (the shipped one by default), with their real ids, versions, SHA-256 and step
 ids, so ``trainer report items`` finds the module files. On PostgreSQL the same rows (same
 seed) go in with COPY (see :func:`generate_pg`). Names, organisations and answers
@@ -151,17 +151,6 @@ _ANSWER_COLUMNS = (
 )
 
 
-#: module_passes (schema 6) from the attempts, as the schema's migration fills it: with the
-#: triggers off (PostgreSQL's COPY under session_replication_role = replica), the loader
-#: fills it itself. On SQLite the triggers keep it as the rows go in.
-SUMMARY_SQL = (
-    "INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at) "
-    "SELECT learner_id, course_id, module_id, COUNT(*), "
-    "MAX(CASE WHEN passed = 1 THEN finished_at END) "
-    "FROM attempts GROUP BY learner_id, course_id, module_id"
-)
-
-
 def _course(course_path: Path) -> Any:
     from trainer.bank.loader import load_course
 
@@ -234,12 +223,13 @@ def generate_pg(
     the store creates the schema in it), with COPY, one transaction per chunk. The loading
     session sets ``session_replication_role = replica`` (as pg_restore --disable-triggers
     does: the foreign-key checks are skipped for rows that satisfy them by construction),
-    so it must connect as a superuser; with the triggers off it fills the status summary
-    (module_passes) itself from the attempts; the identity sequences are moved past the ids
-    written, and the tables analysed, as after a restore."""
+    so it must connect as a superuser; with the triggers off it fills the status summaries
+    (module_passes, course_passes) itself, as the schema's upgrades do; the identity
+    sequences are moved past the ids written, and the tables analysed, as after a restore."""
     import psycopg
 
     from trainer.records.opening import open_store
+    from trainer.records.pg_schema import FILL_SUMMARIES
 
     course = _course(course_path)
     with open_store(url) as store:  # creates the schema
@@ -272,7 +262,8 @@ def generate_pg(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
             )
-        db.execute(SUMMARY_SQL)  # the triggers were off: the status summary, as they keep it
+        for fill in FILL_SUMMARIES:  # the triggers were off: the status summaries, as kept
+            db.execute(fill)
         db.execute("ANALYZE")
         size = db.execute("SELECT pg_database_size(current_database())").fetchone()
     return {

@@ -132,6 +132,22 @@ CREATE_SCHEMA_V5: tuple[str, ...] = (
     "CREATE INDEX write_receipts_at ON write_receipts (at)",
 )
 
+# The summaries' rows from the attempts (6) and from module_passes (7), as the upgrades fill
+# them (and a bulk load with the triggers off: benchmarks/genrecords.py).
+_FILL_MODULE_PASSES = """INSERT INTO module_passes (learner_id, course_id, module_id, attempts,
+        last_pass_at)
+    SELECT learner_id, course_id, module_id, COUNT(*),
+        MAX(CASE WHEN passed = 1 THEN finished_at END)
+    FROM attempts GROUP BY learner_id, course_id, module_id"""
+_FILL_COURSE_PASSES = """INSERT INTO course_passes (learner_id, course_id, modules, passes)
+    SELECT learner_id, course_id,
+        coalesce(string_agg(module_id, ',' ORDER BY module_id COLLATE "C")
+            FILTER (WHERE last_pass_at IS NOT NULL), ''),
+        coalesce(string_agg(last_pass_at, ',' ORDER BY module_id COLLATE "C"), '')
+    FROM module_passes GROUP BY learner_id, course_id"""
+#: Both, in order.
+FILL_SUMMARIES: tuple[str, ...] = (_FILL_MODULE_PASSES, _FILL_COURSE_PASSES)
+
 # 6: module_passes, as on SQLite (migrations.py): one row per learner, course and module
 # attempted, with the number of attempts and the latest pass's finished_at, kept by a
 # trigger on attempts and filled from the attempts there. The trigger function runs as its
@@ -215,10 +231,7 @@ _SUMMARY_V6: tuple[str, ...] = (
         END IF;
     END
     $grant$""",
-    """INSERT INTO module_passes (learner_id, course_id, module_id, attempts, last_pass_at)
-        SELECT learner_id, course_id, module_id, COUNT(*),
-            MAX(CASE WHEN passed = 1 THEN finished_at END)
-        FROM attempts GROUP BY learner_id, course_id, module_id""",
+    _FILL_MODULE_PASSES,
 )
 
 # 7: course_passes, as on SQLite (migrations.py): one row per learner and course attempted,
@@ -284,12 +297,7 @@ _SUMMARY_V7: tuple[str, ...] = (
         END IF;
     END
     $grant$""",
-    """INSERT INTO course_passes (learner_id, course_id, modules, passes)
-        SELECT learner_id, course_id,
-            coalesce(string_agg(module_id, ',' ORDER BY module_id COLLATE "C")
-                FILTER (WHERE last_pass_at IS NOT NULL), ''),
-            coalesce(string_agg(last_pass_at, ',' ORDER BY module_id COLLATE "C"), '')
-        FROM module_passes GROUP BY learner_id, course_id""",
+    _FILL_COURSE_PASSES,
     "CREATE INDEX learners_order ON learners (organisation, name_key, id)",
 )
 
