@@ -185,7 +185,7 @@ def test_reports_stream_rows_on_both_backends(any_store: RecordsStore) -> None:
             _attempt(any_store, learner.id, module)
     rows = list(iter_export_rows(any_store))
     assert len(rows) == 6
-    assert [r[2] for r in rows[:2]] == ["L0000", "L0000"]
+    assert [r[1] for r in rows[:2]] == ["L0000", "L0000"]
     # Many rows through the backend's cursor (PostgreSQL: a server-side cursor, several fetches).
     streamed = any_store._stream("SELECT a.id FROM attempts AS a, learners AS l ORDER BY 1")
     assert sum(1 for _ in streamed) == 18

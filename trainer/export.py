@@ -130,8 +130,8 @@ def iter_record_values(
         since=since,
         until=until,
     )
-    for (aid, _lid, name, external_id, organisation, role, course_id, module_id, version,
-         sha, started_at, finished_at, score, max_score, percent, passed) in rows:  # fmt: skip
+    for (aid, name, external_id, organisation, role, course_id, module_id, version, sha,
+         started_at, finished_at, score, max_score, percent, passed) in rows:  # fmt: skip
         if org is not None and organisation.lower() != org:
             continue
         expires = None

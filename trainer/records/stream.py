@@ -19,7 +19,6 @@ from trainer.records.times import stamp
 #: Columns of :func:`iter_export_rows`, in order.
 EXPORT_FIELDS: tuple[str, ...] = (
     "attempt_id",
-    "learner_id",
     "learner",
     "external_id",
     "organisation",
@@ -37,7 +36,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
 )
 
 _EXPORT_SQL = (
-    "SELECT a.uid, l.uid, l.name, l.external_id, l.organisation, a.role, a.course_id, "
+    "SELECT a.uid, l.name, l.external_id, l.organisation, a.role, a.course_id, "
     "a.module_id, a.module_version, a.module_sha256, a.started_at, a.finished_at, a.score, "
     "a.max_score, a.percent, a.passed "
     "FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id {where} "
@@ -60,8 +59,8 @@ def iter_export_rows(
     until: datetime | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Attempts with their learner, oldest first (``started_at``, then id), as tuples of
-    :data:`EXPORT_FIELDS` (attempt and learner ids: their UUIDs; times: the records' UTC
-    texts): one JOIN, streamed. ``since`` is inclusive, ``until`` exclusive (compared with
+    :data:`EXPORT_FIELDS` (the attempt id: its UUID; times: the records' UTC texts): one
+    JOIN, streamed. ``since`` is inclusive, ``until`` exclusive (compared with
     ``started_at``), as in :meth:`RecordsStore.attempts`."""
     where, args = _where(course_id, module_id, since, until, "a.")
     if learner_id is not None:
