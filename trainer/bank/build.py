@@ -8,12 +8,11 @@ with problems yields no model. Branching (next/start, reachability, cycles) and 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from trainer.bank.checker import Checker, suggest
 from trainer.bank.files import Loaded
 from trainer.bank.model import (
-    ROLES,
     Choice,
     Contact,
     Module,
@@ -24,6 +23,7 @@ from trainer.bank.model import (
     Source,
     Step,
 )
+from trainer.bank.quick import quick_module, role_tuple, sources_of
 from trainer.bank.safeyaml import YMap, YSeq
 from trainer.bank.schema import KIND_OBJECT
 from trainer.scoring import best_path_points, correct_path_points
@@ -46,20 +46,6 @@ def require_kind(loaded: Loaded, expected: str, chk: Checker) -> YMap | None:
         chk.add(value.where("kind"), f"expected a {expected} file here but this is a {kind} file")
         return None
     return value
-
-
-def role_tuple(value: Any, default: tuple[Role, ...] = ROLES) -> tuple[Role, ...]:
-    """The roles given (already checked), or ``default`` when none are."""
-    return tuple(cast(Role, r) for r in value) if value else default
-
-
-def _sources(raw: YMap | None) -> dict[str, Source]:
-    if not raw:
-        return {}
-    return {
-        key: Source(key, str(s["title"]), str(s["publisher"]), s.get("year"), s.get("url"))
-        for key, s in raw.items()
-    }
 
 
 # --------------------------------------------------------------------------- modules
@@ -212,7 +198,13 @@ def _build_step(step: YMap) -> Step:
 
 
 def build_module(loaded: Loaded) -> Module | None:
-    """Check a loaded module file and build the model; problems go to ``loaded.problems``."""
+    """Check a loaded module file and build the model; problems go to ``loaded.problems``.
+
+    A file with nothing wrong in it is checked and built by the quick route
+    (:mod:`trainer.bank.quick`); any other goes through the full route here."""
+    module = quick_module(loaded)
+    if module is not None:
+        return module
     chk = Checker(loaded.display)
     raw = require_kind(loaded, "module", chk)
     mod = chk.check_object(raw, "Module", (1, 1), "module") if raw is not None else None
@@ -221,7 +213,7 @@ def build_module(loaded: Loaded) -> Module | None:
             _check_sound_scenarios(raw, chk)
         loaded.problems += chk.problems
         return None
-    sources = _sources(mod["sources"])
+    sources = sources_of(mod["sources"])
     roles = role_tuple(mod.get("roles"))
     scenarios: list[Scenario] = []
     scenario_ids: set[str] = set()
@@ -285,7 +277,7 @@ def _check_sound_scenarios(raw: YMap, chk: Checker) -> None:
     well-formed scenario, so one run reports every problem, not the first few."""
     given = raw.get("sources")
     sound_sources = isinstance(given, YMap) and all(_sound("Source", s) for s in given.values())
-    sources = _sources(given) if sound_sources else None
+    sources = sources_of(given) if sound_sources else None
     scenarios = raw.get("scenarios")
     for sc in scenarios if isinstance(scenarios, YSeq) else []:
         if not _sound("Scenario", sc):
@@ -327,7 +319,7 @@ def build_resources(loaded: Loaded) -> Resources | None:
     raw = require_kind(loaded, "resources", chk)
     res = chk.check_object(raw, "Resources", (1, 1), "resources") if raw is not None else None
     if res is not None:
-        sources = _sources(res.get("sources"))
+        sources = sources_of(res.get("sources"))
         for section in res["sections"]:
             keys = section.get("sources") or YSeq((0, 0))
             for i, key in enumerate(keys):
@@ -357,7 +349,7 @@ def build_resources(loaded: Loaded) -> Resources | None:
             )
             for c in res["contacts"]
         ),
-        sources=_sources(res.get("sources")),
+        sources=sources_of(res.get("sources")),
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainer.bank.build import build_module, build_resources, require_kind, role_tuple
+from trainer.bank.build import build_module, build_resources, require_kind
 from trainer.bank.checker import Checker, suggest
 from trainer.bank.files import (
     YAML_SUFFIXES,
@@ -30,6 +30,7 @@ from trainer.bank.files import (
 )
 from trainer.bank.model import ROLES, Course, CourseModule, Module, Resources
 from trainer.bank.problems import CourseLoad, Problem
+from trainer.bank.quick import role_tuple
 from trainer.bank.safeyaml import YMap, YSeq
 from trainer.bank.schema import KIND_OBJECT
 
