@@ -406,3 +406,34 @@ def test_another_thread_waits_for_a_write_to_end(pg: PgStoreBase) -> None:
         raise KeyboardInterrupt  # rolled back
     thread.join(10)
     assert seen == [(0,)]
+
+
+# ---------------------------------------------------------------------- streamed reads
+def test_a_stream_stopped_early_leaves_the_store_usable(pg_url: str) -> None:
+    """A report that stops reading half-way (its output failed) cancels the query: the
+    same store then reads and writes as before, and a whole stream gives every row in
+    order."""
+    from trainer.records import open_store
+
+    with open_store(pg_url) as store:
+        for n in range(3):
+            store.add_learner(f"L{n}", "employee")
+        rows = store._stream("SELECT n FROM generate_series(1, 200000) AS n", ())
+        assert next(rows) == (1,)
+        rows.close()
+        assert store.learner_count() == 3
+        names = [r[0] for r in store._stream("SELECT name FROM learners ORDER BY name", ())]
+        assert names == ["L0", "L1", "L2"]
+        store.add_learner("L3", "employee")
+        assert store.learner_count() == 4
+        whole = list(store._stream("SELECT n FROM generate_series(1, 1234) AS n", ()))
+        assert whole == [(n,) for n in range(1, 1235)]
+        # a stream inside a stream, and a write while both are open
+        outer = store._stream("SELECT n FROM generate_series(1, 3) AS n", ())
+        pairs = []
+        for (n,) in outer:
+            inner = store._stream("SELECT name FROM learners ORDER BY name LIMIT 2", ())
+            pairs.append((n, [r[0] for r in inner]))
+            store.add_learner(f"M{n}", "employee")
+        assert pairs == [(1, ["L0", "L1"]), (2, ["L0", "L1"]), (3, ["L0", "L1"])]
+        assert store.learner_count() == 7

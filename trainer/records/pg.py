@@ -96,6 +96,8 @@ class PgStoreBase:
         self._sleep = sleep
         self.read_only = read_only
         self._conn: psycopg.Connection[Any] | None = None
+        self._reader: psycopg.Connection[Any] | None = None  # streams' own (see _stream)
+        self._streaming = False
         self._txn: Transaction | None = None
         self._mutex = threading.RLock()  # one connection: one thread's transaction at a time
         self._writes = itertools.count(1)
@@ -110,6 +112,11 @@ class PgStoreBase:
         if self._conn is not None and not self._conn.closed and not self._conn.broken:
             return self._conn
         self._drop()
+        self._conn = self._open()
+        return self._conn
+
+    def _open(self) -> psycopg.Connection[Any]:
+        """A new connection, set up as every connection of this store is."""
         extra = {k: v for k, v in _CONNECT_DEFAULTS.items() if k not in self._params}
         if (self._params.get("host") or "/").startswith("/"):
             extra = {k: v for k, v in extra.items() if not k.startswith(("keepalives", "tcp_"))}
@@ -124,7 +131,6 @@ class PgStoreBase:
         except BaseException:
             conn.close()
             raise
-        self._conn = conn
         return conn
 
     def _pause(self, delay: float) -> None:
@@ -137,7 +143,14 @@ class PgStoreBase:
             with suppress(Exception):
                 conn.close()
 
+    def _drop_reader(self) -> None:
+        conn, self._reader = self._reader, None
+        if conn is not None:
+            with suppress(Exception):
+                conn.close()
+
     def close(self) -> None:
+        self._drop_reader()
         self._drop()
 
     def __enter__(self) -> Self:
@@ -334,27 +347,58 @@ class PgStoreBase:
         return rows[0] if rows else None
 
     def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
-        """Yield the rows of one query through a server-side cursor (500 rows a fetch), so
-        memory does not grow with the records. Not retried: a report that loses the server
-        half-way says so (:class:`StoreUnavailable`) rather than restarting silently."""
+        """Yield the rows of one query as the server sends them (libpq's chunked mode,
+        500 rows a chunk: ``Cursor.stream``), so memory does not grow with the records and
+        the server goes on producing rows while this process works on the last ones (a
+        server-side cursor waits for each FETCH: the server's time and ours add up). The
+        stream has a connection of its own, so the store reads and writes as usual while
+        one is open (a stream inside another uses a server-side cursor on the store's
+        connection). A consumer that stops early cancels the query. Not retried: a report
+        that loses the server half-way says so (:class:`StoreUnavailable`) rather than
+        restarting silently."""
         with self._mutex:
             if self._txn is not None:
                 yield from self._txn.execute(sql, args).fetchall()
                 return
-            conn = self._connect_for("reading them")
+            if self._streaming:
+                yield from self._cursor_stream(sql, args)
+                return
+            conn = self._reader
+            if conn is None or conn.closed or conn.broken:
+                self._drop_reader()
+                try:
+                    conn = self._reader = self._open()
+                except psycopg.Error as exc:
+                    raise self._unavailable(exc, "reading them") from None
+            self._streaming = True
             try:
-                with (
-                    conn.transaction(),
-                    conn.cursor(name=f"trainer_stream_{next(self._writes)}") as cur,
-                ):
-                    cur.itersize = 500
-                    cur.execute(to_pg(sql), tuple(args))
-                    yield from cur
+                with conn.transaction(), conn.cursor() as cur:
+                    yield from cur.stream(to_pg(sql), tuple(args), size=500)
             except psycopg.Error as exc:
-                if lost(exc, self._conn):
-                    self._drop()
+                if lost(exc, conn):
+                    self._drop_reader()
                     raise self._unavailable(exc, "reading them") from None
                 raise self._convert(exc, "reading them") from None
+            finally:
+                self._streaming = False
+
+    def _cursor_stream(self, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+        """The rows of one query through a server-side cursor on the store's connection
+        (500 rows a fetch)."""
+        conn = self._connect_for("reading them")
+        try:
+            with (
+                conn.transaction(),
+                conn.cursor(name=f"trainer_stream_{next(self._writes)}") as cur,
+            ):
+                cur.itersize = 500
+                cur.execute(to_pg(sql), tuple(args))
+                yield from cur
+        except psycopg.Error as exc:
+            if lost(exc, self._conn):
+                self._drop()
+                raise self._unavailable(exc, "reading them") from None
+            raise self._convert(exc, "reading them") from None
 
     def _serialise(self, db: Transaction, what: str) -> None:
         """Make writers that check-then-insert ``what`` (e.g. ``"learners"``: a name or an
