@@ -17,12 +17,13 @@ route turns this route off too).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, cast
 
 from trainer.bank import checker
-from trainer.bank.model import ROLES, Choice, Module, Role, Scenario, Source, Step, StepType
+from trainer.bank.model import ROLES, Choice, Module, Role, Scenario, Source, Step
 from trainer.bank.safeyaml import YMap, YSeq
-from trainer.bank.schema import ID_RE, KEY_RE, OBJECTS
+from trainer.bank.schema import ID_RE, OBJECTS
 
 
 def role_tuple(value: Any, default: tuple[Role, ...] = ROLES) -> tuple[Role, ...]:
@@ -54,7 +55,25 @@ _MIN_POINTS: Any = _STEP_FIELDS["points"].min
 _MAX_POINTS: Any = _STEP_FIELDS["points"].max
 _ABSENT: Any = object()
 _id = ID_RE.match
-_key = KEY_RE.match
+
+
+def _draft(cls: type) -> Any:
+    """A plain slots class with the fields of the frozen dataclass ``cls``, in the same
+    order: an object it makes, given the class ``cls`` (``obj.__class__ = cls``), is the
+    object ``cls(...)`` makes (a frozen dataclass's own __init__ sets each field through
+    object.__setattr__, which costs twice as much). Only for fields that need no
+    __post_init__, so the caller gives every field, ``init=False`` ones too."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    slots = getattr(cls, "__slots__", None)
+    if names != slots:  # pragma: no cover - the model's classes are slots dataclasses
+        raise TypeError(f"{cls.__name__}: fields {names} are not its slots {slots}")
+    return dataclasses.make_dataclass(
+        f"_{cls.__name__}Draft", names, slots=True, eq=False, repr=False
+    )
+
+
+_ChoiceDraft = _draft(Choice)
+_StepDraft = _draft(Step)
 
 
 def _text(value: Any) -> str | None:
@@ -67,9 +86,11 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
+def quick_step(step: Any, sources: dict[str, Source], good: set[str]) -> Step | None:
     """The model of a step that is right in every respect (its schema, its choices, the step
-    checks of :func:`trainer.bank.build._check_step`), or None."""
+    checks of :func:`trainer.bank.build._check_step`), or None.
+
+    ``good`` holds identifiers already found well-formed (a module repeats the same few)."""
     if step.__class__ is not YMap:
         return None
     keys = step.keys()
@@ -78,8 +99,12 @@ def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
     sid = step["id"]
     kind: Any = step["type"]
     points = step["points"]
-    if sid.__class__ is not str or _id(sid) is None or kind.__class__ is not str:
+    if sid.__class__ is not str or kind.__class__ is not str:
         return None
+    if sid not in good:
+        if _id(sid) is None:
+            return None
+        good.add(sid)
     if kind not in _STEP_TYPES or points.__class__ is not int:
         return None
     if not _MIN_POINTS <= points <= _MAX_POINTS:
@@ -102,13 +127,13 @@ def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
     after = step.get("next", _ABSENT)
     if after is _ABSENT:
         after = None
-    elif after.__class__ is not str or _id(after) is None:
+    elif after.__class__ is not str or (after not in good and _id(after) is None):
         return None
     keys_given = step["sources"]
     if keys_given.__class__ is not YSeq or not keys_given:
         return None
-    for key in keys_given:
-        if key.__class__ is not str or _key(key) is None or key not in sources:
+    for key in keys_given:  # the module's source keys are well-formed (flawless checked them)
+        if key.__class__ is not str or key not in sources:
             return None
     if len(set(keys_given)) != len(keys_given):
         return None
@@ -117,7 +142,7 @@ def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
         return None
     choices = []
     ids = set()
-    n_correct = 0
+    right = []
     for c in given:
         if c.__class__ is not YMap:
             return None
@@ -126,27 +151,41 @@ def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
             return None
         cid = c["id"]
         correct = c["correct"]
-        if cid.__class__ is not str or _id(cid) is None or cid in ids:
+        if cid.__class__ is not str or cid in ids or correct.__class__ is not bool:
             return None
-        if correct.__class__ is not bool:
+        if cid not in good:
+            if _id(cid) is None:
+                return None
+            good.add(cid)
+        text = c["text"]
+        if text.__class__ is str:
+            text = text.strip()
+            if not text:
+                return None
+        elif text.__class__ is int or text.__class__ is float:
+            text = str(text)
+        else:
             return None
-        text = _text(c["text"])
         feedback = _text(c["feedback"])
-        if text is None or feedback is None:
+        if feedback is None:
             return None
         to = c.get("next", _ABSENT)
         if to is _ABSENT:
             to = None
-        elif multi or to.__class__ is not str or _id(to) is None:
+        elif multi or to.__class__ is not str or (to not in good and _id(to) is None):
             return None
         ids.add(cid)
-        n_correct += correct
-        choices.append(Choice(cid, text, correct, feedback, to))
+        if correct:
+            right.append(cid)
+        choice = _ChoiceDraft(cid, text, correct, feedback, to)
+        choice.__class__ = Choice
+        choices.append(choice)
+    n_correct = len(right)
     if (n_correct != 1 and not multi) or n_correct < 1 or (kind == "truefalse" and len(ids) != 2):
         return None
-    return Step(
+    made = _StepDraft(
         sid,
-        cast(StepType, kind),
+        kind,
         prompt,
         points,
         tuple(choices),
@@ -155,7 +194,10 @@ def quick_step(step: Any, sources: dict[str, Source]) -> Step | None:
         shuffle,
         scoring,
         after,
+        frozenset(right),  # correct_ids, as Step.__post_init__ works it out
     )
+    made.__class__ = Step
+    return made  # type: ignore[no-any-return]
 
 
 def _points(steps: tuple[Step, ...], start: str) -> tuple[int, int] | None:
@@ -242,6 +284,7 @@ def quick_module(loaded: Any) -> Module | None:
     scenarios: list[Scenario] = []
     scores: list[tuple[int, int]] = []
     seen: set[str] = set()
+    good: set[str] = set()
     for sc in given:
         if not checker.flawless(sc, "Scenario-steps"):
             return None
@@ -255,7 +298,7 @@ def quick_module(loaded: Any) -> Module | None:
             return None
         steps = []
         for raw in raw_steps:
-            step = quick_step(raw, sources)
+            step = quick_step(raw, sources, good)
             if step is None:
                 return None
             steps.append(step)
