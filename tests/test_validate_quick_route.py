@@ -10,6 +10,8 @@ with the quick route on and off.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from tests.fresh_python import ROOT
 from trainer.bank import build, quick
 from trainer.bank.files import read_yaml
 from trainer.bank.loader import load_module, validate_paths
-from trainer.bank.model import Module
+from trainer.bank.model import Choice, Module, Step
 from trainer.bank.problems import Problem
 from trainer.scoring import best_path_points, correct_path_points
 
@@ -184,3 +186,23 @@ def test_scores_are_the_scoring_module_s(tmp_path: Path) -> None:
     for scenario in scenarios:
         points = quick._points(scenario.steps, scenario.start)
         assert points == (best_path_points(scenario), correct_path_points(scenario))
+
+
+def test_quick_route_objects_are_the_model_s_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steps and choices made by the quick route are frozen model objects like any other:
+    same class, fields, hash, pickling, and no field can be set."""
+    (module, _), (full, _) = load_both_ways(tmp_path, module_text(), monkeypatch)
+    assert module is not None and full is not None
+    for quick_step, full_step in zip(
+        module.scenarios[0].steps, full.scenarios[0].steps, strict=True
+    ):
+        assert type(quick_step) is Step and type(quick_step.choices[0]) is Choice
+        assert quick_step.correct_ids == full_step.correct_ids
+        assert hash(quick_step) == hash(full_step) and repr(quick_step) == repr(full_step)
+        assert pickle.loads(pickle.dumps(quick_step)) == full_step
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick_step.points = 9  # type: ignore[misc]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick_step.choices[0].correct = False  # type: ignore[misc]
