@@ -142,7 +142,7 @@ def status_values(
     months = course.validity_months
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
     rows = iter_status_rows(store, course.id, role=role, organisation_lower=wanted)
-    picks: dict[tuple[object, str | None], tuple[tuple[int, ...], int]] = {}
+    picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
     ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out
     dues: dict[str, date | None] = {}
@@ -156,16 +156,15 @@ def status_values(
             found = days[key] = day(timestamp)
         return found
 
-    def pick(who: object, modules: str | None) -> tuple[tuple[int, ...], int]:
-        """Where in ``modules`` (the ids passed) the modules ``who`` must pass are, and how
-        many ``who`` must pass."""
+    def pick(who: object, modules: str | None) -> tuple[tuple[int, ...] | None, int]:
+        """Where in ``modules`` (the ids passed) the modules ``who`` must pass are (None:
+        all of them, the usual case), and how many ``who`` must pass."""
         need = required.get(who)
         if need is None:
             need = required[who] = _required(course, who)
-        found = picks[(who, modules)] = (
-            tuple(i for i, m in enumerate((modules or "").split(",")) if modules and m in need),
-            len(need),
-        )
+        ids = modules.split(",") if modules else []
+        at = tuple(i for i, m in enumerate(ids) if m in need)
+        found = picks[(who, modules)] = (None if ids and len(at) == len(ids) else at, len(need))
         return found
 
     for row in rows:
@@ -176,7 +175,9 @@ def status_values(
             continue
         who, modules, due_text = row[role_at], row[ncols], row[due_at]
         at, n = picks.get((who, modules)) or pick(who, modules)
-        if at:
+        if at is None:
+            chosen = row[ncols + 1].split(",")
+        elif at:
             got = row[ncols + 1].split(",")
             chosen = [got[i] for i in at]
         else:
