@@ -11,6 +11,7 @@ with the quick route on and off.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import pickle
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from trainer.bank.files import read_yaml
 from trainer.bank.loader import load_module, validate_paths
 from trainer.bank.model import Choice, Module, Step
 from trainer.bank.problems import Problem
+from trainer.bank.safeyaml import load_text
 from trainer.scoring import best_path_points, correct_path_points
 
 MODULE = """\
@@ -206,3 +208,20 @@ def test_quick_route_objects_are_the_model_s_own(
             quick_step.points = 9  # type: ignore[misc]
         with pytest.raises(dataclasses.FrozenInstanceError):
             quick_step.choices[0].correct = False  # type: ignore[misc]
+
+
+def test_loading_leaves_no_garbage_cycles() -> None:
+    """Loading pauses the collector, so a reference cycle made while loading (the quick
+    walker's closure once kept every document's text this way) lives until the collector
+    runs again; loading a module makes none."""
+    text = module_text()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        value, problems = load_text(text, "m.yaml")
+        assert value["id"] == "m" and problems == []
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()

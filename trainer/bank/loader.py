@@ -247,9 +247,10 @@ def _validate_paths(paths: list[Path]) -> Validation:
     courses: list[Course] = []
     modules: list[Module] = []
     covered: set[Path] = set()
-    everything = {f.resolve(): _read_and_build(f) for f in files}
+    resolved = {f: f.resolve() for f in files}  # each file's key, worked out once
+    everything = {resolved[f]: _read_and_build(f) for f in files}
     for f in files:
-        if f.resolve() in covered or kind_of(everything[f.resolve()]) != "course":
+        if resolved[f] in covered or kind_of(everything[resolved[f]]) != "course":
             continue
         result = load_course(f, everything)
         problems += result.problems
@@ -280,5 +281,5 @@ def _validate_paths(paths: list[Path]) -> Validation:
                 )
             )
         problems += loaded.problems
-    checked = covered | {f.resolve() for f in files}
+    checked = covered | set(resolved.values())
     return Validation(sorted(set(problems)), courses, modules, len(checked))

@@ -86,11 +86,14 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def quick_step(step: Any, sources: dict[str, Source], good: set[str]) -> Step | None:
+def quick_step(
+    step: Any, sources: dict[str, Source], good: dict[str, frozenset[str]]
+) -> Step | None:
     """The model of a step that is right in every respect (its schema, its choices, the step
     checks of :func:`trainer.bank.build._check_step`), or None.
 
-    ``good`` holds identifiers already found well-formed (a module repeats the same few)."""
+    ``good`` holds the identifiers already found well-formed (a module repeats the same few),
+    each with the set of it alone (the correct_ids of a step with that one right choice)."""
     if step.__class__ is not YMap:
         return None
     keys = step.keys()
@@ -104,7 +107,7 @@ def quick_step(step: Any, sources: dict[str, Source], good: set[str]) -> Step | 
     if sid not in good:
         if _id(sid) is None:
             return None
-        good.add(sid)
+        good[sid] = frozenset((sid,))
     if kind not in _STEP_TYPES or points.__class__ is not int:
         return None
     if not _MIN_POINTS <= points <= _MAX_POINTS:
@@ -156,7 +159,7 @@ def quick_step(step: Any, sources: dict[str, Source], good: set[str]) -> Step | 
         if cid not in good:
             if _id(cid) is None:
                 return None
-            good.add(cid)
+            good[cid] = frozenset((cid,))
         text = c["text"]
         if text.__class__ is str:
             text = text.strip()
@@ -194,7 +197,7 @@ def quick_step(step: Any, sources: dict[str, Source], good: set[str]) -> Step | 
         shuffle,
         scoring,
         after,
-        frozenset(right),  # correct_ids, as Step.__post_init__ works it out
+        good[right[0]] if n_correct == 1 else frozenset(right),  # correct_ids (__post_init__)
     )
     made.__class__ = Step
     return made  # type: ignore[no-any-return]
@@ -284,7 +287,7 @@ def quick_module(loaded: Any) -> Module | None:
     scenarios: list[Scenario] = []
     scores: list[tuple[int, int]] = []
     seen: set[str] = set()
-    good: set[str] = set()
+    good: dict[str, frozenset[str]] = {}
     for sc in given:
         if not checker.flawless(sc, "Scenario-steps"):
             return None

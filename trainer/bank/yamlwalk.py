@@ -316,7 +316,12 @@ def _quick(root: yaml.Node, doc: _Document, anchors: bool) -> Any:
             raise _Unusual
         return mapping
 
-    return walk(root, 0)
+    try:
+        return walk(root, 0)
+    finally:
+        # walk refers to itself through its cell: a cycle that would keep the document (and
+        # its text) until the collector runs, which it does not while a bank loads.
+        walk = None  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- exact walker
