@@ -24,13 +24,13 @@ def test_the_app_alone_is_parsed_as_the_full_parser_does(
     built: list[bool] = []
     real = cli.build_parser
 
-    def counting(argv: object = None, *, commands: bool = True) -> object:
-        built.append(commands)
-        return real(argv, commands=commands)  # type: ignore[arg-type]
+    def counting(argv: object = None, *, commands: bool = True, lean: bool = False) -> object:
+        built.append(lean)
+        return real(argv, commands=commands, lean=lean)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cli, "build_parser", counting)
     assert cli.parse_arguments(words) == real(words).parse_args(words)
-    assert built == [False]  # the commands' parsers were never built
+    assert built == [True]  # the lean parser alone: the commands' parsers were never built
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,53 @@ def test_help_and_commands_go_to_the_full_parser(capsys: pytest.CaptureFixture[s
     assert "validate" in capsys.readouterr().out  # the commands are listed
     args = cli.parse_arguments(["validate", "x.yaml"])
     assert args.command == "validate" and args.handler is not None
+
+
+COMMAND_LINES = [
+    ["status", "--as-of", "2026-12-01", "--format", "csv", "-o", "out.csv"],
+    ["--data-dir", "/tmp/d", "status", "--role", "employee"],
+    ["records", "--format", "json", "--course", "c.yaml"],
+    ["--learner", "status"],  # 'status' is the learner's name: no command
+    ["validate", "a.yaml", "b.yaml"],
+]
+
+
+@pytest.mark.parametrize("words", COMMAND_LINES)
+def test_a_command_line_is_parsed_as_the_full_parser_does(
+    words: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the named command's parser is built when the lean parse is clean; whatever the
+    route, the result is the full parser's."""
+    built: list[bool] = []
+    real = cli.build_parser
+
+    def counting(argv: object = None, *, commands: bool = True, lean: bool = False) -> object:
+        built.append(lean)
+        return real(argv, commands=commands, lean=lean)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "build_parser", counting)
+    got = cli.parse_arguments(words)
+    want = real(words).parse_args(words)
+    assert vars(got).keys() == vars(want).keys()
+    assert {k: v for k, v in vars(got).items() if k != "handler"} == {
+        k: v for k, v in vars(want).items() if k != "handler"
+    }
+    assert getattr(got, "handler", None) == getattr(want, "handler", None)
+    assert built[0] is True
+    assert built == [True]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["status", "--role", "boss"], ["status", "--nonsense"], ["records", "--format", "xml"]],
+)
+def test_a_bad_command_line_gets_the_full_parsers_error(
+    words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as lean:
+        cli.parse_arguments(words)
+    lean_err = capsys.readouterr().err
+    with pytest.raises(SystemExit) as full:
+        cli.build_parser(words).parse_args(words)
+    assert lean.value.code == full.value.code == 2
+    assert lean_err == capsys.readouterr().err

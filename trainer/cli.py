@@ -63,13 +63,15 @@ class _AppParser(argparse.ArgumentParser):
 
 
 def parse_arguments(words: list[str]) -> argparse.Namespace:
-    """The parsed command line. Starting the app (no command named, the common case, and
-    the one whose start-up is timed) needs none of the 21 commands' parsers: building them
-    takes argparse 10-20 ms here, so a command line that names no command is parsed without
-    them when that parse is clean, and by the full parser otherwise (help, errors)."""
-    if chosen_command(words) is None and not {"-h", "--help"} & set(words):
+    """The parsed command line. Building every command's parser takes argparse 10-20 ms
+    here, a tenth of a short command's run: a command line is first parsed by a lean
+    parser (the app's options, and only the command it names, if any); when that parse is
+    clean it is exactly what the full parser gives, and otherwise (help, errors, a word
+    taken for a command that is an option's value) the full parser parses it and says
+    what it always has."""
+    if not {"-h", "--help"} & set(words):
         try:
-            args, rest = build_parser(words, commands=False).parse_known_args(words)
+            args, rest = build_parser(words, lean=True).parse_known_args(words)
         except _NotForTheAppAlone:
             rest = ["?"]
         if not rest:
@@ -78,12 +80,17 @@ def parse_arguments(words: list[str]) -> argparse.Namespace:
 
 
 def build_parser(
-    argv: Sequence[str] | None = None, *, commands: bool = True
+    argv: Sequence[str] | None = None, *, commands: bool = True, lean: bool = False
 ) -> argparse.ArgumentParser:
     """The parser. With ``argv``, only the command it names is imported and registered in
     full; the others are listed by name and help alone. Without ``argv``, all of them.
-    ``commands=False``: the app's options alone (see :func:`parse_arguments`)."""
-    parser = (argparse.ArgumentParser if commands else _AppParser)(
+    ``commands=False``: the app's options alone. ``lean``: a parser that raises
+    :class:`_NotForTheAppAlone` for anything it cannot take, with the app's options and
+    only the command ``argv`` names (none if it names none; see :func:`parse_arguments`)."""
+    wanted = chosen_command(argv) if argv is not None else None
+    if lean and wanted is None:
+        commands = False
+    parser = (_AppParser if lean or not commands else argparse.ArgumentParser)(
         prog="trainer",
         description="Scenario-based training: recognising sex-trafficking victims who appear "
         "to consent. With no command, opens the course in the terminal app.",
@@ -119,12 +126,11 @@ def build_parser(
         parser.set_defaults(command=None)
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    wanted = chosen_command(argv) if argv is not None else None
     for name, help_text in COMMANDS.items():
         if argv is None or name == wanted:
             module = COMMAND_MODULES.get(name, name.replace("-", "_"))
             importlib.import_module(f"trainer.commands.{module}").register(sub)
-        else:
+        elif not lean:
             sub.add_parser(name, help=help_text)
     for command in sub.choices.values():
         add_common(command)  # --data-dir and --course work before or after the command

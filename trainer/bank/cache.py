@@ -220,7 +220,11 @@ def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) ->
             "model": _model_fingerprint(),
             "hashes": hashes,
             "title": load.course.title,
-            "facts": {"id": load.course.id, "validity_months": load.course.validity_months},
+            "facts": {
+                "id": load.course.id,
+                "validity_months": load.course.validity_months,
+                "required": _required_by_role(load.course),
+            },
             "body_sha256": hashlib.sha256(body).hexdigest(),
         }
         _make_private_dirs(file.parent)
@@ -259,6 +263,39 @@ def course_facts(path: Path | str, cache_dir: Path | str) -> tuple[str, int] | N
     if not isinstance(course_id, str) or type(months) is not int:
         return None
     return course_id, months
+
+
+def course_requirements(
+    path: Path | str, cache_dir: Path | str
+) -> tuple[str, int, dict[str, tuple[str, ...]]] | None:
+    """The course's id, ``validity_months`` and the ids of the modules each role must pass
+    (what ``trainer status`` needs of it), from a current cache entry's header, or None as
+    for :func:`course_facts` (an entry written before the header carried them, too)."""
+    path = Path(path)
+    entry = _read_entry(cache_file(path, Path(cache_dir)), body_used=False)
+    if entry is None or not entry.is_current_for(path) or not isinstance(entry.facts, dict):
+        return None
+    course_id, months = entry.facts.get("id"), entry.facts.get("validity_months")
+    required = entry.facts.get("required")
+    if (
+        not isinstance(course_id, str)
+        or type(months) is not int
+        or not isinstance(required, dict)
+        or not all(
+            isinstance(role, str)
+            and isinstance(ids, tuple)
+            and all(isinstance(i, str) for i in ids)
+            for role, ids in required.items()
+        )
+    ):
+        return None
+    return course_id, months, required
+
+
+def _required_by_role(course: Course) -> dict[str, tuple[str, ...]]:
+    from trainer.bank.model import ROLES
+
+    return {role: tuple(m.id for m in course.required_for(role)) for role in ROLES}
 
 
 def load_course_cached(

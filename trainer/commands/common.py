@@ -28,7 +28,7 @@ class CommandError(Exception):
         self.status = status
 
 
-def _course_path(args: argparse.Namespace) -> Path:
+def course_path(args: argparse.Namespace) -> Path:
     path = settings_of(args).course.value
     if not path.is_file():
         raise CommandError(f"course file not found: {path} (use --course FILE)", 2)
@@ -46,7 +46,7 @@ def course_problems(problems: Sequence[object]) -> CommandError:
 def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
     """The course, loaded from the cache in the data folder when its files are unchanged
     (``read_only``: a command that only reads never writes a cache entry)."""
-    path = _course_path(args)
+    path = course_path(args)
     cache = settings_of(args).data_dir.value / "cache"
     from trainer.bank.cache import load_course_cached
 
@@ -59,7 +59,7 @@ def open_course(args: argparse.Namespace, *, read_only: bool = False) -> Course:
 def open_lazy_course(args: argparse.Namespace, *, defer: bool = False) -> LazyCourse:
     """As :func:`open_course`, but an unchanged course's model is built on first use (and
     with ``defer``, a changed one is loaded and validated then: see open_course_lazily)."""
-    path = _course_path(args)
+    path = course_path(args)
     from trainer.bank.cache import open_course_lazily
 
     opened = open_course_lazily(path, settings_of(args).data_dir.value / "cache", defer=defer)

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from trainer.commands.common import (
     CommandError,
+    course_path,
     fail,
     is_terminal,
     iso_date,
@@ -28,6 +29,7 @@ from trainer.commands.common import (
 )
 from trainer.compliance.status import (
     STATES,
+    CourseTerms,
     LearnerStatus,
     StatusValues,
     status_values,
@@ -36,6 +38,7 @@ from trainer.compliance.status import (
 from trainer.records.rows import LEARNER
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
+from trainer.settings import settings_of
 
 CSV_COLUMNS: tuple[str, ...] = (
     "learner",
@@ -97,7 +100,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     today = date.fromisoformat(args.as_of) if args.as_of else datetime.now(UTC).date()
     try:
-        course = open_course(args, read_only=True)
+        course = _course_terms(args)
         store = open_store(args, read_only=True)
     except CommandError as exc:
         return fail(exc)
@@ -146,6 +149,18 @@ def run(args: argparse.Namespace) -> int:
     if args.format != "table" or args.output:
         print(f"trainer: {summary(counts)}", file=sys.stderr)
     return 0
+
+
+def _course_terms(args: argparse.Namespace) -> CourseTerms:
+    """What the status needs of the course: from its cache entry's header when the entry is
+    current (no model built: most of a small organisation's run), else from the course."""
+    from trainer.bank.cache import course_requirements
+
+    path = course_path(args)
+    found = course_requirements(path, settings_of(args).data_dir.value / "cache")
+    if found is not None:
+        return CourseTerms(*found)
+    return CourseTerms.of(open_course(args, read_only=True))
 
 
 def _iso(day: date | None) -> str | None:

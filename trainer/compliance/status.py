@@ -40,18 +40,21 @@ tests/status_reference.py; a property test compares the two on both backends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainer.bank.model import Course
+from trainer.bank.roles import ROLES
 from trainer.progress import add_months
 from trainer.records.contract import Records
 from trainer.records.learners import LearnerRow
 from trainer.records.rows import LEARNER, check_ids, learner_row
 from trainer.records.stream import iter_status_rows
 from trainer.records.times import day
+
+if TYPE_CHECKING:
+    from trainer.bank.model import Course
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
 _NO_DAY = date.min  # not yet looked up (None is "no due date")
@@ -87,6 +90,24 @@ class LearnerStatus:
         return None if self.state == "expired" else self.due_date
 
 
+@dataclass(frozen=True, slots=True)
+class CourseTerms:
+    """What the status needs of a course: its id, how long a completion stays valid, and
+    the ids of the modules each role must pass (a role not listed must pass none). From
+    the course (:meth:`of`), or from its cache entry's header without building the model
+    (:func:`trainer.bank.cache.course_requirements`)."""
+
+    id: str
+    validity_months: int
+    required: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, course: Course | CourseTerms) -> CourseTerms:
+        if isinstance(course, CourseTerms):
+            return course
+        return cls(course.id, course.validity_months, {r: _required(course, r) for r in ROLES})
+
+
 def _due_day(text: str | None) -> date | None:
     if not text:
         return None
@@ -107,7 +128,7 @@ StatusValues = tuple[
 
 def statuses(
     store: Records,
-    course: Course,
+    course: Course | CourseTerms,
     *,
     today: date,
     organisation: str | None = None,
@@ -127,7 +148,7 @@ def statuses(
 
 def status_values(
     store: Records,
-    course: Course,
+    course: Course | CourseTerms,
     *,
     today: date,
     organisation: str | None = None,
@@ -137,17 +158,17 @@ def status_values(
     """:func:`statuses` as plain values (:data:`StatusValues`), for writers that go through
     every learner of an organisation (``trainer status --format csv``): no row object is
     built for a learner, so the per-learner cost is a few look-ups."""
+    terms = CourseTerms.of(course)
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
-    months = course.validity_months
+    months = terms.validity_months
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
-    rows = iter_status_rows(store, course.id, role=role, organisation_lower=wanted)
+    rows = iter_status_rows(store, terms.id, role=role, organisation_lower=wanted)
     picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
     ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out
     dues: dict[str, date | None] = {}
     ncols, uid_at, org_at, role_at, due_at = LEARNER_VALUES, _UID, _ORG, _ROLE, _DUE
-    required: dict[object, tuple[str, ...]] = {}
 
     def pass_day(timestamp: str) -> date:
         key = timestamp[:10] if timestamp.endswith("Z") else timestamp
@@ -159,9 +180,7 @@ def status_values(
     def pick(who: object, modules: str | None) -> tuple[tuple[int, ...] | None, int]:
         """Where in ``modules`` (the ids passed) the modules ``who`` must pass are (None:
         all of them, the usual case), and how many ``who`` must pass."""
-        need = required.get(who)
-        if need is None:
-            need = required[who] = _required(course, who)
+        need = terms.required.get(who, ())  # type: ignore[call-overload]
         ids = modules.split(",") if modules else []
         at = tuple(i for i, m in enumerate(ids) if m in need)
         found = picks[(who, modules)] = (None if ids and len(at) == len(ids) else at, len(need))
