@@ -24,7 +24,7 @@ from trainer.bank.files import read_yaml
 from trainer.bank.loader import load_module, validate_paths
 from trainer.bank.model import Choice, Module, Step
 from trainer.bank.problems import Problem
-from trainer.bank.safeyaml import load_text
+from trainer.bank.safeyaml import YamlRefused, load_bytes, load_text
 from trainer.scoring import best_path_points, correct_path_points
 
 MODULE = """\
@@ -225,3 +225,19 @@ def test_loading_leaves_no_garbage_cycles() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_bytes_and_text_are_guarded_alike(bom: bytes) -> None:
+    """load_bytes counts brackets in the bytes it read (sparing an encode of the text);
+    with a BOM and non-ASCII text it refuses exactly what load_text refuses, at the same
+    place, and lets through what it lets through."""
+    deep = "title: “café” [x]\nz: " + "[" * 300 + "]" * 300 + "\n"
+    shallow = "title: “café”\nz: " + "[" * 60 + "1" + "]" * 60 + "\n"
+    with pytest.raises(YamlRefused) as from_bytes:
+        load_bytes(bom + deep.encode("utf-8"), "m.yaml")
+    with pytest.raises(YamlRefused) as from_text:
+        load_text(deep, "m.yaml")
+    assert from_bytes.value.problem == from_text.value.problem
+    assert "nesting is too deep" in from_bytes.value.problem.message
+    assert load_bytes(bom + shallow.encode("utf-8"), "m.yaml") == load_text(shallow, "m.yaml")

@@ -189,7 +189,9 @@ def decode_text(data: bytes, path: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _guard_text_depth(text: str, path: str) -> None:
+def _guard_text_depth(text: str, path: str, raw: bytes | None = None) -> None:
+    """Refuse a text nested too deeply for the C composer. ``raw``: the UTF-8 bytes it was
+    decoded from, if at hand (its brackets are the text's: a BOM has none)."""
     # A line that starts with 512 indentation or block-indicator characters: the first line,
     # then a newline followed by 512 of them (the search skips from newline to newline).
     found = None
@@ -204,7 +206,9 @@ def _guard_text_depth(text: str, path: str) -> None:
     # Flow nesting: the depth of brackets, counted over the brackets alone (bytes.translate
     # drops everything else in one C pass); only a text that goes too deep is scanned again,
     # for the line to name.
-    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    if raw is None:
+        raw = text.encode("utf-8", "surrogatepass")
+    brackets = raw.translate(None, _NOT_BRACKETS)
     if len(brackets) <= _MAX_FLOW_DEPTH or _flow_depth(brackets) <= _MAX_FLOW_DEPTH:
         return
     depth = 0
@@ -219,9 +223,10 @@ def _guard_text_depth(text: str, path: str) -> None:
             )
 
 
-def compose(text: str, path: str) -> yaml.Node | None:
-    """Compose one YAML document into nodes, turning YAML errors into a Problem."""
-    _guard_text_depth(text, path)
+def compose(text: str, path: str, raw: bytes | None = None) -> yaml.Node | None:
+    """Compose one YAML document into nodes, turning YAML errors into a Problem. ``raw``:
+    the bytes the text was decoded from, if at hand (spares encoding it again)."""
+    _guard_text_depth(text, path, raw)
     loader = _BankLoader(text)
     try:
         node: yaml.Node | None = loader.get_single_node()
@@ -249,12 +254,12 @@ def _recompose(text: str, path: str) -> yaml.Node:
     return node
 
 
-def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
+def load_text(text: str, path: str, raw: bytes | None = None) -> tuple[Any, list[Problem]]:
     """Load untrusted YAML text. Returns the value and non-fatal problems (duplicate keys).
 
     Raises :class:`YamlRefused` for anything that stops loading altogether.
     """
-    node = compose(text, path)
+    node = compose(text, path, raw)
     if node is None:
         return None, []
     return to_values(node, path, MAX_NODES, partial(_recompose, text, path), "&" in text)
@@ -262,4 +267,4 @@ def load_text(text: str, path: str) -> tuple[Any, list[Problem]]:
 
 def load_bytes(data: bytes, path: str) -> tuple[Any, list[Problem]]:
     """Decode and load untrusted YAML bytes (see :func:`load_text`)."""
-    return load_text(decode_text(data, path), path)
+    return load_text(decode_text(data, path), path, data)
