@@ -285,14 +285,30 @@ def _warm_course_cache(course: Path, records: list[str]) -> None:
 
 
 def _status_query(course: Path) -> str:
-    """``trainer status --as-of AS_OF``'s query and arguments (JSON), for its floor."""
+    """``trainer status --as-of AS_OF``'s query and arguments, and what its floor needs to
+    fold each learner (the modules each role requires, the first still-valid timestamp,
+    where the role is in a row), as JSON."""
+    from datetime import date
+
     from trainer.bank.loader import load_course
+    from trainer.compliance.status import CourseTerms, valid_from_day
+    from trainer.records.rows import LEARNER
     from trainer.records.stream import status_query
 
     loaded = load_course(course).course
     assert loaded is not None
-    sql, args = status_query(loaded.id)
-    return json.dumps({"sql": sql, "args": args})
+    terms = CourseTerms.of(loaded)
+    first = valid_from_day(date.fromisoformat(AS_OF), terms.validity_months)
+    sql, args = status_query(terms.id)
+    return json.dumps(
+        {
+            "sql": sql,
+            "args": args,
+            "required": {role: list(ids) for role, ids in terms.required.items()},
+            "valid_from": f"{first.isoformat()}T00:00:00Z",
+            "role_at": [name for name, _sql in LEARNER].index("role"),
+        }
+    )
 
 
 def _peak_row(label: str, what: str, got: dict[str, Any], limit: float, n: int) -> Row:

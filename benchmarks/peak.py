@@ -99,12 +99,26 @@ def floor_items(db: str) -> int:
 def floor_status(db: str, query: str) -> int:
     """The status floor: trainer status's one query (``{"sql": ..., "args": [...]}``, as
     trainer.records.stream.status_query builds it: one row per learner, joined to its row
-    of the course_passes summary) streamed, each learner written as one line (its id, the
-    modules it passed and their latest passes) as it comes."""
+    of the course_passes summary) streamed, each learner folded into one line written as it
+    comes: its id, how many of the modules its role requires it passed, how many of those
+    are still valid, whether it attempted the course (``required``: the module ids per
+    role, ``valid_from``: the first still-valid timestamp). Before schema 7 the query did
+    this fold in SQL; now trainer does it in Python, so the floor does it too, as plainly."""
     given = json.loads(query)
+    required = {role: set(ids) for role, ids in given["required"].items()}
+    valid_from = given["valid_from"]
+    role_at = given["role_at"]
     write = sys.stdout.write
     for row in _rows(db, given["sql"], tuple(given["args"])):
-        write(f"{row[0]},{row[-2]},{row[-1]}\n")
+        modules, passes = row[-2], row[-1]
+        need = required.get(row[role_at], ())
+        passed = valid = 0
+        if modules:
+            for module, at in zip(modules.split(","), passes.split(","), strict=True):
+                if module in need:
+                    passed += 1
+                    valid += at >= valid_from
+        write(f"{row[0]},{passed},{valid},{int(modules is not None)}\n")
     return 0
 
 

@@ -9,7 +9,6 @@ certificate font cannot print), for the front ends to show before saving.
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from typing import Any, Literal
 
@@ -91,6 +90,8 @@ def new_uid() -> str:
 
 def current_account() -> str:
     """The operating-system account making a change (empty when it cannot be told)."""
+    import getpass  # only when writing: a command that only reads need not import it
+
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):
