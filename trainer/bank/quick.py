@@ -248,28 +248,29 @@ def _points(steps: tuple[Step, ...], start: str) -> tuple[int, int] | None:
     if len(order) != len(by_id):
         return None
     best: dict[str, int] = {}
+    after_right: dict[str, str | None] = {}  # where the right answer leads
     for sid in order:
         s = by_id[sid]
         if s.type == "multi":
             best[sid] = s.points + (0 if s.next is None else best[s.next])
+            after_right[sid] = s.next
             continue
         top = 0
         for c in s.choices:
             to = s.next if c.next is None else c.next
-            value = (s.points if c.correct else 0) + (0 if to is None else best[to])
+            if c.correct:
+                after_right[sid] = to
+                value = s.points + (0 if to is None else best[to])
+            else:
+                value = 0 if to is None else best[to]
             if value > top:
                 top = value
         best[sid] = top
     right = 0
     at: str | None = start
     while at is not None:
-        s = by_id[at]
-        right += s.points
-        if s.type == "multi":
-            at = s.next
-        else:
-            chosen = next(c for c in s.choices if c.correct)
-            at = s.next if chosen.next is None else chosen.next
+        right += by_id[at].points
+        at = after_right[at]
     return best[start], right
 
 
