@@ -36,7 +36,6 @@ import hashlib
 import io
 import os
 import pickle
-import secrets
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,7 +210,7 @@ def _make_private_dirs(folder: Path) -> None:
 def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) -> None:
     """Write atomically; any failure leaves the previous state (or nothing) behind."""
     assert load.course is not None
-    tmp = file.with_name(f".{file.name}.{secrets.token_hex(4)}.tmp")
+    tmp = file.with_name(f".{file.name}.{os.urandom(4).hex()}.tmp")  # as secrets.token_hex
     try:
         body = pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
         header = {
