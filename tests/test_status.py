@@ -276,3 +276,31 @@ def test_the_status_query_runs_on_postgresql(pg_url: str, course: Course) -> Non
     assert (found["Pat"].state, found["Pat"].valid_until) == ("complete", date(2027, 5, 1))
     assert (found["Quinn"].state, found["Quinn"].due_date) == ("due", date(2026, 12, 10))
     assert found["Ray"].state == "in-progress"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE course_passes SET passes = '2026-01-01T00:00:00Z'",  # fewer passes than ids
+        "UPDATE course_passes SET modules = 'demo,demo,demo'",  # more ids than passes
+        "UPDATE course_passes SET passes = 'not a time,nor this' WHERE modules LIKE '%,%'",
+    ],
+)
+def test_a_hand_edited_status_summary_is_reported_not_a_crash(
+    records: tuple[RecordsStore, Clock],
+    course_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: str,
+) -> None:
+    store, clock = records
+    populate(store, clock)
+    with store._write("a hand edit") as db:
+        db.execute(edit)
+    out = tmp_path / "status.csv"
+    base = ["--data-dir", str(tmp_path / "data"), "--course", str(course_file)]
+    for form in (["--format", "csv", "-o", str(out)], ["--format", "json"], []):
+        assert main(["status", *base, "--as-of", TODAY.isoformat(), *form]) == 1
+        err = capsys.readouterr().err
+        assert "damaged" in err and "Traceback" not in err
+        assert not out.exists()  # nothing half-written

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from trainer.bank.roles import ROLES
 from trainer.progress import add_months
 from trainer.records.contract import Records
+from trainer.records.errors import StoreDamaged
 from trainer.records.learners import LearnerRow
 from trainer.records.rows import LEARNER, check_ids, learner_row
 from trainer.records.stream import iter_status_rows
@@ -58,6 +59,10 @@ if TYPE_CHECKING:
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
 _NO_DAY = date.min  # not yet looked up (None is "no due date")
+_DAMAGED = (
+    "the records' status summary (course_passes) lists modules and passes that do not "
+    "match; the records database may be damaged or edited by hand. Nothing was changed."
+)
 
 _NAMES = [name for name, _sql in LEARNER]
 LEARNER_VALUES = len(LEARNER)  # a status row's first values are the learner's columns
@@ -164,7 +169,7 @@ def status_values(
     months = terms.validity_months
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
     rows = iter_status_rows(store, terms.id, role=role, organisation_lower=wanted)
-    picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int]] = {}
+    picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int, int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
     ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out
     dues: dict[str, date | None] = {}
@@ -177,13 +182,18 @@ def status_values(
             found = days[key] = day(timestamp)
         return found
 
-    def pick(who: object, modules: str | None) -> tuple[tuple[int, ...] | None, int]:
+    def pick(who: object, modules: str | None) -> tuple[tuple[int, ...] | None, int, int]:
         """Where in ``modules`` (the ids passed) the modules ``who`` must pass are (None:
-        all of them, the usual case), and how many ``who`` must pass."""
+        all of them, the usual case), how many ``who`` must pass, and how many ids there
+        are (what the passes must number)."""
         need = terms.required.get(who, ())  # type: ignore[call-overload]
-        ids = modules.split(",") if modules else []
+        ids = modules.split(",") if isinstance(modules, str) and modules else []
         at = tuple(i for i, m in enumerate(ids) if m in need)
-        found = picks[(who, modules)] = (None if ids and len(at) == len(ids) else at, len(need))
+        found = picks[(who, modules)] = (
+            None if ids and len(at) == len(ids) else at,
+            len(need),
+            len(ids),
+        )
         return found
 
     for row in rows:
@@ -193,12 +203,13 @@ def status_values(
         if wanted is not None and str(row[org_at]).lower() != wanted:
             continue
         who, modules, due_text = row[role_at], row[ncols], row[due_at]
-        at, n = picks.get((who, modules)) or pick(who, modules)
-        if at is None:
-            chosen = row[ncols + 1].split(",")
-        elif at:
-            got = row[ncols + 1].split(",")
-            chosen = [got[i] for i in at]
+        at, n, k = picks.get((who, modules)) or pick(who, modules)
+        if k:
+            passes = row[ncols + 1]
+            got = passes.split(",") if type(passes) is str else ()
+            if len(got) != k:
+                raise StoreDamaged(_DAMAGED)
+            chosen = got if at is None else [got[i] for i in at]
         else:
             chosen = []
         if due_text:
