@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 
 from trainer.bank.roles import ROLES
@@ -25,6 +26,8 @@ from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from trainer.tui.app import TrainerApp
 
 ADD = "__add__"
@@ -242,6 +245,25 @@ class LearnerPickScreen(ReadsRecords):
             self.refresh_learners()
 
 
+def _again(app: App[object], old: events.Key) -> events.Key:
+    """``old`` as a key typed now (from the app, so its bindings are looked up)."""
+    key = events.Key(old.key, old.character)
+    key.set_sender(app)
+    return key
+
+
+class NameField(Input):
+    """The form's name field. Until the rest of the form is mounted (just after its first
+    frame), a key typed here that needs it (Tab, Enter, Ctrl+S), and every key after that
+    one, waits for it (LearnerFormScreen.holds); letters before it go in as usual."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if isinstance(screen, LearnerFormScreen) and screen.holds(event):
+            event.stop()
+            event.prevent_default()  # Input's own handler does not type it now
+
+
 class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     """Add a learner: name as on the certificate, optional ID, organisation and role."""
 
@@ -257,12 +279,16 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         self.initial_name = existing.name if existing else name
         self.existing = existing
         self.warned_for: str | None = None  # the name whose warnings were shown once
+        self._held: list[events.Key] = []  # keys typed before the whole form was there
 
     @property
     def trainer(self) -> TrainerApp:
         return cast("TrainerApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # The first frame has the heading and the name field only: the rest of the form
+        # (two more fields, the role picker, the buttons) is mounted just after it (see
+        # mount_rest), which about halves the time to a first start's first screen.
         with VerticalScroll(classes="dialog", id="learner-form"):
             old = self.existing
             yield Label("Edit learner details" if old else "Add a learner", classes="heading")
@@ -278,35 +304,114 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
             )
             with Horizontal(classes="field"):
                 yield Label("Name for certificate", classes="field-label")
-                yield Input(self.initial_name, placeholder="Full name", id="name")
-            with Horizontal(classes="field"):
-                yield Label("Employee/contr. ID", classes="field-label")
-                yield Input(
-                    old.external_id if old else "", placeholder="optional", id="external-id"
-                )
-            with Horizontal(classes="field"):
-                yield Label("Organisation", classes="field-label")
-                yield Input(
-                    old.organisation if old else "", placeholder="optional", id="organisation"
-                )
-            with Horizontal(classes="field"):
-                yield Label("Role", classes="field-label")
-                yield Select(
+                yield NameField(self.initial_name, placeholder="Full name", id="name")
+        yield KeyFooter()
+
+    def rest_of_form(self) -> list[Widget]:
+        """The fields after the name, the error line and the buttons."""
+        old = self.existing
+
+        def field(label: str, widget: Widget) -> Horizontal:
+            return Horizontal(Label(label, classes="field-label"), widget, classes="field")
+
+        return [
+            field(
+                "Employee/contr. ID",
+                Input(old.external_id if old else "", placeholder="optional", id="external-id"),
+            ),
+            field(
+                "Organisation",
+                Input(old.organisation if old else "", placeholder="optional", id="organisation"),
+            ),
+            field(
+                "Role",
+                Select(
                     [(role_text(role), role) for role in ROLES],
                     value=old.role if old and old.role in ROLES else ROLES[0],
                     allow_blank=False,
                     id="role",
-                )
-            yield Static("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save and continue", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-        yield KeyFooter()
+                ),
+            ),
+            Static("", id="form-error", classes="error"),
+            Horizontal(
+                Button("Save and continue", variant="primary", id="save"),
+                Button("Cancel", id="cancel"),
+                classes="buttons",
+            ),
+        ]
+
+    complete = False  # the rest of the form is mounted
+    # Keys that need the rest of the form (the next field, a save) wait for it, in order,
+    # with every key typed after them.
+    WAITS_FOR_FORM: ClassVar[frozenset[str]] = frozenset({"tab", "shift+tab", "enter", "ctrl+s"})
 
     def on_mount(self) -> None:
         # The name first, also when editing: "e Edit or rename" must not put a new name
         # typed at once into the ID field (found in QA).
         self.query_one("#name", Input).focus()
+        self.call_after_refresh(self.first_frame_drawn)
+
+    _waits_for_first_frame = 0
+    _redrawn = False
+
+    def first_frame_drawn(self) -> None:
+        """Mount the rest of the form once the first frame is on the terminal: queued, not
+        awaited here, so that nothing else waiting for that frame waits for the rest too.
+        (Textual 8.2 composes but does not show the frames made while the app batches its
+        start-up, as when this form is a first start's first screen, and runs their
+        after-refresh callbacks at once: so the form is drawn once more, after the batch.)"""
+        if self._waits_for_first_frame < 1000:
+            self._waits_for_first_frame += 1
+            if self.app._batch_count or not self._redrawn:
+                self._redrawn = not self.app._batch_count
+                self.refresh()
+                self.call_after_refresh(self.first_frame_drawn)
+                return
+        self.call_next(self.mount_rest)
+
+    async def mount_rest(self) -> None:
+        """Mount the rest of the form once its first frame is drawn; once it is laid out,
+        the keys that waited for it act, in the order they were typed."""
+        await self.query_one("#learner-form").mount_all(self.rest_of_form())
+        # Laid out first: Textual orders the focus chain by where the widgets are.
+        self.call_after_refresh(self.form_complete)
+
+    def form_complete(self) -> None:
+        self.complete = True
+        held, self._held = self._held, []
+        for index, key in enumerate(held):
+            if not self.is_current:  # closed by a key before (a save): the rest go on
+                for later in held[index:]:
+                    self.app.post_message(_again(self.app, later))
+                return
+            self.replay(key)
+
+    def holds(self, event: events.Key) -> bool:
+        """Whether ``event``, typed in the name field, must wait for the rest of the form:
+        a key that needs it, and every key typed after one that does."""
+        if self.complete:
+            return False
+        if self._held or event.key in self.WAITS_FOR_FORM:
+            self._held.append(event)
+            return True
+        return False
+
+    def replay(self, key: events.Key) -> None:
+        """Do what ``key`` does on the whole form, now: the focus moves at once, so the
+        next key held goes to the field it was typed into."""
+        focused = self.focused
+        if key.key == "tab":
+            self.focus_next()
+        elif key.key == "shift+tab":
+            self.focus_previous()
+        elif key.key == "enter" and isinstance(focused, Input):
+            self.focus_next()  # what Input.Submitted does here (next_field)
+        elif key.key == "ctrl+s":
+            self.action_save()
+        elif key.is_printable and isinstance(focused, Input) and key.character is not None:
+            focused.insert_text_at_cursor(key.character)
+        else:  # anything else (Enter on a button, Esc, ...): routed as typed
+            self.app.post_message(_again(self.app, key))
 
     @on(Input.Submitted)
     def next_field(self) -> None:
@@ -318,6 +423,9 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     def action_save(self) -> None:
         if self.saving:
             return  # Ctrl+S twice is one save
+        if not self.complete:  # the focus is not on the name (a click): waits as it would
+            self._held.append(events.Key("ctrl+s", None))
+            return
         role = self.query_one("#role", Select).value
         self.saving = True
         self.save(
