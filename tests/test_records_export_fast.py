@@ -211,6 +211,12 @@ def test_records_written_by_trainer_take_the_fast_path(tmp_path: Path) -> None:
     assert len(values) == 3 and module._plain(values)
     hostile = [values[0], ("=" + values[1][0], *values[1][1:])]
     assert not module._plain(hostile)  # the attempt id is checked like any text
+    done = [(*row[:10], "2026-01-01T00:00:00Z", *row[11:]) for row in values]  # finished
+    assert module._plain(done)
+    for column in range(11):  # every text column, whichever way the batch check reads it
+        for trigger in TRIGGERS:
+            edited = [*done[:2], (*done[2][:column], trigger + "x", *done[2][column + 1 :])]
+            assert not module._plain(edited), (COLUMNS[column], trigger)
 
 
 def test_rows_as_dicts_are_the_values_in_column_order(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
-from operator import itemgetter
 from typing import Any, TextIO
 
 from trainer.progress import add_months
@@ -277,28 +276,32 @@ def write_record_csv(
 
 
 _BATCH = 1000
-_TEXT = itemgetter(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)  # attempt_id ... started_at (never NULL)
-_FINISHED = itemgetter(10)
-_NUMBERS = itemgetter(12, 13, 14)  # score, max_score, percent
+# The text columns of COLUMNS whose values differ from row to row (ids, names, times), and
+# those with few distinct values (organisation, role, course, module, version, hash).
+_VARIED = (0, 1, 2, 9)  # attempt_id, learner, external_id, started_at (never NULL)
+_FEW = (3, 4, 5, 6, 7, 8)
+_FINISHED = 10
+_NUMBERS = (12, 13, 14)  # score, max_score, percent
 
 
 def _plain(batch: list[tuple[Any, ...]]) -> bool:
     """True when no cell of these :data:`COLUMNS` rows needs the spreadsheet rule, found
-    in C over the whole batch (a row at a time in Python was most of the export's work):
-    the text cells joined by NUL, searched for a NUL before a trigger (a NUL inside a
-    value can only send the batch to the per-cell rule), and every number a number."""
+    in C over the whole batch, column by column (a row at a time in Python was most of the
+    export's work): the varied text cells joined by NUL and searched for a NUL before a
+    trigger (a NUL inside a value can only send the batch to the per-cell rule), the
+    columns with few distinct values checked once per distinct value, and every number a
+    number."""
     try:
-        text = "\0" + "\0".join(chain.from_iterable(map(_TEXT, batch)))
-        finished = "\0" + "\0".join(filter(None, map(_FINISHED, batch)))
-    except TypeError:  # a value of another type where text belongs: every cell is checked
+        cols = tuple(zip(*batch, strict=True))
+        text = "\0" + "\0".join(chain(*(cols[i] for i in _VARIED), filter(None, cols[_FINISHED])))
+        few = set(chain(*(cols[i] for i in _FEW)))
+    except (TypeError, ValueError):  # another type where text belongs: every cell is checked
         return False
-    return (
-        _CELL_START.search(text) is None
-        and _CELL_START.search(finished) is None
-        and not any(
-            issubclass(t, str) for t in set(map(type, chain.from_iterable(map(_NUMBERS, batch))))
-        )
-    )
+    if _CELL_START.search(text) is not None:
+        return False
+    if not all(type(v) is str and v[:1] not in _TRIGGERS for v in few):
+        return False
+    return not any(issubclass(t, str) for t in set(map(type, chain(*(cols[i] for i in _NUMBERS)))))
 
 
 _CELL_START = re.compile("\0[" + re.escape("".join(CSV_TRIGGERS)) + "]")
