@@ -123,3 +123,41 @@ async def test_escape_before_the_rest_is_mounted_cancels_at_once(
         assert isinstance(app.screen, LearnerPickScreen)
         assert isinstance(app.screen, LearnerPickScreen)
     assert store.learners() == []
+
+
+async def test_picking_a_learner_reads_their_dashboard_with_them_and_draws_it_once(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first Enter: the learner and what their dashboard shows are read in one go, so
+    the dashboard is drawn filled, without a read of its own (and an empty frame) first."""
+    import trainer.service.modules
+    import trainer.tui.screens.dashboard as dashboard_screen
+    from trainer.tui.screens.learners import LearnerPickScreen
+
+    store.add_learner("Ana Smith", "employee")
+    store.add_learner("Bo Lee", "uniformed", organisation="Navy")
+    reads: list[str] = []
+    real = trainer.service.modules.dashboard
+
+    def counted(where: str) -> Any:
+        def read(*args: Any, **kwargs: Any) -> Any:
+            reads.append(where)
+            return real(*args, **kwargs)
+
+        return read
+
+    monkeypatch.setattr(trainer.service.modules, "dashboard", counted("with the pick"))
+    monkeypatch.setattr(dashboard_screen, "dashboard", counted("by the dashboard"))
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LearnerPickScreen)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.learner is not None and app.learner.name == "Bo Lee"
+        assert "Bo Lee (Uniformed service member)" in screen_text(app)
+        assert reads == ["with the pick"]
+        await pilot.press("r")  # reading again is the dashboard's own read
+        await settle(pilot)
+        assert reads == ["with the pick", "by the dashboard"]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from trainer.bank.problems import Problem
     from trainer.records.contract import Records
     from trainer.records.store import LearnerRow
+    from trainer.service.modules import Dashboard
     from trainer.settings import Settings
 
 DEFAULT_THEME = "textual-dark"
@@ -284,8 +285,32 @@ class TrainerApp(App[int]):
             self.push_screen(LearnerPickScreen(auto_add=False))
 
     # ------------------------------------------------------------------ navigation
-    def use_learner(self, learner: LearnerRow) -> None:
-        """Make ``learner`` the current learner and show their dashboard."""
+    def read_for_dashboard(self, learner_id: str) -> tuple[LearnerRow | None, Dashboard | None]:
+        """In a worker thread, when a learner is picked: the learner and what their dashboard
+        shows, read at once, with the course's model built and the dashboard's modules
+        imported if start-up's put-off work has not yet done it. The dashboard is then drawn
+        once, filled, instead of empty and then again once it has read the records (the
+        first Enter after the first screen). (None, None) if the learner is gone; the board
+        is None if it cannot be read now (the dashboard reads it again and says why)."""
+        from trainer.bank.problems import BankError
+        from trainer.records.errors import StoreError
+        from trainer.service import learners
+
+        learner = learners.get_learner(self.store, learner_id)
+        if learner is None:
+            return None, None
+        try:
+            course = self._course.get()
+            import trainer.tui.screens.dashboard  # noqa: F401 - the screen shown next
+            from trainer.service.modules import dashboard
+
+            return learner, dashboard(self.store, course, learner)
+        except (BankError, StoreError):  # said on the app's thread (use_learner, dashboard)
+            return learner, None
+
+    def use_learner(self, learner: LearnerRow, board: Dashboard | None = None) -> None:
+        """Make ``learner`` the current learner and show their dashboard (``board``: what it
+        shows, already read; else the dashboard reads it)."""
         from trainer.safetext import terminal_safe
         from trainer.tui.screens.dashboard import DashboardScreen
 
@@ -294,9 +319,9 @@ class TrainerApp(App[int]):
         self.learner = learner
         self.sub_title = terminal_safe(learner.name)  # names stored before they were checked
         if len(self.screen_stack) > 1:
-            self.switch_screen(DashboardScreen())
+            self.switch_screen(DashboardScreen(board))
         else:
-            self.push_screen(DashboardScreen())
+            self.push_screen(DashboardScreen(board))
 
     def change_learner(self) -> None:
         from trainer.tui.screens.learners import LearnerPickScreen

@@ -96,6 +96,12 @@ class DashboardScreen(ReadsRecords):
 
     progress: CourseProgress | None = None  # as last read
 
+    def __init__(self, board: Dashboard | None = None) -> None:
+        """``board``: what the screen shows, already read (picking a learner reads it with
+        the learner), so that its first frame is the filled one."""
+        super().__init__()
+        self._first_board = board
+
     @property
     def trainer(self) -> TrainerApp:
         return cast("TrainerApp", self.app)
@@ -130,6 +136,12 @@ class DashboardScreen(ReadsRecords):
         self.query_one("#dash-title", Static).update(
             Content(f"{course.title} · {name} ({role_text(learner.role)})")
         )
+        board, self._first_board = self._first_board, None
+        if board is not None and board.learner.id == learner.id:
+            self._read_done()  # read already: shown now, before the screen is first drawn
+            self.show_board(board)
+            self._send_held()
+            return
         self.read_records(
             partial(dashboard, self.trainer.store, course, learner),
             self.show_board,

@@ -28,6 +28,7 @@ from trainer.tui.words import role_text
 if TYPE_CHECKING:
     from textual.app import App
 
+    from trainer.service.modules import Dashboard
     from trainer.tui.app import TrainerApp
 
 ADD = "__add__"
@@ -204,14 +205,15 @@ class LearnerPickScreen(ReadsRecords):
             self.action_add()
             return
         self.read_records(
-            partial(service.get_learner, self.trainer.store, event.option_id or ""),
+            partial(self.trainer.read_for_dashboard, event.option_id or ""),
             self.use_picked,
             self.unreadable,
         )
 
-    def use_picked(self, learner: LearnerRow | None) -> None:
+    def use_picked(self, read: tuple[LearnerRow | None, Dashboard | None]) -> None:
+        learner, board = read
         if learner is not None:
-            self.trainer.use_learner(learner)
+            self.trainer.use_learner(learner, board)
         else:  # gone meanwhile (e.g. merged elsewhere): the list as it is now
             self.refresh_learners()
 
