@@ -267,9 +267,11 @@ SCALE = [
     " function picks each learner's counted and latest attempt per module version) folded"
     " into running sums (Welford's covariance for the discrimination), instead of one query"
     " per attempt with every answer held; `trainer status` reads one row per learner from the"
-    " module_passes summary (schema 6). On PostgreSQL each streams through a server-side"
-    " cursor (500 rows a fetch). Read-only commands read a current SQLite database in place"
-    " (`mode=ro`), no longer from an in-memory copy.",
+    " course_passes summary (schema 7). On PostgreSQL each streams in libpq's chunked mode"
+    " (500 rows a chunk, on a connection of its own; a server-side cursor before 2026-12-02,"
+    " whose FETCHes made the server's time and trainer's add up), and so do the floors."
+    " Read-only commands read a current SQLite database in place (`mode=ro`), no longer from"
+    " an in-memory copy.",
     "- **Met: memory.** Peaks are flat in the number of learners: on SQLite 30 MB (export),"
     " 35 MB (item report), 30-31 MB (status) from 1,000 to 100,000 learners; on PostgreSQL"
     " 43-44 MB for each (psycopg's libpq and its result batches): within ≤ 50 MB (export) and"

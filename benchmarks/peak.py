@@ -5,8 +5,8 @@
     python benchmarks/peak.py OUT_FILE floor-items DB             one pass over the answers
     python benchmarks/peak.py OUT_FILE floor-status DB QUERY_JSON  status's query, folded
 
-DB is an SQLite file or a ``postgresql://`` URL (read through a server-side cursor, 500 rows
-a fetch, as the store streams).
+DB is an SQLite file or a ``postgresql://`` URL (read in libpq's chunked mode, 500 rows a
+chunk, as the store streams).
 
 A child's ``ru_maxrss`` on Linux starts from the forked parent's peak (it is carried across
 ``exec``), so a large harness would inflate every child's figure; the child's own VmHWM,
@@ -50,16 +50,15 @@ def vm_hwm_kb() -> int:
 
 def _rows(db: str, sql: str, args: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Stream one query's rows, read-only: SQLite in place (mode=ro), 500 rows a fetch; or
-    PostgreSQL through a named (server-side) cursor, 500 rows a fetch."""
+    PostgreSQL in libpq's chunked mode, 500 rows a chunk, as the store streams (the server
+    produces rows while this process works on the last ones)."""
     if db.startswith(("postgresql://", "postgres://")):
         import psycopg
 
         with psycopg.connect(db) as con:
             con.execute("SET default_transaction_read_only = on")
-            with con.cursor(name="floor") as cur:
-                cur.itersize = 500
-                cur.execute(sql.replace("?", "%s"), args)
-                yield from cur
+            with con.cursor() as cur:
+                yield from cur.stream(sql.replace("?", "%s"), args, size=500)
         return
     lite = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
     cursor = lite.execute(sql, args)
