@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.genrecords import generate, generate_pg
+from benchmarks.genrecords import SHIPPED, generate, generate_pg
 from trainer.records import open_store
 from trainer.records.stream import _where, item_groups, iter_item_answers
 
@@ -96,3 +96,30 @@ def test_answers_carry_no_learner_and_the_fields_in_order(records: str | Path, p
     assert "learner_id" not in ITEM_FIELDS
     at = ITEM_FIELDS.index("attempt_id")
     assert {r[at] for r in rows} <= ids  # attempt ids are the attempts' UUIDs
+
+
+@pytest.mark.parametrize("cap", [1, 1024])
+def test_choice_counts_are_the_reference_ones_counted_by_set_or_by_choice(
+    records: str | Path, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold counts each decision's answers per set of choices (one dict update an
+    answer), and per choice past a bound of distinct sets: the picks are the old report's
+    either way."""
+    from tests import items_reference
+    from trainer.authoring import items, items_stats
+    from trainer.bank.loader import load_course
+
+    course = load_course(SHIPPED).course
+    assert course is not None
+    modules = [
+        m for r in ("employee", "contractor", "uniformed") for _e, m in course.modules_for(r)
+    ]
+    monkeypatch.setattr(items_stats, "_PICKED_MAX", cap)
+    with open_store(records, read_only=True) as store:
+        new = items.item_report(store, modules=modules)
+        old = items_reference.item_report(store, modules=modules)
+    picks = [[(c.choice_id, c.picked) for c in i.choices] for g in new.groups for i in g.items]
+    assert picks == [
+        [(c.choice_id, c.picked) for c in i.choices] for g in old.groups for i in g.items
+    ]
+    assert any(len(p) > 1 and sum(k for _c, k in p) > 0 for p in picks)

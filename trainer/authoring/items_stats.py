@@ -13,6 +13,7 @@ from trainer.records.contract import Records
 from trainer.records.stream import iter_item_answers
 
 _PARSED_MAX = 4096  # distinct choice_ids texts remembered (a bound, not a limit on input)
+_PICKED_MAX = 1024  # distinct sets of choices counted as sets per decision (likewise)
 
 
 @dataclass(slots=True)
@@ -28,7 +29,8 @@ class ItemAcc:
     m2x: float = 0.0
     m2y: float = 0.0
     cxy: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
+    picked: dict[tuple[str, ...], int] = field(default_factory=dict)  # per set of choices
+    overflow: dict[str, int] = field(default_factory=dict)  # per choice, past _PICKED_MAX sets
 
     def add(self, x: float, y: float, correct: bool, choices: tuple[str, ...]) -> None:
         self.n += 1
@@ -41,8 +43,25 @@ class ItemAcc:
         self.m2x += dx * (x - self.mean_x)
         self.m2y += dy * (y - self.mean_y)
         self.cxy += dx * (y - self.mean_y)
-        for cid in choices:
-            self.counts[cid] = self.counts.get(cid, 0) + 1
+        picked = self.picked
+        k = picked.get(choices)
+        if k is not None:
+            picked[choices] = k + 1
+        elif len(picked) < _PICKED_MAX:
+            picked[choices] = 1
+        else:  # records with ever new sets of choices: count per choice, memory bounded
+            for cid in choices:
+                self.overflow[cid] = self.overflow.get(cid, 0) + 1
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many answers picked each choice (a multi-select answer counts each of its
+        choices): summed from the answers' choice sets, counted one dict update an answer."""
+        counts = dict(self.overflow)
+        for choices, k in self.picked.items():
+            for cid in choices:
+                counts[cid] = counts.get(cid, 0) + k
+        return counts
 
     def discrimination(self) -> float | None:
         """Pearson correlation of item and rest scores; None when undefined (as pearson)."""
@@ -89,6 +108,7 @@ def aggregate(
     rows = iter_item_answers(store, policy, module_id=module_id, since=since, until=until)
     key: tuple[str, str] | None = None
     group: GroupAcc | None = None
+    cur_mid = cur_sha = None
     items: dict[tuple[str, str], ItemAcc] = {}
     tags_of: dict[str, tuple[str, ...]] = {}
     # One tuple per answer (the columns of ITEM_FIELDS), unpacked once; rows come grouped by
@@ -96,7 +116,8 @@ def aggregate(
     for row in rows:
         (mid, sha, attempt, score, max_score, counted, latest, scenario, step, text, points,
          max_points, outcome, seq) = row  # fmt: skip
-        if group is None or key != (mid, sha):
+        if sha != cur_sha or mid != cur_mid or group is None:  # no tuple built per answer
+            cur_mid, cur_sha = mid, sha
             key = (mid, sha)
             group = groups.get(key)
             if group is None:
