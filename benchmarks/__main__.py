@@ -45,23 +45,35 @@ ANALYSIS = [
     " afternoon, with other work keeping the load average at 8-13 on the 2 cores (hello-world"
     " 0.96-1.29 s instead of 0.28 s): 1.13-1.22×, met; by the CPU time of each process to its"
     " first screen, which other work moves less than the wall time, 1.25-1.35× (two runs).",
-    "- **First-ever start** (target ≤ 1.3×; **not met**: 1.37-1.65× in five runs of 2026-12-02"
-    " afternoon at a load average of 8-13, down from 1.75-2.01× in the morning): the app no"
-    " longer validates the course nor creates the records before its first screen. With no"
-    " records file there are no learners, so that screen is the new-learner form, which needs"
-    " neither: once it is drawn (and 0.25 s more), a worker thread validates the course (and"
-    " writes its cache) and creates the database (0600, WAL, schema); a save quicker than that"
-    " creates it itself. A bad course or an unusable data folder still ends the app with"
-    " status 1 and the same messages (tests/tui/test_tui_first_start.py). What is left over"
-    " the warm start is the form itself: in the phases, app.run → form drawn takes 2.5× what"
-    " app.run → learner list takes (755 against 302 ms in one loaded run; the imports before"
-    " app.run are the same), and by CPU time to the first screen the first-ever start is"
-    " 1.60-1.78× hello-world against the warm start's 1.25-1.35×. Three Inputs, a Select and"
-    " two Buttons are mounted and styled for the first time; a form showing only its name"
-    " field drew as fast as the learner list (an experiment, not shipped). Meeting the target"
-    " needs a lighter first paint of the form (the name field first and the other fields"
-    " mounted just after, or a lighter role picker than Select): work on"
-    " trainer/tui/screens/learners.py.",
+    "- **First-ever start** (target ≤ 1.3×; **not reliably met**: 1.23×, 1.38× and 1.35× in"
+    " three `--only startup` runs of 2026-12-02 05:42-05:51 UTC at a load average of 1.5-3.5,"
+    " by CPU time to the first screen 1.29-1.35×; the warm start in the same runs 1.28-1.36×,"
+    " CPU 1.24-1.30×): a first start now draws its first screen as fast as a warm start draws"
+    " the learner list (app.run → first frame 67-88 ms against 68-86 ms, medians of the three"
+    ' runs; before, the form took 2.5× the list"s time). The app neither validates the course'
+    " nor creates the records before that screen: with no records file there are no learners,"
+    " so it is the new-learner form, which needs neither; once it is drawn (and 0.25 s more) a"
+    " worker thread validates the course (and writes its cache) and creates the database"
+    " (0600, WAL, schema); a save quicker than that creates it itself, and a bad course or an"
+    " unusable data folder still ends the app with status 1 and the same messages"
+    ' (tests/tui/test_tui_first_start.py). The form"s first frame has its heading and the name'
+    " field only: the ID and organisation fields, the role picker (a Select), the error line"
+    ' and the buttons, whose styling, CSS parsing and layout were the form"s cost over the'
+    " list, are mounted just after that frame is on the terminal; the whole form follows 0.13"
+    ' s later (phase "whole form"). Keys typed meanwhile are never lost: letters go into the'
+    " name; Tab, Enter, Ctrl+S and every key typed after one of them wait and act in order"
+    " once the rest is laid out (tests/tui/test_tui_form_first_frame.py; in tmux at 80×24,"
+    " `Ada Example` Tab `E-1` Enter `Acme` Ctrl+S sent the moment the name field showed saved"
+    ' all four fields). The launcher"s "ready" is now the first frame that shows the first'
+    " screen (App._display), for the hello-world and every start alike: before, it waited for"
+    ' one more refresh after its pilot, which starts only after the app"s start-up, noticed'
+    " the screen; for the form that refresh was the one that drew the rest of it. That is"
+    ' stricter for every figure: hello-world"s first frame comes 20-30 ms after app.run'
+    " instead of ~50 ms, so the warm start, unchanged, reads 1.28-1.36× here against 1.23× in"
+    ' the 04:27 run (with the old launcher and today"s code, 8 pairs: warm 1.19×, first-ever'
+    ' 1.30×). What is left over hello-world is the same for both starts: the trainer"s imports'
+    " and settings before app.run (20-45 ms) and a first screen with more widgets (70-85"
+    " against 20-30 ms).",
     "- **The launcher's wait** (found 2026-12-02): it checked for the screen shown in a loop of"
     " `asyncio.sleep(0)`, which never waits in select() and so kept the GIL; once the app read"
     " the learner list and the dashboard in worker threads, those reads got the GIL only every"
@@ -69,22 +81,34 @@ ANALYSIS = [
     " and a warm start of 1.60×. The launcher now waits 0.5 ms between checks (the hello-world"
     " pays the same); the quiet run of 04:27 UTC gives this file's figures: warm start 1.23×,"
     " first-ever 1.59×, first Enter 134 ms against 71 ms for the same Enter 1 s later.",
-    "- **First Enter after the first screen** (target ≤ 100 ms; **not met**): the learner picks"
-    " at once, so the dashboard waits for the course's model that start-up put off (unpickled"
-    " from the cache), the dashboard's imports and its progress queries. The floor is the same"
-    " Enter pressed 1 s later, when the deferred work has run: the difference is what the"
-    " deferral moves onto the first keypress. The deferred work (in a thread since 2026-12-02"
-    " afternoon, started 0.25 s after the first screen is drawn) now also imports the"
-    " dashboard and freezes the objects start-up built (gc.freeze) as collection resumes, so"
-    " an Enter pressed after it only builds the screen and reads the records. The figure is"
-    " timed to the learner's modules shown (the dashboard reads them in a worker thread; the"
-    " launcher waits for them). Earlier runs: 106-119 ms against 81-113 ms; 2026-12-02"
-    " morning: 110-157 ms against 131-154 ms; afternoon, at a load average of 8-13: 319-791 ms"
-    " against 231-420 ms (five runs). The Enter posted the moment the list is drawn still"
-    " pays the model and the imports; what misses 100 ms even without them (the floor) is"
-    " the dashboard screen itself: compose, layout, first render and the read. For the"
-    " 20,000-question course the first Enter (0.65-0.93 s quiet, 1.4-2.0 s loaded: the model"
-    " unpickled from the cache) costs a sixth to a tenth of validating the course in-process.",
+    "- **First Enter after the first screen** (target ≤ 100 ms; **not met**: 207, 143 and 112"
+    " ms against 118, 78 and 56 ms for the same Enter 1 s later, in the three `--only startup`"
+    " runs of 05:42-05:51 UTC; in 6 interleaved pairs at a load average of ~2.5 the code"
+    " before these changes took 230 ms (192-258), after 157 ms (127-304)): the learner picks"
+    ' the moment the list is drawn, so the Enter pays the course"s model that start-up put off'
+    ' (unpickled from the cache, ~7 ms) and the dashboard"s imports (trainer.engine,'
+    ' trainer.service.modules and the model"s classes, ~30 ms quiet), besides what the floor'
+    " pays. Since 2026-12-02 05:40 UTC, picking a learner reads the learner and what their"
+    " dashboard shows in one worker-thread read, which also builds the model and imports the"
+    " dashboard if the put-off work has not: the dashboard is drawn once, filled (before:"
+    " pushed empty, then its own read in a second thread round trip, then drawn again); a read"
+    " that fails there is left to the dashboard, which says so as before. The footer"
+    " (KeyFooter) rebuilds itself only when its keys change, once per refresh (Textual rebuilt"
+    " it after every bindings signal: three ~7 ms rebuilds as a screen opened). A timeline of"
+    " one Enter at the first frame (loaded): key to the read 15-25 ms, the read with imports"
+    ' and model ~45 ms, push and compose ~10 ms, the dashboard"s layout and first render 30-45'
+    ' ms of CPU, its footer"s first build ~8 ms. The floor pays all but the imports and the'
+    " model; an Enter pressed the moment the list shows cannot avoid them unless start-up does"
+    " them, which the start figures would pay (starting the put-off work at once instead of"
+    " 0.25 s after the first frame changed nothing measurable in 7 pairs). What misses 100 ms"
+    ' beyond that is the dashboard screen itself (a flat profile of Textual"s styling, layout'
+    " and rendering of its widgets). The put-off work (a thread, 0.25 s after the first frame)"
+    " also freezes the objects start-up built (gc.freeze) as collection resumes. Earlier runs:"
+    " 106-119 ms against 81-113 ms; 2026-12-02 morning: 110-157 ms against 131-154 ms;"
+    " afternoon, at a load average of 8-13: 319-791 ms against 231-420 ms. For the"
+    " 20,000-question course the first Enter (0.43-0.57 s in the three runs; the model"
+    " unpickled from the cache) costs a seventh to a tenth of validating the course"
+    " in-process.",
     "- **Certificate as a process**: what a user waits for from `trainer certificate` is"
     " interpreter start, imports (PDF and signing libraries), the course from its cache,"
     " the records, the key, render, sign and write; the in-process row above times only the"

@@ -112,8 +112,9 @@ def bench_startup(cfg: Any) -> list[Row]:
     note = (
         f"{what}; first screen: {', '.join(sorted(shown))}; a kiosk with 4 learners, warm "
         f"(byte-code, OS cache, course cache); headless, size 100×36; timed from spawn to the "
-        f"first screen ready (CLOCK_MONOTONIC); to process exit: trainer {exits['warm']:.0f} ms,"
-        f" hello {exits['hello']:.0f} ms; phases since launcher start — trainer: "
+        f"first frame that shows the first screen, filled (CLOCK_MONOTONIC); to process exit: "
+        f"trainer {exits['warm']:.0f} ms, hello {exits['hello']:.0f} ms; phases since launcher "
+        f"start — trainer: "
         f"{phases('warm')}; hello: {phases('hello')}"
     )
     return [
@@ -136,7 +137,8 @@ def bench_startup(cfg: Any) -> list[Row]:
             1.3,
             f"a data folder never used: no records database, no course cache (the app draws "
             f"the new-learner form first, then validates the course, writes its cache and "
-            f"creates the database in a thread); first screen: {', '.join(first_shown)}; "
+            f"creates the database in a thread); first screen: {', '.join(first_shown)}, whose "
+            f"first frame has the name field (the rest of the form: phase 'whole form'); "
             f"byte-code caches warm, as after an install; phases since launcher start: "
             f"{phases('first')}" + pairing,
             paired_ratio=paired("first"),
