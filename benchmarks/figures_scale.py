@@ -291,22 +291,22 @@ def _status_query(course: Path) -> str:
     from datetime import date
 
     from trainer.bank.loader import load_course
+    from trainer.commands.status import CSV_LEARNER
     from trainer.compliance.status import CourseTerms, valid_from_day
-    from trainer.records.rows import LEARNER
     from trainer.records.stream import status_query
 
     loaded = load_course(course).course
     assert loaded is not None
     terms = CourseTerms.of(loaded)
     first = valid_from_day(date.fromisoformat(AS_OF), terms.validity_months)
-    sql, args = status_query(terms.id)
+    sql, args = status_query(terms.id, columns=CSV_LEARNER)  # what --format csv reads
     return json.dumps(
         {
             "sql": sql,
             "args": args,
             "required": {role: list(ids) for role, ids in terms.required.items()},
             "valid_from": f"{first.isoformat()}T00:00:00Z",
-            "role_at": [name for name, _sql in LEARNER].index("role"),
+            "role_at": [name for name, _sql in CSV_LEARNER].index("role"),
         }
     )
 

@@ -48,15 +48,20 @@ def vm_hwm_kb() -> int:
     return 0
 
 
-def _rows(db: str, sql: str, args: tuple[object, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def _rows(
+    db: str, sql: str, args: tuple[object, ...] = (), *, in_order: bool = False
+) -> Iterator[tuple[Any, ...]]:
     """Stream one query's rows, read-only: SQLite in place (mode=ro), 500 rows a fetch; or
     PostgreSQL in libpq's chunked mode, 500 rows a chunk, as the store streams (the server
-    produces rows while this process works on the last ones)."""
+    produces rows while this process works on the last ones). ``in_order``: the query's
+    order is an index's; PostgreSQL is told not to sort, as the store tells it."""
     if db.startswith(("postgresql://", "postgres://")):
         import psycopg
 
         with psycopg.connect(db) as con:
             con.execute("SET default_transaction_read_only = on")
+            if in_order:
+                con.execute("SET LOCAL enable_sort = off")
             with con.cursor() as cur:
                 yield from cur.stream(sql.replace("?", "%s"), args, size=500)
         return
@@ -108,7 +113,7 @@ def floor_status(db: str, query: str) -> int:
     valid_from = given["valid_from"]
     role_at = given["role_at"]
     write = sys.stdout.write
-    for row in _rows(db, given["sql"], tuple(given["args"])):
+    for row in _rows(db, given["sql"], tuple(given["args"]), in_order=True):
         modules, passes = row[-2], row[-1]
         need = required.get(row[role_at], ())
         passed = valid = 0

@@ -412,7 +412,7 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
     learner without a UUID at all is damage the store reports: test_records_contract.py.)"""
     import io
 
-    from trainer.commands.status import CSV_COLUMNS, _record, write_status_csv
+    from trainer.commands.status import CSV_COLUMNS, CSV_LEARNER, _record, write_status_csv
     from trainer.export import write_csv
 
     here = role_course(course, 12)
@@ -437,8 +437,13 @@ def test_the_status_csv_is_write_csv_byte_for_byte(tmp_path: Path, course: Cours
             )
         got = list(statuses(store, here, today=date(2026, 6, 1), due_within=60))
         values = list(status_values(store, here, today=date(2026, 6, 1), due_within=60))
-    fast, generic = io.StringIO(), io.StringIO()
+        fewer = list(
+            status_values(store, here, today=date(2026, 6, 1), due_within=60, columns=CSV_LEARNER)
+        )
+    fast, generic, lean = io.StringIO(), io.StringIO(), io.StringIO()
     assert write_status_csv(values, fast) == len(got) == 6
+    assert write_status_csv(fewer, lean, CSV_LEARNER) == 6
+    assert lean.getvalue() == fast.getvalue()  # the command's own columns, the same bytes
     write_csv((_record(s) for s in got), generic, CSV_COLUMNS)
     assert fast.getvalue() == generic.getvalue()
     assert "'=1+2" in fast.getvalue() and "'+Org" in fast.getvalue()

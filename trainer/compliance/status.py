@@ -40,7 +40,7 @@ tests/status_reference.py; a property test compares the two on both backends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -64,9 +64,9 @@ _DAMAGED = (
     "match; the records database may be damaged or edited by hand. Nothing was changed."
 )
 
-_NAMES = [name for name, _sql in LEARNER]
 LEARNER_VALUES = len(LEARNER)  # a status row's first values are the learner's columns
-_UID, _ORG, _ROLE, _DUE = (_NAMES.index(f) for f in ("id", "organisation", "role", "due_date"))
+#: The learner's columns :func:`status_values` cannot do without.
+NEEDED = ("id", "organisation", "role", "due_date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,8 @@ def _due_day(text: str | None) -> date | None:
 
 
 #: One learner's state as plain values, what :func:`status_values` yields: the status row
-#: (its first :data:`LEARNER_VALUES` values are the learner's columns, as
-#: :data:`trainer.records.rows.LEARNER` names them, in order), then the fields of
+#: (its first values are the learner's ``columns``, as given to it: by default all of
+#: :data:`trainer.records.rows.LEARNER`, in order), then the fields of
 #: :class:`LearnerStatus` after ``learner``, in order.
 StatusValues = tuple[
     tuple[Any, ...], str, date | None, date | None, date | None, int, int, date | None
@@ -156,24 +156,28 @@ def status_values(
     course: Course | CourseTerms,
     *,
     today: date,
+    columns: Sequence[tuple[str, str]] = LEARNER,
     organisation: str | None = None,
     role: str | None = None,
     due_within: int | None = None,
 ) -> Iterator[StatusValues]:
     """:func:`statuses` as plain values (:data:`StatusValues`), for writers that go through
     every learner of an organisation (``trainer status --format csv``): no row object is
-    built for a learner, so the per-learner cost is a few look-ups."""
+    built for a learner, so the per-learner cost is a few look-ups. ``columns``: the
+    learner's columns to read (of LEARNER; they must include :data:`NEEDED`)."""
     terms = CourseTerms.of(course)
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
     months = terms.validity_months
     valid_from = f"{valid_from_day(today, months).isoformat()}T00:00:00Z"
-    rows = iter_status_rows(store, terms.id, role=role, organisation_lower=wanted)
+    names = [name for name, _sql in columns]
+    uid_at, org_at, role_at, due_at = (names.index(f) for f in NEEDED)
+    ncols = len(names)
+    rows = iter_status_rows(store, terms.id, columns=columns, role=role, organisation_lower=wanted)
     picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int, int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
     ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out
     dues: dict[str, date | None] = {}
-    ncols, uid_at, org_at, role_at, due_at = LEARNER_VALUES, _UID, _ORG, _ROLE, _DUE
 
     def pass_day(timestamp: str) -> date:
         key = timestamp[:10] if timestamp.endswith("Z") else timestamp

@@ -241,9 +241,13 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise convert(exc, self.path, "reading it") from None
 
-    def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+    def _stream(
+        self, sql: str, args: Sequence[object] = (), *, in_order: bool = False
+    ) -> Iterator[tuple[Any, ...]]:
         """Yield the rows of one query as SQLite steps through them (batches of 500), so
-        memory does not grow with the records. Failures become :class:`StoreError`."""
+        memory does not grow with the records. Failures become :class:`StoreError`.
+        ``in_order``: the query's order is an index's (see the PostgreSQL store); SQLite's
+        planner already reads such a query in that index's order."""
         with self._mutex:
             try:
                 cursor = self._db.execute(sql, args)

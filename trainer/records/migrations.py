@@ -228,7 +228,10 @@ KEEP_COURSE_PASSES: tuple[str, ...] = (
         FROM (SELECT learner_id, course_id, module_id, last_pass_at FROM module_passes
             ORDER BY learner_id, course_id, module_id)
         GROUP BY learner_id, course_id""",
-    "CREATE INDEX learners_order ON learners (organisation, name_key)",
+    # The learners' list order, covering every column status reads (LEARNER's, rows.py), so
+    # that it reads the index alone, in order, without a seek into the table per learner.
+    "CREATE INDEX learners_order ON learners (organisation, name_key, id, uid, name,"
+    " external_id, role, created_at, email, due_date, managed_by)",
 )
 
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (

@@ -346,7 +346,9 @@ class PgStoreBase:
         rows = self._rows(sql, args)
         return rows[0] if rows else None
 
-    def _stream(self, sql: str, args: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+    def _stream(
+        self, sql: str, args: Sequence[object] = (), *, in_order: bool = False
+    ) -> Iterator[tuple[Any, ...]]:
         """Yield the rows of one query as the server sends them (libpq's chunked mode,
         500 rows a chunk: ``Cursor.stream``), so memory does not grow with the records and
         the server goes on producing rows while this process works on the last ones (a
@@ -355,7 +357,10 @@ class PgStoreBase:
         one is open (a stream inside another uses a server-side cursor on the store's
         connection). A consumer that stops early cancels the query. Not retried: a report
         that loses the server half-way says so (:class:`StoreUnavailable`) rather than
-        restarting silently."""
+        restarting silently. ``in_order``: the query's ORDER BY is an index's order, so the
+        planner is told not to sort (``enable_sort`` off for this transaction): with a sort
+        no row comes before the last is sorted (0.33 s for the status of 100,000 learners,
+        first row at once, against 0.57 s with a parallel hash join and a sort)."""
         with self._mutex:
             if self._txn is not None:
                 yield from self._txn.execute(sql, args).fetchall()
@@ -373,6 +378,8 @@ class PgStoreBase:
             self._streaming = True
             try:
                 with conn.transaction(), conn.cursor() as cur:
+                    if in_order:
+                        cur.execute("SET LOCAL enable_sort = off")
                     yield from cur.stream(to_pg(sql), tuple(args), size=500)
             except psycopg.Error as exc:
                 if lost(exc, conn):

@@ -44,9 +44,11 @@ _EXPORT_SQL = (
 )
 
 
-def _stream(store: Records, sql: str, args: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+def _stream(
+    store: Records, sql: str, args: Sequence[object], *, in_order: bool = False
+) -> Iterator[tuple[Any, ...]]:
     """Yield the rows of one query as the backend produces them (its ``_stream``)."""
-    return store._stream(sql, args)
+    return store._stream(sql, args, in_order=in_order)
 
 
 def iter_export_rows(
@@ -200,7 +202,6 @@ def iter_item_answers(
     return _stream(store, sql, args)
 
 
-_LEARNER_FIELDS = select(LEARNER)
 #: How many of a status row's values are the learner's (:func:`status_learner`).
 STATUS_LEARNER_VALUES = len(LEARNER)
 
@@ -216,7 +217,7 @@ def status_learner(row: Sequence[Any]) -> LearnerRow:
 # triggers): the ids of the modules with a pass and their latest passes, or NULL when the
 # learner never attempted the course. One seek per learner; nothing aggregated here.
 _STATUS_SQL = (
-    f"SELECT {_LEARNER_FIELDS}, c.modules, c.passes"
+    "SELECT {columns}, c.modules, c.passes"
     " FROM learners AS l LEFT JOIN course_passes AS c"
     " ON c.learner_id = l.id AND c.course_id = ?"
     " {where} ORDER BY l.organisation, l.name_key, l.id"
@@ -226,6 +227,7 @@ _STATUS_SQL = (
 def status_query(
     course_id: str,
     *,
+    columns: Sequence[tuple[str, str]] = LEARNER,
     role: str | None = None,
     organisation_lower: str | None = None,
 ) -> tuple[str, list[object]]:
@@ -239,23 +241,26 @@ def status_query(
         clauses.append("lower(l.organisation) = ?")
         args.append(organisation_lower)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _STATUS_SQL.format(where=where), args
+    return _STATUS_SQL.format(columns=select(columns), where=where), args
 
 
 def iter_status_rows(
     store: Records,
     course_id: str,
     *,
+    columns: Sequence[tuple[str, str]] = LEARNER,
     role: str | None = None,
     organisation_lower: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """For the organisation status (:mod:`trainer.compliance.status`): one row per learner,
-    its columns of :class:`~trainer.records.learners.LearnerRow` (in order), then, from the
-    course_passes summary of ``course_id``: the ids of the modules with a pass
-    (comma-separated, in module id order) and those modules' latest passes (their
-    ``finished_at`` texts, in the same order); both None when the learner never attempted
-    the course, both ``''`` when it attempted but passed nothing. Ordered by organisation,
-    name key, id; streamed. ``organisation_lower`` narrows in SQL only when it is ASCII (the
-    caller checks the rest exactly)."""
-    sql, args = status_query(course_id, role=role, organisation_lower=organisation_lower)
-    return _stream(store, sql, args)
+    its ``columns`` (of :data:`~trainer.records.rows.LEARNER`: all of them by default, in
+    order), then, from the course_passes summary of ``course_id``: the ids of the modules
+    with a pass (comma-separated, in module id order) and those modules' latest passes
+    (their ``finished_at`` texts, in the same order); both None when the learner never
+    attempted the course, both ``''`` when it attempted but passed nothing. Ordered by
+    organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL only when
+    it is ASCII (the caller checks the rest exactly)."""
+    sql, args = status_query(
+        course_id, columns=columns, role=role, organisation_lower=organisation_lower
+    )
+    return _stream(store, sql, args, in_order=True)  # the learners_order index's
