@@ -138,6 +138,13 @@ def run(args: argparse.Namespace) -> int:
 
             if not args.output and is_terminal(out):
                 return write_csv((_record(s) for s in rows()), out, CSV_COLUMNS, terminal=True)
+            if args.output:
+                from trainer.commands.status_split import write_split
+
+                split = write_split(store, settings_of(args).records.value.location, course,
+                                    options, args.state, counts, out, args.output)  # fmt: skip
+                if split is not None:
+                    return split
             return write_status_csv(values(), out, CSV_LEARNER)
         if args.format == "json":
             return _write_json(rows(), out, course.id, today, counts)
@@ -213,6 +220,8 @@ def write_status_csv(
     rows: Iterable[StatusValues],
     out: TextIO,
     columns: Sequence[tuple[str, str]] = LEARNER,
+    *,
+    header: bool = True,
 ) -> int:
     """The CSV of :data:`CSV_COLUMNS` from :func:`status_values`, byte for byte what
     ``write_csv`` of :func:`_record` writes (not for a terminal). At an organisation's size
@@ -221,7 +230,8 @@ def write_status_csv(
     trigger; no cell holds a comma, a quote or a line break: the line has 12 commas and
     none of the others), and otherwise goes through the spreadsheet rule and the csv
     module. Lines are written 1,000 at a time. ``columns``: the learner's columns the rows
-    start with (as given to :func:`status_values`)."""
+    start with (as given to :func:`status_values`); ``header``: write the header line
+    (not for the second half of a split run: :mod:`trainer.commands.status_split`)."""
     import csv
 
     from trainer.safetext import CSV_TRIGGERS
@@ -240,7 +250,8 @@ def write_status_csv(
         return "" if value is None else value
 
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
     lines: list[str] = []
     count = 0
     for learner, state, completed_on, valid_until, expired_on, done, required, due in rows:

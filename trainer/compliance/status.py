@@ -51,7 +51,7 @@ from trainer.records.contract import Records
 from trainer.records.errors import StoreDamaged
 from trainer.records.learners import LearnerRow
 from trainer.records.rows import LEARNER, check_ids, learner_row
-from trainer.records.stream import iter_status_rows
+from trainer.records.stream import ListPlace, iter_status_rows
 from trainer.records.times import day
 
 if TYPE_CHECKING:
@@ -160,11 +160,14 @@ def status_values(
     organisation: str | None = None,
     role: str | None = None,
     due_within: int | None = None,
+    since: ListPlace | None = None,
+    until: ListPlace | None = None,
 ) -> Iterator[StatusValues]:
     """:func:`statuses` as plain values (:data:`StatusValues`), for writers that go through
     every learner of an organisation (``trainer status --format csv``): no row object is
     built for a learner, so the per-learner cost is a few look-ups. ``columns``: the
-    learner's columns to read (of LEARNER; they must include :data:`NEEDED`)."""
+    learner's columns to read (of LEARNER; they must include :data:`NEEDED`). ``since`` /
+    ``until``: one part of the list (:func:`trainer.records.stream.status_middle`)."""
     terms = CourseTerms.of(course)
     wanted = organisation.lower() if organisation is not None else None
     horizon = today + timedelta(days=due_within) if due_within is not None else None
@@ -173,7 +176,15 @@ def status_values(
     names = [name for name, _sql in columns]
     uid_at, org_at, role_at, due_at = (names.index(f) for f in NEEDED)
     ncols = len(names)
-    rows = iter_status_rows(store, terms.id, columns=columns, role=role, organisation_lower=wanted)
+    rows = iter_status_rows(
+        store,
+        terms.id,
+        columns=columns,
+        role=role,
+        organisation_lower=wanted,
+        since=since,
+        until=until,
+    )
     picks: dict[tuple[object, str | None], tuple[tuple[int, ...] | None, int, int]] = {}
     days: dict[str, date] = {}  # a pass's UTC day by its timestamp's day: few distinct days
     ends: dict[date, date] = {}  # a first pass's day → the day the completion runs out

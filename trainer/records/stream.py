@@ -224,24 +224,77 @@ _STATUS_SQL = (
 )
 
 
-def status_query(
-    course_id: str,
-    *,
-    columns: Sequence[tuple[str, str]] = LEARNER,
-    role: str | None = None,
-    organisation_lower: str | None = None,
-) -> tuple[str, list[object]]:
-    """The SQL and arguments of :func:`iter_status_rows` (also the benchmark's floor)."""
-    args: list[object] = [course_id]
+#: Where a learner is in the list's order (organisation, name key, key): opaque outside
+#: trainer/records, made by :func:`status_middle` and given back as a range's end.
+ListPlace = tuple[str, str, int]
+_PLACE = "(l.organisation, l.name_key, l.id)"
+
+
+def _learner_filter(
+    role: str | None,
+    organisation_lower: str | None,
+    since: ListPlace | None = None,
+    until: ListPlace | None = None,
+) -> tuple[list[str], list[object]]:
     clauses: list[str] = []
+    args: list[object] = []
     if role is not None:
         clauses.append("l.role = ?")
         args.append(role)
     if organisation_lower is not None and organisation_lower.isascii():
         clauses.append("lower(l.organisation) = ?")
         args.append(organisation_lower)
+    if since is not None:
+        clauses.append(f"{_PLACE} >= (?, ?, ?)")
+        args += list(since)
+    if until is not None:
+        clauses.append(f"{_PLACE} < (?, ?, ?)")
+        args += list(until)
+    return clauses, args
+
+
+def status_query(
+    course_id: str,
+    *,
+    columns: Sequence[tuple[str, str]] = LEARNER,
+    role: str | None = None,
+    organisation_lower: str | None = None,
+    since: ListPlace | None = None,
+    until: ListPlace | None = None,
+) -> tuple[str, list[object]]:
+    """The SQL and arguments of :func:`iter_status_rows` (also the benchmark's floor)."""
+    clauses, args = _learner_filter(role, organisation_lower, since, until)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    return _STATUS_SQL.format(columns=select(columns), where=where), args
+    return _STATUS_SQL.format(columns=select(columns), where=where), [course_id, *args]
+
+
+def status_middle(
+    store: Records,
+    *,
+    share: float = 0.5,
+    role: str | None = None,
+    organisation_lower: str | None = None,
+) -> tuple[int, ListPlace | None]:
+    """How many learners :func:`iter_status_rows` would read (with these filters; the
+    organisation only when ASCII, as there), and the place of the one that leaves
+    ``share`` of them from there on (None when there is none), so that two processes can
+    each read a part."""
+    clauses, args = _learner_filter(role, organisation_lower)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    found = list(_stream(store, f"SELECT COUNT(*) FROM learners AS l {where}", args))
+    count = int(found[0][0]) if found else 0
+    middle = list(
+        _stream(
+            store,
+            f"SELECT l.organisation, l.name_key, l.id FROM learners AS l {where}"
+            " ORDER BY l.organisation, l.name_key, l.id LIMIT 1 OFFSET ?",
+            [*args, min(count - 1, int(count * (1 - share)))],
+        )
+    )
+    if not middle:
+        return count, None
+    place = middle[0]
+    return count, (str(place[0]), str(place[1]), int(place[2]))
 
 
 def iter_status_rows(
@@ -251,6 +304,8 @@ def iter_status_rows(
     columns: Sequence[tuple[str, str]] = LEARNER,
     role: str | None = None,
     organisation_lower: str | None = None,
+    since: ListPlace | None = None,
+    until: ListPlace | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """For the organisation status (:mod:`trainer.compliance.status`): one row per learner,
     its ``columns`` (of :data:`~trainer.records.rows.LEARNER`: all of them by default, in
@@ -259,8 +314,14 @@ def iter_status_rows(
     (their ``finished_at`` texts, in the same order); both None when the learner never
     attempted the course, both ``''`` when it attempted but passed nothing. Ordered by
     organisation, name key, id; streamed. ``organisation_lower`` narrows in SQL only when
-    it is ASCII (the caller checks the rest exactly)."""
+    it is ASCII (the caller checks the rest exactly). ``since`` / ``until``: only the
+    learners from that place in the list on / before it (see :func:`status_middle`)."""
     sql, args = status_query(
-        course_id, columns=columns, role=role, organisation_lower=organisation_lower
+        course_id,
+        columns=columns,
+        role=role,
+        organisation_lower=organisation_lower,
+        since=since,
+        until=until,
     )
     return _stream(store, sql, args, in_order=True)  # the learners_order index's
