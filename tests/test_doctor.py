@@ -260,11 +260,13 @@ def test_shipped_course_does_not_depend_on_the_current_folder(
 def test_packaged_course_is_preferred_when_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In a wheel the course is package data; importlib.resources finds it there."""
+    """In a wheel the course is package data, beside the package's modules."""
     package = tmp_path / "site" / "trainer"
     write_bank(package / paths.PACKAGED_COURSE_DIR)
-    monkeypatch.setattr(paths.resources, "files", lambda name: package)
+    monkeypatch.setattr(paths, "__file__", str(package / "paths.py"))
     assert paths.shipped_course() == package / "_course" / "course.yaml"
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "checkout" / "trainer" / "paths.py"))
+    assert paths.shipped_course() == tmp_path / "checkout" / "question_banks" / "course.yaml"
 
 
 def test_commands_name_every_course_problem_with_a_plural_that_agrees(
