@@ -22,12 +22,11 @@ from trainer.safetext import terminal_safe
 from trainer.service import learners as service
 from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.footer import KeyFooter
+from trainer.tui.widgets.form_fields import FormField, NameField, again
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from trainer.service.modules import Dashboard
     from trainer.tui.app import TrainerApp
 
@@ -247,25 +246,6 @@ class LearnerPickScreen(ReadsRecords):
             self.refresh_learners()
 
 
-def _again(app: App[object], old: events.Key) -> events.Key:
-    """``old`` as a key typed now (from the app, so its bindings are looked up)."""
-    key = events.Key(old.key, old.character)
-    key.set_sender(app)
-    return key
-
-
-class NameField(Input):
-    """The form's name field. Until the rest of the form is mounted (just after its first
-    frame), a key typed here that needs it (Tab, Enter, Ctrl+S), and every key after that
-    one, waits for it (LearnerFormScreen.holds); letters before it go in as usual."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        screen = self.screen
-        if isinstance(screen, LearnerFormScreen) and screen.holds(event):
-            event.stop()
-            event.prevent_default()  # Input's own handler does not type it now
-
-
 class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     """Add a learner: name as on the certificate, optional ID, organisation and role."""
 
@@ -319,11 +299,13 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         return [
             field(
                 "Employee/contr. ID",
-                Input(old.external_id if old else "", placeholder="optional", id="external-id"),
+                FormField(old.external_id if old else "", placeholder="optional", id="external-id"),
             ),
             field(
                 "Organisation",
-                Input(old.organisation if old else "", placeholder="optional", id="organisation"),
+                FormField(
+                    old.organisation if old else "", placeholder="optional", id="organisation"
+                ),
             ),
             field(
                 "Role",
@@ -384,7 +366,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         for index, key in enumerate(held):
             if not self.is_current:  # closed by a key before (a save): the rest go on
                 for later in held[index:]:
-                    self.app.post_message(_again(self.app, later))
+                    self.app.post_message(again(self.app, later))
                 return
             self.replay(key)
 
@@ -413,7 +395,7 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
         elif key.is_printable and isinstance(focused, Input) and key.character is not None:
             focused.insert_text_at_cursor(key.character)
         else:  # anything else (Enter on a button, Esc, ...): routed as typed
-            self.app.post_message(_again(self.app, key))
+            self.app.post_message(again(self.app, key))
 
     @on(Input.Submitted)
     def next_field(self) -> None:

@@ -1,0 +1,62 @@
+"""Keys typed in one burst (fast typing, a paste, or a busy machine) in the learner form go
+where the learner meant them: after Tab or Enter, into the next field, even though the
+terminal delivered them all before the focus moved."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from tests.tui_fixtures import SIZE, make_app, settle
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.tui.screens.learners import LearnerFormScreen
+
+
+def _burst(app: object, keys: list[str]) -> None:
+    """Post every key at once, as the driver does for one read of the terminal."""
+    for key in keys:
+        character = " " if key == "space" else (key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
+
+
+async def test_a_burst_with_tab_and_enter_fills_each_field(
+    course: Course, store: RecordsStore
+) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LearnerFormScreen)
+        for _ in range(100):
+            await pilot.pause()
+            if screen.complete:
+                break
+        await settle(pilot)
+        keys = [*"Ada", "space", *"Example", "tab", *"E-1", "enter", *"Acme"]
+        _burst(app, keys)
+        await settle(pilot)
+        assert screen.query_one("#name", Input).value == "Ada Example"
+        assert screen.query_one("#external-id", Input).value == "E-1"
+        assert screen.query_one("#organisation", Input).value == "Acme"
+
+
+async def test_a_burst_ending_in_ctrl_s_saves_every_field(
+    course: Course, store: RecordsStore
+) -> None:
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LearnerFormScreen)
+        for _ in range(100):
+            await pilot.pause()
+            if screen.complete:
+                break
+        await settle(pilot)
+        _burst(app, ["tab", "shift+tab", *"Bob", "tab", *"X9", "tab", *"Org", "ctrl+s"])
+        for _ in range(50):
+            await pilot.pause()
+            if store.learner_count():
+                break
+        await settle(pilot)
+        [learner] = store.learners()
+        assert (learner.name, learner.external_id, learner.organisation) == ("Bob", "X9", "Org")
