@@ -4,6 +4,8 @@ terminal delivered them all before the focus moved."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
@@ -20,18 +22,24 @@ def _burst(app: object, keys: list[str]) -> None:
         app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
 
 
+async def _whole_form(pilot: Any) -> LearnerFormScreen:
+    """The new-learner form, once all of it is there."""
+    screen = pilot.app.screen
+    assert isinstance(screen, LearnerFormScreen)
+    for _ in range(100):
+        await pilot.pause()
+        if screen.complete:
+            break
+    await settle(pilot)
+    return screen
+
+
 async def test_a_burst_with_tab_and_enter_fills_each_field(
     course: Course, store: RecordsStore
 ) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, LearnerFormScreen)
-        for _ in range(100):
-            await pilot.pause()
-            if screen.complete:
-                break
-        await settle(pilot)
+        screen = await _whole_form(pilot)
         keys = [*"Ada", "space", *"Example", "tab", *"E-1", "enter", *"Acme"]
         _burst(app, keys)
         await settle(pilot)
@@ -45,13 +53,7 @@ async def test_a_burst_ending_in_ctrl_s_saves_every_field(
 ) -> None:
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, LearnerFormScreen)
-        for _ in range(100):
-            await pilot.pause()
-            if screen.complete:
-                break
-        await settle(pilot)
+        await _whole_form(pilot)
         _burst(app, ["tab", "shift+tab", *"Bob", "tab", *"X9", "tab", *"Org", "ctrl+s"])
         for _ in range(50):
             await pilot.pause()
