@@ -128,3 +128,33 @@ def test_the_command_splits_and_writes_the_same_file(
     assert capsys.readouterr().err == one  # the same counts
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     assert dataclasses.is_dataclass(CourseTerms) and date.fromisoformat(TODAY.isoformat())
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        "",
+        "not json",
+        "[" * 50_000,
+        "[]",
+        '{"course": 1}',
+        '{"records": "/nowhere", "course": ["c", 12, []], "today": "x"}',
+        '{"records": "/nowhere", "course": ["c", 12, {}], "today": "2026-12-01",'
+        ' "organisation": null, "role": null, "due_within": null, "state": null,'
+        ' "since": ["a"], "out": "/nowhere/x"}',
+    ],
+)
+def test_the_worker_refuses_a_job_it_did_not_get_from_trainer(job: str) -> None:
+    """Run by hand with anything on its input, the worker says no in one line."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "trainer.commands.status_split"],
+        input=job,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -156,12 +156,20 @@ def _work(job: Mapping[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     try:
-        job = json.loads(sys.stdin.read(_LIMIT))
+        job = json.loads(sys.stdin.read(_LIMIT))  # bounded: deep nesting is a RecursionError
         print(json.dumps(_work(job)))
     except StoreError as exc:
         print(exc, file=sys.stderr)  # the parent says it (the last line), as its own
         return 1
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         print(f"the second half of the status could not be written: {exc}", file=sys.stderr)
         return 1
     return 0
