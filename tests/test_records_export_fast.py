@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-import subprocess
-import sys
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fresh_python import ROOT
+from tests.fresh_python import ROOT, run_trainer_without
 from trainer.cli import main
 from trainer.commands import records_push
 from trainer.export import (
@@ -67,6 +65,11 @@ def _hostile_records(data: Path) -> None:
     )  # fmt: skip
     db.commit()
     db.close()
+
+
+def _export_args(data: Path, out: Path) -> list[str]:
+    return ["records", "--data-dir", str(data), "--course", str(SHIPPED), "--format", "csv",
+            "-o", str(out)]  # fmt: skip
 
 
 EXPECTED_HOSTILE = (
@@ -298,18 +301,10 @@ def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _hostile_records(data)
     load_course_cached(SHIPPED, data / "cache")
-    code = (
-        "import sys; from trainer.cli import main\n"
-        f"rc = main(['records', '--data-dir', {str(data)!r}, '--course', {str(SHIPPED)!r},"
-        f" '--format', 'csv', '-o', {str(tmp_path / 'o.csv')!r}])\n"
-        "bad = [m for m in ('yaml', 'trainer.bank.checker', 'trainer.bank.model', 'textual')"
-        " if m in sys.modules]\n"
-        "print(bad); sys.exit(rc or (3 if bad else 0))\n"
+    run_trainer_without(
+        _export_args(data, tmp_path / "o.csv"),
+        ("yaml", "trainer.bank.checker", "trainer.bank.model", "textual"),
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()
 
 
@@ -372,16 +367,8 @@ def test_the_csv_export_loads_neither_the_course_model_nor_xapi(tmp_path: Path) 
     cache entry the period is read from the course file (PyYAML)."""
     data = tmp_path / "data"
     _hostile_records(data)
-    code = (
-        "import sys; from trainer.cli import main\n"
-        f"rc = main(['records', '--data-dir', {str(data)!r}, '--course', {str(SHIPPED)!r},"
-        f" '--format', 'csv', '-o', {str(tmp_path / 'o.csv')!r}])\n"
-        "bad = [m for m in ('trainer.bank.model', 'trainer.xapi.statements', 'textual')"
-        " if m in sys.modules]\n"
-        "print(bad); sys.exit(rc or (3 if bad else 0))\n"
+    run_trainer_without(
+        _export_args(data, tmp_path / "o.csv"),
+        ("trainer.bank.model", "trainer.xapi.statements", "textual"),
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()

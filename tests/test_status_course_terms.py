@@ -5,11 +5,9 @@ either way."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.fresh_python import ROOT
+from tests.fresh_python import ROOT, run_trainer_without
 from trainer.bank.cache import cache_file, course_requirements, load_course_cached
 from trainer.bank.model import ROLES
 from trainer.cli import main
@@ -66,17 +64,9 @@ def test_with_a_current_cache_status_builds_no_course_model(tmp_path: Path) -> N
     assert main([*args, str(tmp_path / "cold.csv")]) == 0  # no entry: the course file
     assert not (data / "cache").exists() or not any((data / "cache").iterdir())
     load_course_cached(SHIPPED, data / "cache")
-    code = (
-        "import sys; from trainer.cli import main\n"
-        f"rc = main({[*args, str(tmp_path / 'warm.csv')]!r})\n"
-        "bad = [m for m in ('yaml', 'trainer.bank.model', 'trainer.bank.checker')"
-        " if m in sys.modules]\n"
-        "print(bad); sys.exit(rc or (3 if bad else 0))\n"
+    run_trainer_without(
+        [*args, str(tmp_path / "warm.csv")], ("yaml", "trainer.bank.model", "trainer.bank.checker")
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
     cold = (tmp_path / "cold.csv").read_bytes()
     assert (tmp_path / "warm.csv").read_bytes() == cold
     assert b"Ann,,Acme,employee,,in-progress,,,,1,6," in cold  # one of six modules passed
