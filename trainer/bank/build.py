@@ -23,7 +23,7 @@ from trainer.bank.model import (
     Source,
     Step,
 )
-from trainer.bank.quick import quick_module, role_tuple, sources_of
+from trainer.bank.quick import module_of, quick_module, role_tuple, sources_of
 from trainer.bank.safeyaml import YMap, YSeq
 from trainer.bank.schema import KIND_OBJECT
 from trainer.scoring import best_path_points, correct_path_points
@@ -249,21 +249,7 @@ def build_module(loaded: Loaded) -> Module | None:
     loaded.problems += chk.problems
     if loaded.problems:
         return None
-    return Module(
-        id=mod["id"],
-        title=str(mod["title"]).strip(),
-        version=str(mod["version"]),
-        summary=str(mod["summary"]).strip(),
-        objectives=tuple(str(o).strip() for o in mod["objectives"]),
-        roles=roles,
-        pass_mark=mod["pass_mark"],
-        estimated_minutes=mod["estimated_minutes"],
-        sources=sources,
-        scenarios=tuple(scenarios),
-        content_note=str(mod["content_note"]).strip() if mod.get("content_note") else None,
-        path=loaded.path,
-        sha256=loaded.sha256,
-    )
+    return module_of(mod, loaded, roles, sources, scenarios)
 
 
 def _sound(kind: str, value: Any) -> bool:

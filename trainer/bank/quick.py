@@ -329,6 +329,17 @@ def quick_module(loaded: Any) -> Module | None:
         right = sum(scores[i][1] for i in mine)
         if not mine or best <= 0 or right * 100 < pass_mark * best:
             return None
+    return module_of(mod, loaded, roles, sources, scenarios)
+
+
+def module_of(
+    mod: Any,
+    loaded: Any,
+    roles: tuple[Role, ...],
+    sources: dict[str, Source],
+    scenarios: list[Scenario],
+) -> Module:
+    """The model of a checked module file (both routes build it here)."""
     return Module(
         id=mod["id"],
         title=str(mod["title"]).strip(),
@@ -336,7 +347,7 @@ def quick_module(loaded: Any) -> Module | None:
         summary=str(mod["summary"]).strip(),
         objectives=tuple(str(o).strip() for o in mod["objectives"]),
         roles=roles,
-        pass_mark=pass_mark,
+        pass_mark=mod["pass_mark"],
         estimated_minutes=mod["estimated_minutes"],
         sources=sources,
         scenarios=tuple(scenarios),
