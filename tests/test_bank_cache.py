@@ -277,3 +277,26 @@ def test_editing_any_bank_source_invalidates(
     edited.write_bytes(edited.read_bytes() + b"\n# edited in a checkout\n")
     cache_mod._sources_fingerprint.cache_clear()
     assert cache_mod._read_entry(entry) is None
+
+
+def test_a_full_path_finds_its_entry_from_any_folder(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry written from one folder serves a command run from another when the course
+    is named by its full path (a compliance job run from cron, say); a relative name is a
+    different file from another folder, so it has its own entry."""
+    cache_dir = tmp_path / "cache"
+    monkeypatch.chdir(course.parent)
+    load_course_cached(course, cache_dir)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert len(_entries(cache_dir)) == 1
+    assert cache_mod.course_requirements(course, cache_dir) is not None  # found: a hit
+    load_course_cached(course, cache_dir)
+    assert len(_entries(cache_dir)) == 1
+    monkeypatch.chdir(course.parent)
+    relative = Path(course.name)
+    here = cache_file(relative, cache_dir)
+    monkeypatch.chdir(elsewhere)
+    assert cache_file(relative, cache_dir) != here

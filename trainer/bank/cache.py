@@ -121,8 +121,12 @@ def _sha256(path: Path) -> str | None:
 
 
 def cache_file(path: Path, cache_dir: Path) -> Path:
-    """Where the entry for the course file ``path`` (as given, from this folder) lives."""
-    ident = f"{os.getcwd()}\0{path}\0{path.absolute()}".encode()
+    """Where the entry for the course file ``path`` lives: keyed by the path as given (the
+    cached messages quote it) and the file it names from here. A course named by its full
+    path shares one entry from any folder; ``course.yaml`` from two folders, two files, has
+    two. (The working folder itself was part of the key until 2026-12-02, so a command run
+    from another folder than the one that wrote the entry never found it.)"""
+    ident = f"{path}\0{path.absolute()}".encode()
     return Path(cache_dir) / f"course-{hashlib.sha256(ident).hexdigest()[:32]}.pickle"
 
 
