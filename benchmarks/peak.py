@@ -17,6 +17,7 @@ stream one query, holding nothing but running counts.
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import sqlite3
 import sys
@@ -146,4 +147,7 @@ if __name__ == "__main__":
     finally:
         with open(sys.argv[1], "w", encoding="ascii") as fh:
             fh.write(str(vm_hwm_kb()))
+    # Leave as the ``trainer`` command does (trainer.cli.entry), figure and floor alike:
+    # what the process built is frozen, so the interpreter's last collection skips it.
+    gc.freeze()
     sys.exit(code)

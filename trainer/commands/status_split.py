@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -67,6 +64,10 @@ def write_split(
     )
     if count < (SPLIT_AT if split_at is None else split_at) or middle is None:
         return None
+    import shutil  # only now: a short list (most runs) need not import these
+    import subprocess
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(output))
     fd, part = tempfile.mkstemp(prefix=".trainer-status-", suffix=".part", dir=folder)
     os.close(fd)

@@ -42,12 +42,13 @@ The rules every implementation keeps:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 if TYPE_CHECKING:
+    import uuid
+
     from trainer.records.derived import DerivedIds
     from trainer.records.merge import MergeReport
     from trainer.records.roster import RosterEntry, RosterReport

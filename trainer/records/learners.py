@@ -9,7 +9,6 @@ certificate font cannot print), for the front ends to show before saving.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Literal
 
 from trainer.records.base import StoreBase
@@ -85,6 +84,8 @@ def name_warnings(name: str) -> list[str]:
 
 def new_uid() -> str:
     """A new global id (UUIDv4) for a learner or an attempt."""
+    import uuid  # here: importing it costs every command ~3 ms (it imports platform)
+
     return str(uuid.uuid4())
 
 

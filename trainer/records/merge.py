@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +127,8 @@ def _checked(source: StoreBase, table: str, row: Sequence[Any], kinds: str) -> t
 
 
 def _is_uid(text: str) -> bool:
+    import uuid  # here, not for every command: it imports platform
+
     try:
         return str(uuid.UUID(text)) == text.lower() and len(text) == 36
     except ValueError:

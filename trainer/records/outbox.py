@@ -7,12 +7,15 @@ error) lives in ``meta`` under ``push.*`` keys. The SQL is shared by both backen
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainer.records.derived import DerivedIds
 from trainer.records.learners import LearnerRecords
+
+if TYPE_CHECKING:
+    import uuid
+
+    from trainer.records.derived import DerivedIds
 
 _UPSERT_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -26,6 +29,8 @@ class OutboxRecords(LearnerRecords):
     def derived_ids(self, root: uuid.UUID) -> DerivedIds:
         """The xAPI ids of these records under ``root`` (the database id): see
         :mod:`trainer.records.derived`."""
+        from trainer.records.derived import DerivedIds  # uuid, which imports platform: here
+
         return DerivedIds(root, self._uid_keys)
 
     def _uid_keys(self, table: str) -> dict[str, int]:
