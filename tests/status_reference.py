@@ -11,7 +11,7 @@ from typing import Any
 
 from trainer.bank.model import Course
 from trainer.compliance.status import LearnerStatus, _due_day
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.contract import Records
 from trainer.records.learners import LearnerRow
 from trainer.records.rows import LEARNER, select

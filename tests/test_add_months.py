@@ -10,7 +10,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer.progress import add_months
+from trainer.months import add_months
 
 
 def by_the_calendar(day: date, months: int) -> date:

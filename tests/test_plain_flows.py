@@ -311,7 +311,7 @@ def test_plain_dashboard_names_expired_passes_to_retake(
 ) -> None:
     from datetime import date
 
-    from trainer.progress import add_months
+    from trainer.months import add_months
 
     drive(course, store, [*NEW_LEARNER, *PERFECT, "q"])  # pass the first module
     past = add_months(date.today(), -(course.validity_months + 1)).isoformat() + "T09:00:00Z"

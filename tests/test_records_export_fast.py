@@ -29,7 +29,7 @@ from trainer.export import (
     to_csv,
     write_record_csv,
 )
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.errors import StoreDamaged
 from trainer.records.store import DB_NAME, RecordsStore
 from trainer.records.times import day
@@ -303,7 +303,8 @@ def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
     load_course_cached(SHIPPED, data / "cache")
     run_trainer_without(
         _export_args(data, tmp_path / "o.csv"),
-        ("yaml", "trainer.bank.checker", "trainer.bank.model", "textual"),
+        ("yaml", "trainer.bank.checker", "trainer.bank.model", "textual", "uuid")
+        + ("trainer.records.row_types", "trainer.progress"),  # no row objects: plain values
     )
     assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from tests.course_edits import with_module_changed
 from trainer.bank.model import Course
-from trainer.progress import add_months, course_progress
+from trainer.months import add_months
+from trainer.progress import course_progress
 from trainer.records import open_store
 from trainer.records.store import RecordsStore
 from trainer.session import OpenAttempt, Session, open_attempt, past_result

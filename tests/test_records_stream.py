@@ -25,7 +25,7 @@ from trainer.export import (
     write_csv,
     write_json,
 )
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.store import RecordsStore
 from trainer.records.times import stamp, start_of
 

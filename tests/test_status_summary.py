@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.status_reference import reference_statuses
 from trainer.bank.model import Course, CourseModule
 from trainer.compliance.status import status_values, statuses, valid_from_day
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records import RecordsStore, open_store
 from trainer.records.base import APPLICATION_ID
 from trainer.records.exchange import Selection, export_file, open_source

@@ -22,14 +22,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.contract import Records
-from trainer.records.store import LearnerHistoryRow
 from trainer.records.stream import iter_export_rows
 from trainer.records.times import day, stamp, start_of
 from trainer.safetext import CSV_TRIGGERS, csv_safe, terminal_safe
+
+if TYPE_CHECKING:
+    from trainer.records.row_types import LearnerHistoryRow
 
 COLUMNS: tuple[str, ...] = (
     "attempt_id",

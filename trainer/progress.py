@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from trainer.months import add_months
 from trainer.records.times import utc_day
 
-if TYPE_CHECKING:  # for typing only: the records export needs add_months, not the model
+if TYPE_CHECKING:  # for typing only
     from trainer.bank.model import Course, CourseModule, Module, Role
     from trainer.records.contract import Records
     from trainer.records.store import AttemptRow, LearnerRow
@@ -48,16 +49,6 @@ class CourseProgress:
     def expired(self, today: date | None = None) -> bool:
         today = today or date.today()
         return self.valid_until is not None and today > self.valid_until
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus a number of calendar months (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if day.day <= 28:
-        return date(year, month, day.day)
-    last = 31 if month == 12 else (date(year, month + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last))
 
 
 def _day(when: datetime) -> date:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from trainer.bank.model import Course, Module, Role
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerHistoryRow, LearnerRow
 from trainer.records.times import utc_day

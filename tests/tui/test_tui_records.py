@@ -147,7 +147,7 @@ async def test_dashboard_says_what_a_role_change_changed_and_what_to_retake(
 ) -> None:
     from datetime import date
 
-    from trainer.progress import add_months
+    from trainer.months import add_months
 
     learner = store.add_learner("Ana Smith", "contractor")
     store.update_learner(learner.id, organisation="", external_id="", role="employee")

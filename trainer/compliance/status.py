@@ -46,16 +46,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from trainer.bank.roles import ROLES
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.contract import Records
 from trainer.records.errors import StoreDamaged
-from trainer.records.learners import LearnerRow
 from trainer.records.rows import LEARNER, check_ids, learner_row
 from trainer.records.stream import ListPlace, iter_status_rows
 from trainer.records.times import day
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
+    from trainer.records.row_types import LearnerRow
 
 STATES: tuple[str, ...] = ("complete", "due", "expired", "in-progress", "not-started")
 _NO_DAY = date.min  # not yet looked up (None is "no due date")

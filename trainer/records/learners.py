@@ -9,20 +9,16 @@ certificate font cannot print), for the front ends to show before saving.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from trainer.records.base import StoreBase
 from trainer.records.errors import StoreConflict, StoreError
-from trainer.records.rows import (
-    HISTORY,
-    LEARNER,
-    LearnerHistoryRow,
-    LearnerRow,
-    history_row,
-    learner_row,
-    select,
-)
+from trainer.records.rows import HISTORY, LEARNER, history_row, learner_row, row_class, select
 from trainer.safetext import confusable_warning, is_dangerous, name_problems
+
+if TYPE_CHECKING:
+    from trainer.records.row_types import LearnerHistoryRow as LearnerHistoryRow
+    from trainer.records.row_types import LearnerRow as LearnerRow
 
 Change = Literal[
     "created", "name", "role", "organisation", "external_id", "email", "due_date", "managed_by"
@@ -102,6 +98,10 @@ def current_account() -> str:
 _LEARNER_COLS = select(LEARNER, l="")
 
 __all__ = ["LearnerHistoryRow", "LearnerRow"]
+
+
+def __getattr__(name: str) -> Any:  # the row classes, made on first use (records.rows)
+    return row_class(__name__, name)
 
 
 class LearnerRecords(StoreBase):

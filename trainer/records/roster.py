@@ -25,19 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.records.errors import StoreError
 from trainer.records.learners import (
     _LEARNER_COLS,
     Change,
     LearnerRecords,
-    LearnerRow,
     name_key,
     new_uid,
 )
 from trainer.records.rows import learner_row
 from trainer.safetext import terminal_safe
+
+if TYPE_CHECKING:
+    from trainer.records.row_types import LearnerRow
 
 ROSTER = "roster"
 

@@ -17,116 +17,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.records.errors import StoreDamaged
 from trainer.records.times import moment
 
+if TYPE_CHECKING:
+    from trainer.records.row_types import AnswerRow as AnswerRow
+    from trainer.records.row_types import AttemptRow as AttemptRow
+    from trainer.records.row_types import CertificateRow as CertificateRow
+    from trainer.records.row_types import Finish as Finish
+    from trainer.records.row_types import LearnerHistoryRow as LearnerHistoryRow
+    from trainer.records.row_types import LearnerRow as LearnerRow
 
-@dataclass(frozen=True, slots=True)
-class LearnerRow:
-    """A learner as recorded: the name as on the certificate, ID, organisation and role."""
-
-    id: str  # a UUID: the learner's identity on every machine
-    name: str
-    external_id: str
-    organisation: str
-    role: str
-    created_at: datetime
-    email: str = ""
-    due_date: str | None = None  # 'YYYY-MM-DD', set by a roster
-    managed_by: str = ""  # '' (the app) or 'roster': who may change name, role, organisation
-
-    @property
-    def roster_managed(self) -> bool:
-        return self.managed_by == "roster"
+# The row classes live in trainer.records.row_types, made on first use (here, by the
+# builders below, or by ``from trainer.records.rows import LearnerRow``).
+_TYPES = frozenset(
+    ("AnswerRow", "AttemptRow", "CertificateRow", "Finish", "LearnerHistoryRow", "LearnerRow")
+)
 
 
-@dataclass(frozen=True, slots=True)
-class LearnerHistoryRow:
-    """One change to a learner: what changed, from what to what, when and by which account.
+def row_class(module: str, name: str) -> Any:
+    """The row class ``name``, made now if it was not yet, for the module ``__getattr__`` of
+    ``module`` (this one, and those that hand the row classes on)."""
+    if name in _TYPES:
+        from trainer.records import row_types
 
-    ``change`` is ``created`` (``new_value`` is the first name), ``name``, ``role``,
-    ``organisation`` or ``external_id``. ``changed_by`` is the operating-system account that
-    made the change (empty when unknown, e.g. for learners created before history was kept).
-    """
-
-    learner_id: str
-    at: datetime
-    change: str
-    old_value: str | None
-    new_value: str
-    changed_by: str
+        return getattr(row_types, name)
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class AttemptRow:
-    """One attempt at a module: who, which module version, its seed, and how it ended."""
-
-    id: str  # a UUID: the attempt's identity on every machine
-    learner_id: str
-    course_id: str
-    module_id: str
-    module_version: str
-    module_sha256: str
-    role: str
-    seed: int
-    started_at: datetime
-    finished_at: datetime | None
-    score: float | None
-    max_score: float | None
-    percent: int | None
-    passed: bool | None
-
-    @property
-    def status(self) -> str:
-        """'in-progress', 'passed', 'failed' or 'abandoned'."""
-        if self.finished_at is None:
-            return "in-progress"
-        if self.passed is None:
-            return "abandoned"
-        return "passed" if self.passed else "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
-    """One committed answer: the step, the choices given and the points they earned."""
-
-    attempt_id: str
-    seq: int
-    scenario_id: str
-    step_id: str
-    choice_ids: tuple[str, ...]
-    points: float
-    max_points: int
-    outcome: str
-    answered_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Finish:
-    """An attempt's result, recorded when its last answer is."""
-
-    score: float
-    max_score: float
-    percent: int
-    passed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateRow:
-    """An issued certificate as recorded: id, learner, course, validity and signed token."""
-
-    id: str
-    learner_id: str
-    course_id: str
-    course_version: str
-    issued_at: datetime
-    valid_until: str  # 'YYYY-MM-DD'
-    payload_sha256: str
-    token: str
+def __getattr__(name: str) -> Any:
+    return row_class(__name__, name)
 
 
 # ---------------------------------------------------------------------- columns by name
@@ -217,6 +139,8 @@ def learner_row(row: Sequence[Any]) -> LearnerRow:
     values = named(LEARNER, row)
     check_ids("a learner", values["id"])
     values["created_at"] = moment(values["created_at"])
+    from trainer.records.row_types import LearnerRow
+
     return LearnerRow(**values)
 
 
@@ -224,6 +148,8 @@ def history_row(row: Sequence[Any]) -> LearnerHistoryRow:
     values = named(HISTORY, row)
     check_ids("a learner", values["learner_id"])
     values["at"] = moment(values["at"])
+    from trainer.records.row_types import LearnerHistoryRow
+
     return LearnerHistoryRow(**values)
 
 
@@ -235,6 +161,8 @@ def attempt_row(row: Sequence[Any]) -> AttemptRow:
         values["finished_at"] = moment(values["finished_at"])
     if values["passed"] is not None:
         values["passed"] = bool(values["passed"])
+    from trainer.records.row_types import AttemptRow
+
     return AttemptRow(**values)
 
 
@@ -243,12 +171,16 @@ def answer_row(row: Sequence[Any], choices: tuple[str, ...]) -> AnswerRow:
     values = named(ANSWER, row)
     values["choice_ids"] = choices
     values["answered_at"] = moment(values["answered_at"])
+    from trainer.records.row_types import AnswerRow
+
     return AnswerRow(**values)
 
 
 def certificate_row(row: Sequence[Any]) -> CertificateRow:
     values = named(CERTIFICATE, row)
     values["issued_at"] = moment(values["issued_at"])
+    from trainer.records.row_types import CertificateRow
+
     return CertificateRow(**values)
 
 

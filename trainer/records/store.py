@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.records.base import APPLICATION_ID, DB_NAME
 from trainer.records.errors import (
@@ -30,19 +30,27 @@ from trainer.records.rows import (
     ANSWER,
     ATTEMPT,
     CERTIFICATE,
-    AnswerRow,
-    AttemptRow,
-    CertificateRow,
-    Finish,
-    LearnerHistoryRow,
-    LearnerRow,
     answer_row,
     attempt_row,
     certificate_row,
     choices_text,
+    row_class,
     select,
 )
 from trainer.records.times import moment, stamp, utc_now
+
+if TYPE_CHECKING:
+    from trainer.records.row_types import AnswerRow as AnswerRow
+    from trainer.records.row_types import AttemptRow as AttemptRow
+    from trainer.records.row_types import CertificateRow as CertificateRow
+    from trainer.records.row_types import Finish as Finish
+    from trainer.records.row_types import LearnerHistoryRow as LearnerHistoryRow
+    from trainer.records.row_types import LearnerRow as LearnerRow
+
+
+def __getattr__(name: str) -> Any:  # the row classes, made on first use (records.rows)
+    return row_class(__name__, name)
+
 
 __all__ = [
     "APPLICATION_ID",
@@ -201,6 +209,8 @@ class RecordsStore(RosterRecords, MergeRecords, OutboxRecords):
         Raises :class:`AttemptClosed` when the attempt was already closed.
         """
         with self._write("recording a result", full_sync=True) as db:
+            from trainer.records.row_types import Finish
+
             self._finish(db, attempt_id, Finish(score, max_score, percent, passed))
 
     def abandon_attempt(self, attempt_id: str) -> None:

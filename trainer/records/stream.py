@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.records.contract import Records
-from trainer.records.rows import LEARNER, LearnerRow, learner_row, select
+from trainer.records.rows import LEARNER, learner_row, select
 from trainer.records.times import stamp
+
+if TYPE_CHECKING:
+    from trainer.records.row_types import LearnerRow
 
 #: Columns of :func:`iter_export_rows`, in order.
 EXPORT_FIELDS: tuple[str, ...] = (

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from trainer import __version__
 from trainer.bank.model import Course, Module, Role, Step
-from trainer.progress import add_months
+from trainer.months import add_months
 from trainer.records.contract import Records
 from trainer.records.store import AnswerRow, AttemptRow
 from trainer.records.times import stamp
