@@ -303,8 +303,10 @@ def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
     load_course_cached(SHIPPED, data / "cache")
     run_trainer_without(
         _export_args(data, tmp_path / "o.csv"),
-        ("yaml", "trainer.bank.checker", "trainer.bank.model", "textual", "uuid")
-        + ("trainer.records.row_types", "trainer.progress"),  # no row objects: plain values
+        (  # nor the row classes: the export writes plain values
+            *("yaml", "trainer.bank.checker", "trainer.bank.model", "textual", "uuid"),
+            *("trainer.records.row_types", "trainer.progress", "dataclasses"),
+        ),
     )
     assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()
 

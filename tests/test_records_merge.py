@@ -17,8 +17,9 @@ from trainer.cli import main
 from trainer.records import CertificateRow, RecordsStore, StoreError, open_store
 from trainer.records.base import APPLICATION_ID
 from trainer.records.exchange import Selection, export_file, open_source
-from trainer.records.merge import MergeReport, UnusableSource
+from trainer.records.merge import UnusableSource
 from trainer.records.migrations import MIGRATIONS
+from trainer.records.reports import MergeReport
 from trainer.records.store import Finish
 from trainer.records.times import moment
 

@@ -10,7 +10,8 @@ import pytest
 from trainer.cli import main
 from trainer.compliance import roster_csv
 from trainer.compliance.roster_csv import RosterUnreadable, parse_roster
-from trainer.records.roster import RosterEntry, RosterRefused
+from trainer.records.reports import RosterEntry
+from trainer.records.roster import RosterRefused
 from trainer.records.store import RecordsStore
 
 HEADER = "name,external_id,organisation,role,email,due_date\n"

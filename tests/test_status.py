@@ -12,7 +12,7 @@ import pytest
 from trainer.bank.model import Course, CourseModule
 from trainer.cli import main
 from trainer.compliance.status import LearnerStatus, statuses
-from trainer.records.roster import RosterEntry
+from trainer.records.reports import RosterEntry
 from trainer.records.store import RecordsStore
 
 TODAY = date(2026, 12, 2)

@@ -66,8 +66,10 @@ def test_with_a_current_cache_status_builds_no_course_model(tmp_path: Path) -> N
     load_course_cached(SHIPPED, data / "cache")
     run_trainer_without(  # nor what a short list's CSV does not use (each costs ms a start)
         [*args, str(tmp_path / "warm.csv")],
-        ("yaml", "trainer.bank.model", "trainer.bank.checker", "trainer.records.row_types")
-        + ("trainer.progress", "uuid", "subprocess"),
+        (
+            *("yaml", "trainer.bank.model", "trainer.bank.checker", "trainer.records.row_types"),
+            *("trainer.progress", "uuid", "subprocess", "dataclasses"),
+        ),
     )
     cold = (tmp_path / "cold.csv").read_bytes()
     assert (tmp_path / "warm.csv").read_bytes() == cold

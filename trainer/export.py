@@ -19,10 +19,9 @@ import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from trainer.months import add_months
 from trainer.records.contract import Records
@@ -54,8 +53,7 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RecordFilter:
+class RecordFilter(NamedTuple):  # not a dataclass: see trainer.settings
     learner: str | None = None
     organisation: str | None = None
     course: str | None = None

@@ -16,9 +16,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
@@ -47,8 +46,13 @@ class SettingsError(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Sourced(Generic[T]):
+# The settings' types are named tuples, not dataclasses: every command resolves them, and
+# importing dataclasses (with inspect) and making frozen dataclasses cost a short command
+# (trainer status) ~10 ms of its start; they are read, compared and replaced (``_replace``)
+# as values, never changed.
+
+
+class Sourced(NamedTuple, Generic[T]):
     """A setting's value and where it came from ('--data-dir', '$TRAINER_DATA_DIR',
     'config file PATH' or 'default')."""
 
@@ -82,8 +86,7 @@ class Secret:
         return hash(self._value)
 
 
-@dataclass(frozen=True)
-class RecordsUrl:
+class RecordsUrl(NamedTuple):
     """Where the records are: ``sqlite:///path`` (``path`` set) or ``postgresql://…``.
     Never holds a password (refused when parsed), so ``url`` may be shown."""
 
@@ -148,8 +151,7 @@ def _width(text: str) -> int | None:
     return width if 20 <= width <= 1000 else None
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The effective settings of one run of trainer (see the module docstring)."""
 
     config_file: Sourced[Path | None]  # None when there is none (``config_searched`` is absent)

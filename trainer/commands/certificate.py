@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -99,7 +98,7 @@ def course_for(args: argparse.Namespace) -> Course:
         wanted_id = wanted_id or given
         # an id, not a file: the course from $TRAINER_COURSE, the config file or shipped
         settings = settings_of(args)
-        fallback = dataclasses.replace(settings, course=settings.course_fallback)
+        fallback = settings._replace(course=settings.course_fallback)
         args = argparse.Namespace(**{**vars(args), "settings": fallback})
     course = open_course(args)
     if wanted_id and course.id != wanted_id:

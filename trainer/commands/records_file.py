@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.commands.common import CommandError, fail, open_store
-from trainer.records.merge import MergeReport, UnusableSource
+from trainer.records.merge import UnusableSource
 from trainer.records.store import StoreError
 from trainer.safetext import terminal_safe
+
+if TYPE_CHECKING:
+    from trainer.records.reports import MergeReport
 
 ACTIONS = ("import", "export-file")
 

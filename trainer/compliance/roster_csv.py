@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 
 from trainer.records.learners import InvalidName, check_detail, check_name, name_key
-from trainer.records.roster import RosterEntry
+from trainer.records.reports import RosterEntry
 from trainer.safetext import CSV_TRIGGERS, terminal_safe
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -41,9 +41,8 @@ tests/status_reference.py; a property test compares the two on both backends.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trainer.bank.roles import ROLES
 from trainer.months import add_months
@@ -69,8 +68,11 @@ LEARNER_VALUES = len(LEARNER)  # a status row's first values are the learner's c
 NEEDED = ("id", "organisation", "role", "due_date")
 
 
-@dataclass(frozen=True, slots=True)
-class LearnerStatus:
+# Named tuples, not dataclasses: a short ``trainer status`` does not import dataclasses (and
+# inspect) at all (see trainer.settings).
+
+
+class LearnerStatus(NamedTuple):
     """One learner's state in the course (see the module docstring for each field)."""
 
     learner: LearnerRow
@@ -95,8 +97,7 @@ class LearnerStatus:
         return None if self.state == "expired" else self.due_date
 
 
-@dataclass(frozen=True, slots=True)
-class CourseTerms:
+class CourseTerms(NamedTuple):
     """What the status needs of a course: its id, how long a completion stays valid, and
     the ids of the modules each role must pass (a role not listed must pass none). From
     the course (:meth:`of`), or from its cache entry's header without building the model

@@ -50,8 +50,7 @@ if TYPE_CHECKING:
     import uuid
 
     from trainer.records.derived import DerivedIds
-    from trainer.records.merge import MergeReport
-    from trainer.records.roster import RosterEntry, RosterReport
+    from trainer.records.reports import MergeReport, RosterEntry, RosterReport
     from trainer.records.rows import (
         AnswerRow,
         AttemptRow,

@@ -25,8 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.records.base import StoreBase
 from trainer.records.errors import StoreConflict, StoreError
@@ -38,6 +37,9 @@ from trainer.records.learners import (
     name_key,
 )
 from trainer.safetext import terminal_safe
+
+if TYPE_CHECKING:
+    from trainer.records.reports import MergeReport
 
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -68,25 +70,6 @@ _HISTORY = "at, change, old_value, new_value, changed_by"
 
 class UnusableSource(StoreError):
     """The file to import cannot be read as trainer records; nothing was changed."""
-
-
-@dataclass
-class MergeReport:
-    """What an import did (or, when nothing was written, would have done)."""
-
-    learners_matched: int = 0
-    learners_added: int = 0
-    unmatched: list[str] = field(default_factory=list)
-    attempts_added: int = 0
-    attempts_present: int = 0
-    attempts_finished: int = 0
-    answers_added: int = 0
-    certificates_added: int = 0
-    certificates_present: int = 0
-    history_added: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    written: bool = False
 
 
 class _Rollback(Exception):
@@ -173,6 +156,8 @@ class MergeRecords(LearnerRecords):
             _checked(source, "learners", r, "ittttsutDt")
             for r in self._source_rows(source, f"SELECT {_LEARNER} FROM learners ORDER BY id")
         ]
+        from trainer.records.reports import MergeReport
+
         report = MergeReport()
         try:
             with self._write("bringing records in", full_sync=True) as db:

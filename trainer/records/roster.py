@@ -24,7 +24,6 @@ deleted (their records stay). Only the backend interface is used (``_rows``, ``_
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trainer.records.errors import StoreError
@@ -39,46 +38,13 @@ from trainer.records.rows import learner_row
 from trainer.safetext import terminal_safe
 
 if TYPE_CHECKING:
+    from trainer.records.reports import RosterEntry, RosterReport
     from trainer.records.row_types import LearnerRow
 
 ROSTER = "roster"
 
 #: The fields a roster sets, in the order a change is reported.
 FIELDS: tuple[str, ...] = ("name", "role", "external_id", "email", "due_date", "managed_by")
-
-
-@dataclass(frozen=True, slots=True)
-class RosterEntry:
-    """One checked row of a roster file. ``email`` / ``due_date``: None when the file has no
-    such column (the learner's value is kept); ``""`` clears it."""
-
-    line: int
-    name: str
-    external_id: str
-    organisation: str
-    role: str
-    email: str | None = None
-    due_date: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RosterChange:
-    """A learner the import changed (or would change): each field as (field, old, new)."""
-
-    line: int
-    learner: LearnerRow
-    fields: tuple[tuple[str, str, str], ...]
-
-
-@dataclass(slots=True)
-class RosterReport:
-    """What an import did (or, with ``dry_run``, would do)."""
-
-    dry_run: bool
-    added: list[RosterEntry] = field(default_factory=list)
-    changed: list[RosterChange] = field(default_factory=list)
-    unchanged: int = 0
-    not_in_file: list[LearnerRow] = field(default_factory=list)
 
 
 class RosterRefused(StoreError):
@@ -164,6 +130,8 @@ class RosterRecords(LearnerRecords):
                 if lr.external_id:
                     by_id.setdefault((org, lr.external_id), []).append(lr)
                 by_name.setdefault((org, name_key(lr.name)), []).append(lr)
+        from trainer.records.reports import RosterChange, RosterReport
+
         report = RosterReport(dry_run)
         problems: list[tuple[int, str]] = []
         matched: dict[str, int] = {}  # learner id -> line

@@ -16,10 +16,9 @@ refused for a reason the user can act on is :class:`ExportRefused`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
 from trainer.export import (
     HISTORY_COLUMNS,
@@ -63,8 +62,7 @@ class ExportRefused(Exception):
     """The export was not written; the message says why and what to do."""
 
 
-@dataclass(frozen=True, slots=True)
-class Validity:
+class Validity(NamedTuple):  # not a dataclass: see trainer.settings
     """Each course's recertification period in months (``months``: course id → months),
     or why it is not known (``problem``: then no pass is judged expired)."""
 
@@ -207,8 +205,7 @@ def history_text(
     return len(history), history_table(history)
 
 
-@dataclass(frozen=True, slots=True)
-class Renamed:
+class Renamed(NamedTuple):
     """A learner once called ``old`` (as asked for) is now called ``new``, since ``on``."""
 
     old: str
