@@ -149,3 +149,24 @@ def test_app_start_pauses_gc_only_until_the_app_runs(
     assert main(argv) == 0
     assert seen == [True]
     assert gc.isenabled()
+
+
+def test_the_trainer_command_freezes_what_it_built_then_exits_with_mains_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``trainer`` (the console script and ``python -m trainer``) is :func:`trainer.cli.entry`:
+    main's exit status, after ``gc.freeze`` (the interpreter's last collection then skips
+    what the command built)."""
+    import gc
+
+    from trainer import cli
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    for argv, status in ((["trainer", "schema"], 0), (["trainer", "no-such-command"], 2)):
+        frozen.clear()
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as exc:
+            cli.entry()
+        assert (exc.value.code, frozen) == (status, [True])
+    assert '"$schema"' in capsys.readouterr().out

@@ -247,8 +247,10 @@ def entry() -> NoReturn:
     skips it instead of walking every object only to free memory the operating system
     takes back anyway (~8 ms of every command's exit here). Files and connections are
     closed by the commands themselves (``with``), never left to that collection."""
-    code = main()
-    gc.freeze()
+    try:
+        code = main()
+    finally:  # a usage error leaves main by SystemExit: the same way out
+        gc.freeze()
     sys.exit(code)
 
 
