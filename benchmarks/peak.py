@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 EXPORT_SQL = (
-    "SELECT a.id, l.name, l.external_id, l.organisation, a.role, a.course_id, a.module_id, "
+    "SELECT a.uid, l.name, l.external_id, l.organisation, a.role, a.course_id, a.module_id, "
     "a.module_version, a.module_sha256, a.started_at, a.finished_at, a.score, a.max_score, "
     "a.percent, a.passed FROM attempts AS a JOIN learners AS l ON l.id = a.learner_id "
     "ORDER BY a.started_at, a.id"
