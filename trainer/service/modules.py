@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from trainer.bank.model import Course, Module
-from trainer.engine import Result
 from trainer.progress import CourseProgress, course_progress
 from trainer.records.contract import Records
 from trainer.records.store import AttemptRow, LearnerRow
 from trainer.records.times import stamp
-from trainer.session import OpenAttempt, Session, open_attempt, past_result
 from trainer.standing import ExpiredModule, RoleChange, expired_modules, role_changes
+
+if TYPE_CHECKING:  # imported where used: the dashboard needs neither (~8 ms at its first read)
+    from trainer.engine import Result
+    from trainer.session import OpenAttempt, Session
 
 DUE_NOTICE_DAYS = 30  # a due date this close (or past) is said on the dashboard
 
@@ -140,6 +142,8 @@ def module_options(
     store: Records, course: Course, module: Module, learner: LearnerRow
 ) -> ModuleOptions:
     """Start, resume (or start again), retake, the last results, back."""
+    from trainer.session import open_attempt
+
     unfinished = open_attempt(store, course, module, learner)
     finished = tuple(
         a
@@ -174,6 +178,8 @@ def start_module(
     :class:`ModuleNotStarted` when the engine cannot build the attempt (no scenario for the
     learner's role, a module it cannot run); a store failure stays ``StoreError``.
     """
+    from trainer.session import Session
+
     try:
         if fresh:
             return Session.start_new(store, course, module, learner, seed=seed)
@@ -255,5 +261,7 @@ def result_of(store: Records, course: Course, row: AttemptRow) -> PastResult:
         module = course.module(row.module_id)
     except KeyError:
         return PastResult(row, None, None, "missing")
+    from trainer.session import past_result
+
     result = past_result(store, module, row)
     return PastResult(row, module, result, "shown" if result is not None else "changed")

@@ -186,11 +186,16 @@ class TrainerApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         """The bottom of the screen stack. On most starts (learners known, none named) that is
-        the learner list itself, so no blank screen is built and laid out under it first."""
-        if not self.learner_name and self.records_opened and self.store.learner_count():
-            from trainer.tui.screens.learners import LearnerPickScreen
+        the learner list itself, so no blank screen is built and laid out under it first.
+        Start-up's one read of the records is the learners that list shows (at most
+        LIST_LIMIT + 1, which also says whether there are more): its first frame has them."""
+        if not self.learner_name and self.records_opened:
+            from trainer.service.learners import search_learners
+            from trainer.tui.screens.learners import LIST_LIMIT, LearnerPickScreen
 
-            return LearnerPickScreen()
+            listed = search_learners(self.store, "", limit=LIST_LIMIT)
+            if listed:
+                return LearnerPickScreen(listed=listed)
         return super().get_default_screen()
 
     def on_mount(self) -> None:
@@ -241,7 +246,8 @@ class TrainerApp(App[int]):
           schema); a failure of either ends the app with status 1, as it would have
           before the first screen;
         - the dashboard's modules are imported, so the first Enter only builds the screen
-          and reads the learner's records;
+          and reads the learner's records, and the session's (the engine, scoring), which
+          the dashboard does not need but opening a module does;
         - garbage collection, which trainer.cli.main pauses for start-up, resumes, with the
           objects built so far frozen (``gc.freeze``: long-lived, never looked at again).
         """
@@ -268,7 +274,9 @@ class TrainerApp(App[int]):
                 except StoreError as exc:
                     self._call_back(self.records_failed, str(exc))
                     return
-            import trainer.tui.screens.dashboard  # noqa: F401 - the first Enter's screen
+            # The first Enter's screen; a module's options, then its player.
+            import trainer.session
+            import trainer.tui.screens.dashboard  # noqa: F401
         finally:
             if not gc.isenabled():  # paused by trainer.cli.main for start-up
                 # What start-up built lives as long as the app: frozen, the collector never

@@ -59,10 +59,19 @@ class LearnerPickScreen(ReadsRecords):
         Binding("r", "reread", "Read again", show=False),
     ]
 
-    def __init__(self, add_name: str | None = None, *, auto_add: bool = True) -> None:
+    def __init__(
+        self,
+        add_name: str | None = None,
+        *,
+        auto_add: bool = True,
+        listed: Sequence[LearnerRow] | None = None,
+    ) -> None:
+        """``listed``: the first learners (at most LIST_LIMIT + 1), already read: the app's
+        first screen is shown with them, as start-up read them (TrainerApp)."""
         super().__init__()
         self.add_name = add_name
         self.auto_add = auto_add
+        self._listed = listed
 
     @property
     def trainer(self) -> TrainerApp:
@@ -82,8 +91,16 @@ class LearnerPickScreen(ReadsRecords):
 
     large: bool | None = None  # over LIST_LIMIT learners (None: not read yet)
 
-    def on_mount(self) -> None:
-        self.read_first()
+    async def on_mount(self) -> None:
+        listed, self._listed = self._listed, None
+        if listed is None:
+            self.read_first()
+            return
+        # Read by start-up (its one read of the records): shown before the first frame,
+        # which so has the learners in it, without a worker thread's round trip.
+        self._read_done()
+        await self.show_first((len(listed), list(listed)))
+        self._send_held()
 
     def read_first(self) -> None:
         """How many learners there are and, on a small machine, who: read in a thread

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
-from textual import events
+from textual import events, on
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -238,3 +238,17 @@ class ReadsRecords(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._send_held()
+
+    _timer_started = False
+
+    @on(events.ScreenResume)
+    async def _start_update_timer(self) -> None:
+        if not self._timer_started:
+            # Shown for the first time: Textual lays the screen out and draws its first
+            # frame just after this. Its update timer starts now, so that the refresh
+            # Textual always makes right after a screen's first frame (the layout settling,
+            # the footer's keys) comes at once. Started by Textual, at the first change
+            # after that frame, its first tick waits a whole frame period (1/60 s).
+            self._timer_started = True
+            self._update_timer.resume()
+            await asyncio.sleep(0)  # the timer's task starts its period now

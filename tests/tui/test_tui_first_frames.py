@@ -1,0 +1,129 @@
+"""What a screen's first frame holds, and what the app builds around it (#20): the learner
+list's first frame has the learners in it (start-up read them), and a footer is built once
+when its screen opens, not once per change of the screen's bindings."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from tests.fresh_python import fresh_python_json
+from tests.tui_fixtures import SIZE, footer_text, make_app, press, settle
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.tui.screens.dashboard import DashboardScreen
+from trainer.tui.screens.learners import LearnerPickScreen
+from trainer.tui.widgets.footer import KeyFooter
+
+
+def _first_frames(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int | None]]:
+    """Each frame the app draws: the screen's class and, on the learner list, its options."""
+    frames: list[tuple[str, int | None]] = []
+    real = App._display
+
+    def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        real(self, screen, renderable)
+        if renderable is not None and screen is self.screen:
+            found = screen.query("#learners")
+            count = found.first().option_count if found else None
+            frames.append((type(screen).__name__, count))
+
+    monkeypatch.setattr(App, "_display", display)
+    return frames
+
+
+async def test_the_learner_lists_first_frame_has_the_learners(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up reads the learners the list shows (before: a worker thread read them after
+    the first frame, which showed an empty list), and no thread reads them again."""
+    for name in ("Ana Smith", "Bo Lee", "Cai Wu"):
+        store.add_learner(name, "employee")
+    threads: list[str] = []
+    real = store._rows
+
+    def rows(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_rows", rows)
+    frames = _first_frames(monkeypatch)
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LearnerPickScreen)
+        first = next(f for f in frames if f[0] == "LearnerPickScreen")
+        assert first == ("LearnerPickScreen", 4)  # three learners and "+ Add a new learner"
+        assert threads == [threading.main_thread().name]  # one read, before the first frame
+        await press(pilot, "down", "enter")  # the list works as before: Bo's dashboard
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.learner is not None and app.learner.name == "Bo Lee"
+
+
+async def test_a_footer_is_built_once_when_its_screen_opens_and_again_when_its_keys_change(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    builds: list[str] = []
+    real = KeyFooter.compose
+
+    def compose(self: KeyFooter) -> Any:
+        if self._bindings_ready:
+            builds.append(type(self.screen).__name__)
+        return real(self)
+
+    monkeypatch.setattr(KeyFooter, "compose", compose)
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DashboardScreen)
+        await settle(pilot)
+        # Textual's footer is rebuilt three times as a screen opens (the screen shown, the
+        # focus, the highlighted option), each time with the same keys.
+        assert builds == ["LearnerPickScreen", "DashboardScreen"], builds
+        assert "History" in footer_text(app) and "Open" in footer_text(app)
+        app.screen.set_focus(None)  # no list focused: its "Open" key goes away
+        await settle(pilot)
+        assert builds[-1] == "DashboardScreen" and len(builds) == 3
+        assert "Open" not in footer_text(app) and "History" in footer_text(app)
+
+
+async def test_the_footer_shows_what_textuals_footer_shows(
+    course: Course, store: RecordsStore
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in ((), ("enter",), ("down",)):
+            await press(pilot, *keys)
+            theirs = Footer()
+            await app.screen.mount(theirs)
+            theirs.call_later(theirs.bindings_changed, app.screen)  # built as on a change
+            await settle(pilot)
+            made, wanted = (
+                [
+                    (key.key, key.key_display, key.description, key.action, key._disabled)
+                    for key in footer.children
+                    if isinstance(key, FooterKey)
+                ]
+                for footer in (app.screen.query_one(KeyFooter), theirs)
+            )
+            await theirs.remove()
+            assert made and made == wanted
+
+
+def test_the_dashboard_service_does_not_import_the_engine_or_the_session() -> None:
+    """The first Enter's read (the dashboard) imports neither: opening a module does."""
+    code = (
+        "import json, sys; import trainer.service.modules; "
+        "print(json.dumps(sorted(m for m in ('trainer.engine', 'trainer.session', "
+        "'trainer.scoring') if m in sys.modules)))"
+    )
+    assert fresh_python_json(code) == []
