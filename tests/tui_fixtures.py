@@ -38,10 +38,15 @@ def screen_text(app: App[object]) -> str:
 
 def footer_text(app: App[object]) -> str:
     """The key hints shown in the current screen's footer, e.g. "⏎ Results  esc Back"."""
-    from textual.widgets import Footer
+    from trainer.tui.widgets.footer import KeyFooter
 
-    footer = app.screen.query_one(Footer)
-    return "  ".join(str(key.render()).strip() for key in footer.children if key.region.width)
+    footer = app.screen.query_one(KeyFooter)
+    footer.render()  # the keys' columns, as last drawn
+    return "  ".join(
+        f"{key.key_display} {key.description}".strip()
+        for key, (start, _) in zip(footer.keys, footer._spans, strict=True)
+        if start < footer.region.width
+    )
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from tests.fresh_python import fresh_python_json
 from tests.tui_fixtures import SIZE, footer_text, make_app, press, settle
@@ -65,19 +64,20 @@ async def test_the_learner_lists_first_frame_has_the_learners(
         assert app.learner is not None and app.learner.name == "Bo Lee"
 
 
-async def test_a_footer_is_built_once_when_its_screen_opens_and_again_when_its_keys_change(
+async def test_a_footer_is_drawn_once_when_its_screen_opens_and_again_when_its_keys_change(
     course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.add_learner("Ana Smith", "employee")
-    builds: list[str] = []
-    real = KeyFooter.compose
+    changes: list[str] = []
+    real = KeyFooter.update_keys
 
-    def compose(self: KeyFooter) -> Any:
-        if self._bindings_ready:
-            builds.append(type(self.screen).__name__)
-        return real(self)
+    def update_keys(self: KeyFooter) -> None:
+        before = self.keys
+        real(self)
+        if self.keys != before:
+            changes.append(type(self.screen).__name__)
 
-    monkeypatch.setattr(KeyFooter, "compose", compose)
+    monkeypatch.setattr(KeyFooter, "update_keys", update_keys)
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -86,37 +86,71 @@ async def test_a_footer_is_built_once_when_its_screen_opens_and_again_when_its_k
         await settle(pilot)
         # Textual's footer is rebuilt three times as a screen opens (the screen shown, the
         # focus, the highlighted option), each time with the same keys.
-        assert builds == ["LearnerPickScreen", "DashboardScreen"], builds
+        assert changes == ["LearnerPickScreen", "DashboardScreen"], changes
         assert "History" in footer_text(app) and "Open" in footer_text(app)
         app.screen.set_focus(None)  # no list focused: its "Open" key goes away
         await settle(pilot)
-        assert builds[-1] == "DashboardScreen" and len(builds) == 3
+        assert changes[-1] == "DashboardScreen" and len(changes) == 3
         assert "Open" not in footer_text(app) and "History" in footer_text(app)
 
 
-async def test_the_footer_shows_what_textuals_footer_shows(
+def _bottom_line(app: App[Any]) -> list[tuple[str, str]]:
+    strip = app.screen._compositor.render_strips()[-1].simplify()
+    return [(segment.text, str(segment.style)) for segment in strip]
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark", "high"])
+async def test_the_footer_looks_as_textuals_footer_does(
+    course: Course, store: RecordsStore, theme: str
+) -> None:
+    """The same characters in the same styles on every screen's bottom line, in each of the
+    app's themes (the high-contrast one too), with the mouse over a key or not."""
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, high_contrast=theme == "high")
+    async with app.run_test(size=SIZE) as pilot:
+        if theme != "high":
+            app.theme = theme
+        await settle(pilot)
+        for keys in ((), ("enter",), ("down",), ("h",), ("escape", "enter")):
+            await press(pilot, *keys)
+            ours = app.screen.query_one(KeyFooter)
+            for hover in (False, True):
+                if hover:
+                    await pilot.hover(KeyFooter, offset=(12, 0))
+                    await settle(pilot)
+                line = _bottom_line(app)
+                ours.display = False
+                theirs = Footer()
+                await app.screen.mount(theirs)
+                theirs.call_later(theirs.bindings_changed, app.screen)  # built on a change
+                await settle(pilot)
+                if hover:
+                    await pilot.hover(Footer, offset=(12, 0))
+                    await settle(pilot)
+                wanted = _bottom_line(app)
+                await theirs.remove()
+                ours.display = True
+                await pilot.hover(None, offset=(0, 0))
+                await settle(pilot)
+                assert "".join(t for t, _ in line).strip(), line
+                assert line == wanted, (keys, hover)
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it(
     course: Course, store: RecordsStore
 ) -> None:
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for keys in ((), ("enter",), ("down",)):
-            await press(pilot, *keys)
-            theirs = Footer()
-            await app.screen.mount(theirs)
-            theirs.call_later(theirs.bindings_changed, app.screen)  # built as on a change
-            await settle(pilot)
-            made, wanted = (
-                [
-                    (key.key, key.key_display, key.description, key.action, key._disabled)
-                    for key in footer.children
-                    if isinstance(key, FooterKey)
-                ]
-                for footer in (app.screen.query_one(KeyFooter), theirs)
-            )
-            await theirs.remove()
-            assert made and made == wanted
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DashboardScreen)
+        footer = app.screen.query_one(KeyFooter)
+        footer.render()
+        index = [k.description for k in footer.keys].index("History")
+        await pilot.click(KeyFooter, offset=(footer._spans[index][0] + 1, 0))
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HistoryScreen"
 
 
 def test_the_dashboard_service_does_not_import_the_engine_or_the_session() -> None:

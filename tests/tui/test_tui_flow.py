@@ -615,7 +615,7 @@ async def test_reading_width_is_capped_and_the_question_follows_the_story(
 
 
 async def test_footer_keys_fit_in_80_columns(course: Course, store: RecordsStore) -> None:
-    from textual.widgets import Footer
+    from trainer.tui.widgets.footer import KeyFooter
 
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, learner_name="Ana Smith")
@@ -623,7 +623,13 @@ async def test_footer_keys_fit_in_80_columns(course: Course, store: RecordsStore
         for keys in ((), ("enter",), ("enter",), ("2", "enter")):  # dashboard … feedback
             await pilot.press(*keys)
             await settle(pilot)
-            footer = app.screen.query_one(Footer)
-            shown = [key for key in footer.children if key.region.width]
-            assert shown and all(key.region.right <= SIZE[0] for key in shown)
-            assert any("Reporting" in str(key.render()) for key in shown), type(app.screen)
+            footer = app.screen.query_one(KeyFooter)
+            footer.render()  # each key's columns
+            width = footer.region.width
+            shown = [
+                (key, end)
+                for key, (start, end) in zip(footer.keys, footer._spans, strict=True)
+                if start < width
+            ]
+            assert shown and all(end <= SIZE[0] for _, end in shown)
+            assert any(key.description == "Reporting" for key, _ in shown), type(app.screen)

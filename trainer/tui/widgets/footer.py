@@ -1,141 +1,183 @@
-"""Textual's Footer, without restyling every key twice each time it is built, and built
-again only when the keys it shows change."""
+"""The screen's keys on its bottom line, as Textual's Footer shows them, in one widget."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import groupby
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
-from textual.app import ComposeResult
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding, Binding
     from textual.screen import Screen
 
-# What a footer's keys are built from: its style, whether it shows the command palette's
-# key, and each shown binding with whether it is enabled and its tooltip.
-Shown = tuple[bool, bool, tuple[tuple["Binding", bool, str], ...]]
+
+class ShownKey(NamedTuple):
+    key: str  # what pressing it is (a click on it presses it)
+    key_display: str  # how it is written
+    description: str
+    action: str
+    enabled: bool
 
 
-class KeyFooter(Footer):
-    """A :class:`Footer` whose keys start in the footer's own style (compact or not), and
-    that is built again only when the keys it would show differ from the keys it shows.
+class KeyFooter(Widget, can_focus=False):
+    """The keys of the screen's bindings (those shown), one per action, as Textual's
+    ``Footer`` shows them: the same characters in the same styles, a click on a key presses
+    it, a key under the mouse is highlighted (tests/tui/test_tui_first_frames.py compares
+    the two footers' lines in each of the app's themes).
 
-    Textual's ``FooterKey`` starts compact and is then bound to the footer's style, which is
-    not compact: on every build of the footer each key gains and loses a CSS class, and
-    restyles itself each time. That is a third of the footer's build time, and the footer is
-    built at least once per screen (start-up included). Starting each bound key in the
-    footer's style makes both changes no-ops; what is shown is the same.
-
-    Textual's footer also rebuilds itself (removes and mounts every key) after every change
-    of the screen's bindings: three times in a row when a screen is shown (the screen, the
-    focus, the highlighted option), ~5-8 ms each, while a quick learner's next key waits.
-    Here each change reads the screen's bindings once, as a build would, and the footer is
-    rebuilt from that reading only when it differs from the one the keys shown were built
-    from; when it does not, nothing is removed or mounted. (An earlier version read the
-    bindings again to build the keys after reading them to compare: that extra reading, on
-    every answer's feedback, cost more than the rebuilds it saved.)
+    Textual's footer is a container of one ``FooterKey`` widget per key, and every change of
+    the screen's bindings (three as a screen opens: the screen shown, the focus, the
+    highlighted option) removed every key and mounted new ones, each styled on its own,
+    and the screen was laid out again: ~15 ms of a quick learner's next key. Here the keys
+    are words in one widget: a change reads the screen's bindings once, and only when the
+    keys differ from those shown is the one line drawn again. Its first frame is empty, as
+    Textual's footer's is: the keys come with the screen's first change of bindings.
     """
 
-    _built_from: Shown | None = None  # what the keys shown were built from
-    _reading: dict[str, ActiveBinding] | None = None  # the bindings read for the next build
+    COMPONENT_CLASSES = {  # noqa: RUF012 - Textual's type for it is a plain set
+        "footer-key--item",
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+    }
+    # Textual's Footer and FooterKey rules (8.2), for one widget: the key's own background
+    # is the item's, then the key part's or the description's.
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        .footer-key--item {
+            background: $footer-item-background;
+        }
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .footer-key--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
 
-    def _shown(self, active: dict[str, ActiveBinding]) -> Shown:
-        palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
-        return (
-            self.compact,
-            palette,
-            tuple(
-                (binding, enabled, tooltip)
-                for key, (_, binding, enabled, tooltip) in active.items()
-                if binding.show or (palette and key == self.app.COMMAND_PALETTE_BINDING)
-            ),
-        )
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: tuple[ShownKey, ...] = ()
+        self._spans: list[tuple[int, int]] = []  # each key's columns, for the mouse
+        self._hover: int | None = None
+        self._bindings_ready = False
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
+        """As Textual's footer: the keys are read after the next refresh."""
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._rebuild_if_changed)
+            self.call_after_refresh(self.update_keys)
 
-    async def _rebuild_if_changed(self) -> None:
+    def update_keys(self) -> None:
         if not self.is_attached or not self.screen.is_current:
-            return  # hidden: checked again when its screen is shown (a bindings change)
-        active = self.screen.active_bindings
-        if self._shown(active) != self._built_from:
-            self._reading = active
-            await self.recompose()
+            return  # hidden: read again when its screen is shown (a bindings change)
+        keys = shown_keys(self.screen.active_bindings, self.app.get_key_display)
+        if keys != self.keys:
+            self.keys = keys
+            self._hover = None
+            self.refresh()
 
-    def compose(self) -> ComposeResult:
-        """Textual's ``Footer.compose`` (8.2), from the bindings already read."""
-        active, self._reading = self._reading, None
+    def render(self) -> Text:
+        """Each key as ``FooterKey.render`` writes it (not compact: " key description ")."""
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
         if not self._bindings_ready:
-            return
-        if active is None:
-            active = self.screen.active_bindings
-        self._built_from = self._shown(active)
-        action_to_bindings: defaultdict[str, list[tuple[Binding, bool, str]]]
-        action_to_bindings = defaultdict(list)
-        for _, binding, enabled, tooltip in active.values():
-            if binding.show:
-                action_to_bindings[binding.action].append((binding, enabled, tooltip))
-
-        self.styles.grid_size_columns = len(action_to_bindings)
-        display = self.app.get_key_display
-        for group, multi_bindings_iterable in groupby(
-            action_to_bindings.values(), lambda multi_bindings_: multi_bindings_[0][0].group
-        ):
-            multi_bindings = list(multi_bindings_iterable)
-            if group is not None and len(multi_bindings) > 1:
-                with KeyGroup(classes="-compact" if group.compact else ""):
-                    for each in multi_bindings:
-                        binding, enabled, tooltip = each[0]
-                        yield self._key(
-                            FooterKey(
-                                binding.key,
-                                display(binding),
-                                "",
-                                binding.action,
-                                disabled=not enabled,
-                                tooltip=tooltip or binding.description,
-                                classes="-grouped",
-                            )
-                        )
-                yield FooterLabel(group.description)
-            else:
-                for each in multi_bindings:
-                    binding, enabled, tooltip = each[0]
-                    yield self._key(
-                        FooterKey(
-                            binding.key,
-                            display(binding),
-                            binding.description,
-                            binding.action,
-                            disabled=not enabled,
-                            tooltip=tooltip,
-                        )
-                    )
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            try:
-                _node, binding, enabled, tooltip = active[self.app.COMMAND_PALETTE_BINDING]
-            except KeyError:
-                pass
-            else:
-                yield FooterKey(
-                    binding.key,
-                    display(binding),
-                    binding.description,
-                    binding.action,
-                    classes="-command-palette",
-                    disabled=not enabled,
-                    tooltip=binding.tooltip or binding.description,
+            return line
+        item = self.get_component_rich_style("footer-key--item")
+        key_style = self.get_component_rich_style("footer-key--key")
+        key_partial = self.get_component_rich_style("footer-key--key", partial=True)
+        description_style = self.get_component_rich_style("footer-key--description")
+        for index, shown in enumerate(self.keys):
+            base = item
+            key, description = key_style, description_style
+            if index == self._hover:  # FooterKey:hover
+                base = self.get_component_rich_style("footer-key--hover")
+                key = base + key_partial
+                description = base + self.get_component_rich_style(
+                    "footer-key--description", partial=True
                 )
+            if not shown.enabled:  # FooterKey.-disabled
+                dim = Style(dim=True)
+                base, key, description = base + dim, key + dim, description + dim
+            part = (
+                Text.assemble(
+                    (f" {shown.key_display} ", key), (f"{shown.description} ", description)
+                )
+                if shown.description
+                else Text(shown.key_display, key)
+            )
+            part.stylize_before(base)
+            self._spans.append((line.cell_len, line.cell_len + part.cell_len))
+            line.append_text(part)
+        return line
 
-    def _key(self, key: FooterKey) -> FooterKey:
-        """Bound to the footer's style, starting in it (see the class's docstring)."""
-        key.set_reactive(FooterKey.compact, self.compact)
-        return key.data_bind(compact=Footer.compact)
+    def _key_at(self, x: int) -> int | None:
+        for index, (start, end) in enumerate(self._spans):
+            if start <= x < end:
+                return index
+        return None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click on a key presses it, as on Textual's footer."""
+        index = self._key_at(event.x)
+        if index is None:
+            return
+        if self.keys[index].enabled:
+            self.app.simulate_key(self.keys[index].key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._key_at(event.x)
+        if index != self._hover:
+            self._hover = index
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+
+def shown_keys(
+    active: dict[str, ActiveBinding], display: Callable[[Binding], str]
+) -> tuple[ShownKey, ...]:
+    """The keys Textual's footer shows for these bindings: those shown, the first binding
+    of each action, in order (no binding here has a group)."""
+    by_action: dict[str, ShownKey] = {}
+    for _, binding, enabled, _tooltip in active.values():
+        if binding.show and binding.action not in by_action:
+            by_action[binding.action] = ShownKey(
+                binding.key,
+                display(binding),
+                binding.description,
+                binding.action,
+                enabled,
+            )
+    return tuple(by_action.values())
