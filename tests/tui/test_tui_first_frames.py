@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from textual.app import App
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from tests.fresh_python import fresh_python_json
 from tests.tui_fixtures import SIZE, footer_text, make_app, press, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.dashboard import DashboardScreen
-from trainer.tui.screens.learners import LearnerPickScreen
+from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
 from trainer.tui.widgets.footer import KeyFooter
 
 
@@ -62,6 +62,37 @@ async def test_the_learner_lists_first_frame_has_the_learners(
         await press(pilot, "down", "enter")  # the list works as before: Bo's dashboard
         assert isinstance(app.screen, DashboardScreen)
         assert app.learner is not None and app.learner.name == "Bo Lee"
+
+
+async def test_the_new_learner_forms_first_frame_has_the_name_field_only(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine with no learners the first screen is the form; its first frame (after
+    the app's start-up batch, the first one shown) has the name field, the rest follows.
+    (Its wait for the end of that batch once kept the event loop busy until its limit, and
+    the whole form was mounted before the first frame.)"""
+    frames: list[tuple[bool, int]] = []
+    real = App._display
+
+    def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        real(self, screen, renderable)
+        if (
+            renderable is not None
+            and not self._batch_count
+            and isinstance(screen, LearnerFormScreen)
+        ):
+            frames.append((screen.complete, len(screen.query(Input))))
+
+    monkeypatch.setattr(App, "_display", display)
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(50):
+            if frames and frames[-1] == (True, 3):
+                break
+            await pilot.pause(0.02)
+        assert frames[0] == (False, 1), frames
+        assert frames[-1] == (True, 3), frames
 
 
 async def test_a_footer_is_drawn_once_when_its_screen_opens_and_again_when_its_keys_change(

@@ -355,15 +355,20 @@ class LearnerFormScreen(ModalScreen[LearnerRow | None]):
     _waits_for_first_frame = 0
     _redrawn = False
 
-    def first_frame_drawn(self) -> None:
+    async def first_frame_drawn(self) -> None:
         """Mount the rest of the form once the first frame is on the terminal: queued, not
         awaited here, so that nothing else waiting for that frame waits for the rest too.
         (Textual 8.2 composes but does not show the frames made while the app batches its
         start-up, as when this form is a first start's first screen, and runs their
-        after-refresh callbacks at once: so the form is drawn once more, after the batch.)"""
+        after-refresh callbacks at once: so the form is drawn once more, after the batch.
+        While the batch lasts, each check first lets the app's own task run, which ends
+        the batch: run at once, the checks alone kept the event loop busy until their
+        limit, and the rest of the form was mounted before the first frame.)"""
         if self._waits_for_first_frame < 1000:
             self._waits_for_first_frame += 1
             if self.app._batch_count or not self._redrawn:
+                if self.app._batch_count:
+                    await asyncio.sleep(0)
                 self._redrawn = not self.app._batch_count
                 self.refresh()
                 self.call_after_refresh(self.first_frame_drawn)
