@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer
 
 from tests.tui_fixtures import screen_text
 from trainer.tui.preview import (
@@ -29,6 +28,7 @@ from trainer.tui.preview import (
 )
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.resources import ResourcesScreen
+from trainer.tui.widgets.footer import KeyFooter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_course"
 SIZE = (80, 24)
@@ -56,8 +56,14 @@ def preview(path: Path, **kwargs: object) -> PreviewApp:
 
 
 def footer_keys(app: PreviewApp) -> list[str]:
-    footer = app.screen.query_one(Footer)
-    return [str(key.render()) for key in footer.children if key.region.width]
+    """Each key shown in the footer, e.g. " ^r Reload file " (those within its width)."""
+    footer = app.screen.query_one(KeyFooter)
+    footer.render()  # each key's columns, as last drawn
+    return [
+        f" {key.key_display} {key.description} "
+        for key, (start, _) in zip(footer.keys, footer._spans, strict=True)
+        if start < footer.region.width
+    ]
 
 
 def assert_nothing_written(tmp_path: Path) -> None:
@@ -292,7 +298,12 @@ async def test_footer_keys_fit_in_80_columns(module_file: Path) -> None:
         for keys in ((), ("enter",), ("2", "enter")):  # intro, question, feedback
             await pilot.press(*keys)
             await pilot.pause()
-            footer = app.screen.query_one(Footer)
-            shown = [key for key in footer.children if key.region.width]
-            assert all(key.region.right <= SIZE[0] for key in shown)
-            assert any("Reload file" in str(key.render()) for key in shown), type(app.screen)
+            footer = app.screen.query_one(KeyFooter)
+            footer.render()  # each key's columns
+            shown = [
+                (key, end)
+                for key, (start, end) in zip(footer.keys, footer._spans, strict=True)
+                if start < footer.region.width
+            ]
+            assert all(end <= SIZE[0] for _, end in shown)
+            assert any(key.description == "Reload file" for key, _ in shown), type(app.screen)
