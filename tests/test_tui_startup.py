@@ -31,4 +31,14 @@ def test_the_first_screen_needs_neither_the_model_nor_the_yaml_loader() -> None:
         "trainer.tui.screens.learners; "
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('trainer.bank.'))))"
     )
-    assert fresh_python_json(code) == ["trainer.bank.cache", "trainer.bank.roles"]
+    assert fresh_python_json(code) == ["trainer.bank.cache"]
+
+
+def test_the_learner_list_does_not_build_the_new_learner_form() -> None:
+    """Most starts show the list; the form (its module, its field widgets) comes with 'a'."""
+    code = (
+        "import json, sys; import trainer.tui.app, trainer.tui.screens.learners; "
+        "print(json.dumps(sorted(m for m in sys.modules if m in "
+        "('trainer.tui.screens.learner_form', 'trainer.tui.widgets.form_fields'))))"
+    )
+    assert fresh_python_json(code) == []

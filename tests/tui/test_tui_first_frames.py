@@ -16,7 +16,8 @@ from tests.tui_fixtures import SIZE, footer_text, make_app, press, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.dashboard import DashboardScreen
-from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
+from trainer.tui.screens.learners import LearnerPickScreen
 from trainer.tui.widgets.footer import KeyFooter
 
 

@@ -22,7 +22,8 @@ from trainer.records.opening import no_records_yet, open_store
 from trainer.records.store import DB_NAME, RecordsStore
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
-from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
+from trainer.tui.screens.learners import LearnerPickScreen
 
 
 def _deferred(cache_dir: Path, course: Path = FIXTURE) -> LazyCourse:

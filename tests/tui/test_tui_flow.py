@@ -24,7 +24,8 @@ from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.history import HistoryScreen
 from trainer.tui.screens.intro import ModuleIntroScreen
-from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
+from trainer.tui.screens.learners import LearnerPickScreen
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.screens.resources import ResourcesScreen
 from trainer.tui.screens.results import PastResultsScreen, ResultsScreen

@@ -14,7 +14,7 @@ from tests.tui_fixtures import SIZE, make_app, screen_text, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.dashboard import DashboardScreen
-from trainer.tui.screens.learners import LearnerFormScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from tests.tui_fixtures import SIZE, make_app, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
-from trainer.tui.screens.learners import LearnerFormScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
 
 
 def _burst(app: object, keys: list[str]) -> None:

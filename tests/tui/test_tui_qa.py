@@ -13,7 +13,7 @@ from trainer.records.store import RecordsStore
 from trainer.session import Session
 from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
-from trainer.tui.screens.learners import LearnerFormScreen
+from trainer.tui.screens.learner_form import LearnerFormScreen
 from trainer.tui.widgets.marked_list import ModuleList
 
 

@@ -94,7 +94,8 @@ async def test_a_name_is_corrected_and_kept_in_the_history(
     from textual.widgets import Input
 
     from trainer.tui.screens.history import HistoryScreen
-    from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
+    from trainer.tui.screens.learner_form import LearnerFormScreen
+    from trainer.tui.screens.learners import LearnerPickScreen
 
     store.add_learner("Ana Smyth", "contractor")
     app = make_app(course, store)
@@ -124,7 +125,7 @@ async def test_a_name_the_certificate_cannot_print_is_said_when_it_is_entered(
 ) -> None:
     from textual.widgets import Input
 
-    from trainer.tui.screens.learners import LearnerFormScreen
+    from trainer.tui.screens.learner_form import LearnerFormScreen
 
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:

@@ -195,6 +195,7 @@ class TrainerApp(App[int]):
 
             listed = search_learners(self.store, "", limit=LIST_LIMIT)
             if listed:
+                self._list_first = True
                 return LearnerPickScreen(listed=listed)
         return super().get_default_screen()
 
@@ -204,9 +205,7 @@ class TrainerApp(App[int]):
         wanted = HIGH_CONTRAST_THEME.name if self.high_contrast else DEFAULT_THEME
         if self.theme != wanted:  # setting it re-applies every style: ~30 ms at start-up
             self.theme = wanted
-        from trainer.tui.screens.learners import LearnerFormScreen, LearnerPickScreen
-
-        if isinstance(self.screen, LearnerPickScreen):  # already shown: get_default_screen
+        if self._list_first:  # already shown: get_default_screen
             return
         if self.learner_name and self.records_opened:
             known = self.store.find_learner(self.learner_name)
@@ -216,10 +215,15 @@ class TrainerApp(App[int]):
         if not self.records_opened or not self.store.learner_count():
             # First start on this machine: straight to the form, without building the
             # (empty) learner list under it first.
+            from trainer.tui.screens.learner_form import LearnerFormScreen
+
             self.push_screen(LearnerFormScreen(name=self.learner_name or ""), self._first_added)
             return
+        from trainer.tui.screens.learners import LearnerPickScreen
+
         self.push_screen(LearnerPickScreen(add_name=self.learner_name))
 
+    _list_first = False  # the first screen is the learner list (get_default_screen)
     _waits_for_first_screen = 0
 
     def _first_screen_drawn(self) -> None:
