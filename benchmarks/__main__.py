@@ -266,54 +266,59 @@ ANALYSIS = [
     " learners on SQLite with two cores, a worker process writes the last 40% of the list"
     " while the command writes the rest (the same bytes). The floor is the same query"
     " streamed in a bare process, each learner folded into a line in Python (required"
-    " modules passed, still valid, attempted). **100,000 learners, by hand** (five paired"
-    " runs each, CSV to a file, 2026-12-02 quiet machine; the VM's speed moved between"
-    " runs): SQLite 0.39-0.60 s (median 0.42 s; floor 0.43-0.49 s) with the worker, 0.73-"
-    "0.97 s in one process; PostgreSQL 0.68-0.83 s (median 0.75 s; floor 0.48-0.68 s), 0.94-"
-    "1.13 s in an earlier, slower spell (floor 0.90-1.05 s); byte-identical output on both"
-    " (7.5 / 10.0 s at the start of the day, 1.7-1.9 / 2.4-3.0 s with schema 6). ≤ 1 s"
-    " met on both, on PostgreSQL without much margin. **≤ 2× not met at 1,000 and 10,000 on"
-    " SQLite** (3.5× / 2.3× in the whole run): the command's fixed start-up (~0.1 s:"
-    " interpreter, imports of the records package, dataclasses, settings and platformdirs,"
-    " the cache header) against the floor's ~0.035 s weighs most when the list is short;"
-    " met on PostgreSQL (1.6× / 1.5×), where both sides import psycopg.",
+    " modules passed, still valid, attempted). **≤ 2× met at every size since 2026-12-02"
+    " ~07:35 UTC** (it read 3.2× / 2.4× at 1,000 / 10,000 on SQLite in the whole run of"
+    " 06:22): two things. The course cache was keyed by the working folder as well as the"
+    " course path, and the harness warmed it from another folder than the one the command"
+    " ran in, so the 'from its cache' figure built the course from its YAML (~50 ms; a"
+    " compliance job run from cron would have done the same): the key is now the path as"
+    " given and the file it names. And the fixed start-up a short command pays before its"
+    " first row fell by ~30-40 ms: no `dataclasses` (with `inspect`, ~7 ms) on its way (the"
+    " settings and the status's values are named tuples), no row classes made (six frozen"
+    " dataclasses, ~1 ms each; `trainer/records/row_types.py`, made when a row first is), no"
+    " `uuid` (which imports `platform`), no `trainer.progress`, no worker's `subprocess`"
+    " for a short list, and the `trainer` command freezes what it built before it exits so"
+    " the interpreter's last collection skips it (~8 ms; `trainer.cli.entry`; the floors"
+    " leave the same way). By hand at 1,000 learners in the harness's conditions (12 pairs"
+    " twice): 1.74-1.78×; 10,000: 1.36×. **100,000 learners, by hand** (three pairs each,"
+    " CSV to a file, 2026-12-02 08:26 UTC, load average ~0.4): SQLite 0.50-0.75 s (floor"
+    " 0.71-0.74 s) with the worker; PostgreSQL 0.97-0.99 s (floor 0.81-0.91 s), met but"
+    " without margin in this spell of the VM, whose speed moves between runs (0.68-0.83 s,"
+    " floor 0.48-0.68 s, at 06:00 UTC; 1.16-1.33 s with the floor at 0.91-1.29 s while a"
+    " helper's benchmarks shared the cores). On PostgreSQL the server's part is 0.35 s"
+    " (EXPLAIN ANALYZE: a parallel index scan of learners_order and one index seek per"
+    " learner into course_passes) and streaming the rows alone into Python 0.34 s; what the"
+    " command adds to its floor is its start-up.",
 ]
 
 
 # Standing notes under the Scale table: what was changed, and what is left.
 SCALE = [
     "**100,000 learners** (2,000,000 attempts, 24,000,000 answers; 2,965 MB as SQLite, generated"
-    " in 205 s; 4,686 MB on PostgreSQL, by COPY in 300 s) is not in the default run (the"
-    " generators alone take 8 minutes). Last measured 2026-12-02 with `python -m benchmarks"
-    " --only scale --scale-at 100000 --scale-paths status,start,queries` (about 14 minutes"
-    " here; `--scale-full` adds every path at 100,000 to a whole run):",
+    " in 205 s; 4,841 MB on PostgreSQL, by COPY in 218 s) is not in the default run (the"
+    " generators alone take 7-8 minutes). By hand on 2026-12-02 (08:00-08:35 UTC), from"
+    " records made by `python -m benchmarks.genrecords` (the shipped course in the data"
+    " folder's cache), each command and its floor through `benchmarks/peak.py` as the"
+    " harness runs them, warm (the floor run first: the 3 GB file in the OS cache for both):",
     "",
-    "| 100,000 learners | `status` | peak | TUI start (vs 4 learners) | search | dashboard |"
-    " history |",
+    "| 100,000 learners | `records --format csv` | peak | `report items` | peak | `status` |"
+    " peak |",
     "|---|---|---|---|---|---|---|",
-    "| SQLite | 0.39-0.60 s (floor 0.43-0.49 s)¹ | 27 MB | 337 ms (0.94×) | 33.8 ms |"
-    " 0.25 ms | 0.18 ms |",
-    "| PostgreSQL | 0.68-0.83 s (floor 0.48-0.68 s)¹ | 40 MB | 459 ms (0.96×) | 31.5 ms |"
-    " 0.39 ms | 0.29 ms |",
+    "| SQLite | 26.9-30.5 s (floor 23.6-24.5 s: 1.10-1.29×) | 26 MB | 71.9 s (floor 41.2 s:"
+    " 1.75×)¹ | 35 MB | 0.50-0.75 s (floor 0.71-0.74 s) | 25 MB |",
+    "| PostgreSQL | 26.1 s (floor 18.4-21.6 s: 1.21-1.42×) | 42 MB | 88.3 s (floor 78.1 s:"
+    " 1.13×)¹ | 40 MB | 0.97-0.99 s (floor 0.81-0.91 s) | 39 MB |",
     "",
-    "¹ `status` since schema 7 (the course_passes summary; on SQLite two processes over"
-    " 20,000 learners), by hand on the quiet machine on 2026-12-02 (five paired runs each,"
-    " from records made by `python -m benchmarks.genrecords`; see the `trainer status`"
-    " analysis below for the slower spell and one process). The harness's 100,000 row"
-    " (`--only scale --scale-at 100000 --scale-paths status`) was last run at schema 6,"
-    " 03:25 at a load average of 9-11: 16.72 s (floor 7.99 s) and 16.06 s (floor 9.10 s);"
-    " before schema 6, on a quiet machine: 7.49 s and 9.98 s. The other columns are from"
-    " that run.",
-    "",
-    "The export and the item report at 100,000 were last run on 2026-12-01 (SQLite only):"
-    " `records --format csv` 55.6 s (floor 31.6 s, 1.76×), `report items` 103.8 s (floor"
-    " 55.3 s, 1.88×), both then with a peak of ~2.9 GB from the read-only store's in-memory"
-    " copy, which is gone (below). Projected from 1,000 → 10,000, where each is linear in the"
-    " records and its peak flat: on SQLite the same times with a peak of ~30-40 MB; on"
-    " PostgreSQL ~85 s for each (10× the 10,000 figures) with a peak of ~44 MB. To measure"
-    " them: `python -m benchmarks --only scale --scale-at 100000 --scale-paths export,items`"
-    " (about an hour here). Issue #20's figures before the export and the item report"
-    " streamed: 75-85 s and 3.28 GB; MemoryError at an 8 GiB cap after 291 s; TUI start 19.8 s.",
+    "¹ One pair, the figure first (the export read 1.62× / 1.63× that way: the figure read"
+    " the tables from disk, the floor from the cache); the harness now runs each pair's floor"
+    " once, untimed, first. The TUI start at 100,000 (one learner list read, not the count),"
+    " search, dashboard and history were last measured by the harness (`--only scale"
+    " --scale-at 100000 --scale-paths start,queries`, about 14 minutes here) before these"
+    " changes: TUI start 337 ms / 459 ms (0.94× / 0.96× the 4-learner start), search 33.8 /"
+    " 31.5 ms, dashboard 0.25 / 0.39 ms, history 0.18 / 0.29 ms. `--scale-full` adds every"
+    " path at 100,000 to a whole run. Issue #20's figures before the export and the item"
+    " report streamed: 75-85 s and 3.28 GB; MemoryError at an 8 GiB cap after 291 s; TUI"
+    " start 19.8 s.",
     "",
     "- **Changed**: the CSV/JSON export is one JOIN of attempts and learners streamed in"
     " batches of 500 (`trainer/records/stream.py`), each row written as it is read, byte for"
@@ -336,47 +341,21 @@ SCALE = [
     " read 1.61× on SQLite, with two test suites sharing the 2 cores; 0.92-1.11× otherwise)."
     " The search as you type is a substring match (`LIKE '%…%'`) that scans the names: ~4.5-10"
     " ms at 10,000, 32-34 ms at 100,000, on both backends, within a keystroke's budget.",
-    "- **Export: met at 10,000 learners and on PostgreSQL; at 1,000 on SQLite not"
-    " met.** `records --format csv` in seven runs of `--only scale --scale-paths"
-    " export,items` (2026-12-02 05:08-05:55, load average 1-5 with other helpers' work on the"
-    " 2 cores; a ratio moved by up to 0.7 between runs at 1,000): at 10,000 learners"
-    " 1.03-1.41× its floor on SQLite (7 of 7) and 1.05-1.35× on PostgreSQL; at 1,000 with"
-    " the course in its cache 1.42-1.95× on SQLite (4 of 7; 1.64× in the quietest run, load"
-    " 1.4-1.9, where the fixed start-up weighs most against a faster floor) and 1.29-1.44×"
-    " on PostgreSQL, without it 1.46-2.13× (1 of 7) and 1.29-1.39× (the quiet run at 04:27"
-    " read 1.54× / 1.59× at 10,000, 1.88× / 1.49× at 1,000). PostgreSQL figures are from"
-    " the first, sixth and seventh runs only: in between the store read in libpq's chunked"
-    " mode (d0dc00f) while the floor still used a server-side cursor (until 5131a11), which"
-    " flattered the ratios"
-    " (0.95-1.13× at 10,000, 1.16-1.54× at 1,000); peaks 30 MB (SQLite) and 43 MB"
-    " (PostgreSQL). Changed, with the same bytes (tests): since the ids became UUIDs (#21)"
-    " every batch had gone through the per-cell spreadsheet rule, because the text attempt"
-    " id failed the batch check's 'numbers are numbers' (the id is now checked as text; a"
-    " test writes records through the store and asserts the fast path), and the check reads"
-    " the batch column by column, each column with few distinct values once per value (1.3"
-    " -> 0.65 ms a batch of 1,000; the last two runs only); the JOIN no longer"
-    " fetches each learner's UUID, which no format shows; the course's recertification"
-    " period comes from the header of its course-cache entry when that entry is current"
-    " (the header now carries the course id and validity_months; current means every course"
-    " file, the trainer version and the bank sources unchanged), so no PyYAML, checker or"
-    " model is imported (~12 ms instead of ~30-45 ms); without a current entry (a machine"
-    " that only ever ran read-only commands: they never write the cache) the course file is"
-    " read as before. (Earlier: status and expiry in one loop, each batch of 1,000 rows"
-    " checked for spreadsheet triggers in C and written with writerows, the course file"
-    " read alone, not its modules.) Left at 1,000 on SQLite, against a ~0.2-0.3 s floor: a"
-    " fixed ~95 ms"
-    " the floor does not pay (at 20 learners 0.138 s against 0.043 s): ~58 ms of imports and"
-    " interpreter teardown (the records package ~20 ms with dataclasses/inspect and uuid, the"
-    " settings, platformdirs, the CLI and argparse ~15 ms, the export's own modules and what"
-    " they import ~8 ms, the cache check's hashlib and pickle ~6 ms), then argparse, the"
-    " settings, the cache"
-    " check and opening the store (the floor's whole run is ~0.23 s here when quiet); per row"
-    " the batch check and the status/expiry loop, ~10-20 ms at 1,000. What would give a"
-    " margin: lighter imports in the records package and the settings (not the export's"
-    " files; e.g. trainer.paths imports importlib.resources and zipfile, ~9 ms, to find the"
-    " shipped course even when --course is given), or the validity in a sidecar keyed by"
-    " the course file's bytes (no hashlib, no pickle). The PostgreSQL fetch size (500 rows a"
-    " fetch) is the store's and the floor's alike, and was left so.",
+    "- **Export: met at every size on both backends** (target ≤ 1.5×; at 1,000 learners on"
+    " SQLite it read 1.57-1.66× in the whole runs of 06:09 and 06:22 UTC). Three changes"
+    " since: the floor reads the attempt's UUID, as the export writes it (it read the"
+    " integer key, which exports stopped writing in #21: a floor doing less than its"
+    " figure); the course cache is found from any folder (the harness's 'from its cache'"
+    " rows had built the course from YAML: see `trainer status`); and a short command's"
+    " fixed start-up is ~30-40 ms less (no dataclasses, row classes, uuid; the freeze at"
+    " exit). At 1,000 on SQLite in the harness's conditions, 8 pairs: 1.30-1.34× (1.41-1.45×"
+    " against the old floor). In-process, with the output thrown away, the export's loop is"
+    " 1.15× the floor's at 10,000 learners (2.31 s against 2.01 s for 200,000 attempts):"
+    " the status and expiry, the batch check for spreadsheet triggers, two columns more"
+    " per row. At 100,000: see the table above. (Earlier, #20: one streamed JOIN in batches"
+    " of 500, each batch checked for spreadsheet triggers column by column in C and written"
+    " with writerows; the course's period from the course cache's header; the JOIN fetches"
+    " no learner UUID; peaks flat at 26-30 MB on SQLite and 42-43 MB on PostgreSQL.)",
     "- **Item report: met, with a margin.** `report items` in the same seven runs: at"
     " 10,000 learners 1.15-1.58× its floor on SQLite and 0.94-1.39× on PostgreSQL; at 1,000"
     " with the course in its cache 1.45-1.85× and 1.19-1.32×, without it 1.41-1.65× and"
@@ -396,10 +375,9 @@ SCALE = [
     " floor's own loop takes ~0.8 s; counting each answer's set of choices once, as the last"
     " run did, cut the fold by ~15%). `--attempts all` failed on PostgreSQL ('1 OR ...'):"
     " fixed.",
-    "- **`status`: ≤ 1 s at 100,000 met; ≤ 2× met on PostgreSQL and at 100,000, not at"
-    " 1,000 / 10,000 on SQLite** (3.5× / 2.3× in the whole run), where the command's fixed"
-    " start-up (~0.1 s) weighs against a floor of 0.04-0.1 s: see the `trainer status`"
-    " analysis below.",
+    "- **`status`: met.** ≤ 2× its floor at every size on both backends and ≤ 1 s at"
+    " 100,000 (on PostgreSQL without margin in the VM's slower spells): see the `trainer"
+    " status` analysis below.",
 ]
 
 
