@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import stat
@@ -157,6 +158,9 @@ def test_editing_the_model_source_is_part_of_the_key(
     (entry,) = _entries(cache_dir)
     assert cache_mod._read_entry(entry) is not None
     monkeypatch.setattr(cache_mod, "_model_fingerprint", lambda: "edited model")
+    edited = [[name, None if sig is None else (sig[0] + 1, *sig[1:])] for name, sig in
+              cache_mod._model_files()]  # fmt: skip
+    monkeypatch.setattr(cache_mod, "_model_files", lambda: edited)  # model.py touched
     assert cache_mod._read_entry(entry) is None
 
 
@@ -200,7 +204,7 @@ def test_lazy_open_of_an_unchanged_course_builds_nothing_until_asked(
     )
     title, before, built_before, built_after, sha = fresh_python_json(code)
     assert title == expected.title
-    assert before == ["trainer.bank.cache"]
+    assert before == ["trainer.bank.cache", "trainer.bank.filesig"]  # no model, no loader
     assert (built_before, built_after) == (False, True)
     assert sha == expected.sha256
 
@@ -240,22 +244,92 @@ def test_a_damaged_body_is_caught_when_the_entry_is_read(course: Path, tmp_path:
     assert lazy.get() == load_course(course).course
 
 
-def test_a_header_naming_any_class_is_refused(course: Path, tmp_path: Path) -> None:
+def test_the_header_is_one_line_of_json_and_the_body_allows_only_the_models_classes(
+    course: Path, tmp_path: Path
+) -> None:
+    """A header is one line of JSON, read before anything else: a pickled header (the
+    format before 4, or a planted one) is a miss and never unpickled, as is a header line
+    past its limit or with values of the wrong types; the body is unpickled with the
+    model's classes allowed, nothing else."""
     cache_dir = tmp_path / "cache"
     load_course_cached(course, cache_dir)
     (entry,) = _entries(cache_dir)
-    header = {
-        "format": cache_mod.CACHE_FORMAT,
-        "version": cache_mod.__version__,
-        "model": cache_mod._model_fingerprint(),
-        "title": "A course",
-        "hashes": [],
-        "body_sha256": hashlib.sha256(b"").hexdigest(),
-    }
-    entry.write_bytes(b"trainer-course-cache\n" + pickle.dumps(header))
-    assert cache_mod._read_entry(entry) is not None  # plain values only: read
-    entry.write_bytes(b"trainer-course-cache\n" + pickle.dumps({**header, "x": Path()}))
-    assert cache_mod._read_entry(entry) is None  # a class, however harmless: refused
+    magic, line, body = entry.read_bytes().split(b"\n", 2)
+    header = json.loads(line)
+    assert header["format"] == cache_mod.CACHE_FORMAT and cache_mod._read_entry(entry)
+
+    def write(head: object, rest: bytes = body) -> None:
+        text = head if isinstance(head, bytes) else json.dumps(head).encode()
+        entry.write_bytes(magic + b"\n" + text + b"\n" + rest)
+
+    entry.write_bytes(magic + b"\n" + pickle.dumps(header) + body)  # the old layout
+    assert cache_mod._read_entry(entry) is None
+    write(b" " * (1 << 20) + json.dumps(header).encode())  # past the header's limit
+    assert cache_mod._read_entry(entry) is None
+    for damaged in ({**header, "files": "x"}, {**header, "title": 1}, [header], b'{"a":'):
+        write(damaged)
+        assert cache_mod._read_entry(entry) is None
+    planted = pickle.dumps({"x": Path()}) + pickle.dumps(os.system)
+    write({**header, "body_sha256": hashlib.sha256(planted).hexdigest()}, planted)
+    found = cache_mod._read_entry(entry)
+    assert found is not None and found.load() is None  # read, then refused as it unpickles
+    write(header)
+    assert cache_mod._read_entry(entry) is not None and load_course_cached(course, cache_dir)
+
+
+def test_settled_files_are_trusted_by_their_signature_and_an_edit_is_seen(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A course whose files had settled is found current by their signatures, no file read
+    or hashed; a file edited afterwards (even with its old modification time put back, as
+    ``cp -p`` or ``rsync -t`` do) is hashed again and the entry is stale."""
+    from trainer.bank import filesig
+
+    monkeypatch.setattr(filesig, "SETTLED_NS", 0)  # files this old count as settled
+    cache_dir = tmp_path / "cache"
+    load_course_cached(course, cache_dir)
+    (entry,) = _entries(cache_dir)
+    header = json.loads(entry.read_bytes().split(b"\n", 2)[1])
+    assert header["files"] and all(sig is not None for _name, _h, sig in header["files"])
+    assert header["model_files"] is not None
+
+    def no_hashing(path: Path) -> str:
+        raise AssertionError(f"{path} was hashed")
+
+    monkeypatch.setattr(cache_mod, "_sha256", no_hashing)
+    monkeypatch.setattr(cache_mod, "_model_fingerprint", no_hashing)
+    assert cache_mod.course_requirements(course, cache_dir) is not None
+    monkeypatch.undo()
+    module = course.parent / "modules" / "01-bench.yaml"
+    before = module.stat()
+    text = module.read_bytes()
+    module.write_bytes(text.replace(b"pass_mark: 70", b"pass_mark: 71"))  # same size
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert module.stat().st_size == before.st_size
+    assert module.stat().st_mtime_ns == before.st_mtime_ns
+    assert cache_mod.course_requirements(course, cache_dir) is None  # stale: rebuilt on use
+    assert load_course_cached(course, cache_dir).course is not None
+
+
+def test_a_file_changed_while_it_was_hashed_keeps_no_signature(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a file left alone for a while gets a signature: one changed just now, or
+    while it was being hashed, is hashed at every check."""
+    from trainer.bank import filesig
+
+    file = tmp_path / "f.yaml"
+    file.write_bytes(b"a: 1\n")
+    assert filesig.settled(file, lambda p: "h") == ("h", None)  # changed under 2 s ago
+    monkeypatch.setattr(filesig, "SETTLED_NS", 0)
+    assert filesig.settled(file, lambda p: "h") == ("h", filesig.signature(file))
+
+    def changing(path: Path) -> str:
+        path.write_bytes(b"a: 22\n")
+        return "h"
+
+    assert filesig.settled(file, changing) == ("h", None)
+    assert filesig.signature(tmp_path / "missing") is None
 
 
 @pytest.mark.parametrize("source", ["loader.py", "checker.py", "safeyaml.py", "schema.py"])

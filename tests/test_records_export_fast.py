@@ -293,11 +293,16 @@ def test_the_period_comes_from_a_current_cache_entry_and_never_a_stale_one(
     assert export.course_validity(course, cache) == export.Validity({loaded.id: 5})
 
 
-def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
+def test_with_a_current_cache_the_export_reads_no_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The export takes the period from the cache's header: neither PyYAML, the bank
-    checker nor the course model is imported, and the bytes are the same."""
+    checker nor the course model is imported (nor hashlib or pickle: the course's files
+    are unchanged by their signatures), and the bytes are the same."""
+    from trainer.bank import filesig
     from trainer.bank.cache import load_course_cached
 
+    monkeypatch.setattr(filesig, "SETTLED_NS", 0)  # the repository's files count as settled
     data = tmp_path / "data"
     _hostile_records(data)
     load_course_cached(SHIPPED, data / "cache")
@@ -305,7 +310,8 @@ def test_with_a_current_cache_the_export_reads_no_yaml(tmp_path: Path) -> None:
         _export_args(data, tmp_path / "o.csv"),
         (  # nor the row classes: the export writes plain values
             *("yaml", "trainer.bank.checker", "trainer.bank.model", "textual", "uuid"),
-            *("trainer.records.row_types", "trainer.progress", "dataclasses"),
+            *("trainer.records.row_types", "trainer.progress", "dataclasses", "hashlib"),
+            "pickle",
         ),
     )
     assert (tmp_path / "o.csv").read_bytes() == EXPECTED_HOSTILE.encode()

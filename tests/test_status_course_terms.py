@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fresh_python import ROOT, run_trainer_without
 from trainer.bank.cache import cache_file, course_requirements, load_course_cached
 from trainer.bank.model import ROLES
@@ -54,9 +56,15 @@ def _records(data: Path) -> None:
         store.finish_attempt(a.id, 9, 10, 90, True)
 
 
-def test_with_a_current_cache_status_builds_no_course_model(tmp_path: Path) -> None:
+def test_with_a_current_cache_status_builds_no_course_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same CSV with and without the cache entry; with it, neither the course model
-    nor PyYAML is imported."""
+    nor PyYAML is imported, nor (the course's files unchanged by their signatures)
+    hashlib or pickle."""
+    from trainer.bank import filesig
+
+    monkeypatch.setattr(filesig, "SETTLED_NS", 0)  # the repository's files count as settled
     data = tmp_path / "data"
     _records(data)
     args = ["--data-dir", str(data), "--course", str(SHIPPED), "status", "--as-of"]
@@ -68,7 +76,7 @@ def test_with_a_current_cache_status_builds_no_course_model(tmp_path: Path) -> N
         [*args, str(tmp_path / "warm.csv")],
         (
             *("yaml", "trainer.bank.model", "trainer.bank.checker", "trainer.records.row_types"),
-            *("trainer.progress", "uuid", "subprocess", "dataclasses"),
+            *("trainer.progress", "uuid", "subprocess", "dataclasses", "hashlib", "pickle"),
         ),
     )
     cold = (tmp_path / "cold.csv").read_bytes()

@@ -31,7 +31,7 @@ def test_the_first_screen_needs_neither_the_model_nor_the_yaml_loader() -> None:
         "trainer.tui.screens.learners; "
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('trainer.bank.'))))"
     )
-    assert fresh_python_json(code) == ["trainer.bank.cache"]
+    assert fresh_python_json(code) == ["trainer.bank.cache", "trainer.bank.filesig"]
 
 
 def test_the_learner_list_does_not_build_the_new_learner_form() -> None:

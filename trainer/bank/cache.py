@@ -1,10 +1,11 @@
 """A cache of loaded courses, so an unchanged course starts without parsing any YAML.
 
-:func:`load_course_cached` hashes every file of the course (course, resources, modules: the
-bytes, SHA-256) and returns the stored :class:`CourseLoad` when all of them, the trainer
-version and the cache format still match; otherwise it loads the course normally and, when
-the course is valid, stores it. Only valid courses are cached: problems are always found by a
-real load, so their positions and messages are never stale.
+:func:`load_course_cached` checks every file of the course (course, resources, modules: the
+bytes' SHA-256, or the stat signature kept with it) and returns the stored
+:class:`CourseLoad` when all of them, the trainer version and the cache format still match;
+otherwise it loads the course normally and, when the course is valid, stores it. Only valid
+courses are cached: problems are always found by a real load, so their positions and
+messages are never stale.
 
 :func:`open_course_lazily` is the same check for the terminal app: on a hit it returns at once
 with the course's title, and the model is unpickled the first time it is asked for (after the
@@ -13,17 +14,23 @@ the learner sees anything. With ``defer=True`` (a first-ever start, whose first 
 new-learner form and needs no title) a miss returns at once too: the course is loaded and
 validated the first time it is asked for, and its problems are raised then.
 
-An entry is the magic line, a small header (format, trainer version, a fingerprint of the
-bank package's sources (every ``trainer/bank/*.py``), the course files' hashes, the course
-title, its facts (id and recertification period: :func:`course_facts`, for the records
-export, which needs no model) and the SHA-256 of the body) and the body (the pickled
-:class:`CourseLoad`). The cache is a convenience, never a source of truth:
+An entry is the magic line, a header (one line of JSON: format, trainer version, a
+fingerprint of the bank package's sources (every ``trainer/bank/*.py``) and their stat
+signatures, the course files' hashes and signatures, the course title, its facts (id,
+recertification period and each role's required modules: :func:`course_facts`,
+:func:`course_requirements`, for the export and ``trainer status``, which need no model)
+and the SHA-256 of the body) and the body (the pickled :class:`CourseLoad`,
+:mod:`trainer.bank.cache_body`). A file whose signature is the one kept is unchanged
+without being read (:mod:`trainer.bank.filesig` says when one is kept); any other is
+hashed. So a command that needs only the facts reads one line and a few ``stat`` calls,
+and imports neither hashlib nor pickle. The cache is a convenience, never a source of
+truth:
 
 * a missing, unreadable, corrupt, foreign or stale cache file is ignored (and rewritten);
   the body's hash is checked when the entry is read, so a hit cannot fail later;
 * entries are written atomically (temporary file + ``os.replace``), mode 0600, in a 0700
   folder;
-* cache files are unpickled with an allow-list (the header: plain values only; the body: the
+* the header is JSON, bounded in size; the body is unpickled with an allow-list (the
   model's own classes), so a planted file cannot run code; files not owned by the current
   user are ignored.
 """
@@ -32,57 +39,23 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import io
+import json
 import os
-import pickle
 import threading
+import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from trainer import __version__
+from trainer.bank.filesig import Signature, as_signature, settled, signature
 
 if TYPE_CHECKING:
     from trainer.bank.model import Course
     from trainer.bank.problems import CourseLoad, Problem
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _MAGIC = b"trainer-course-cache\n"
-_BODY_ALLOWED = {
-    ("trainer.bank.problems", "CourseLoad"),
-    ("pathlib", "PosixPath"),
-    ("pathlib", "WindowsPath"),
-    ("pathlib", "PurePosixPath"),
-    ("pathlib", "PureWindowsPath"),
-    *(
-        ("trainer.bank.model", name)
-        for name in (
-            "Choice",
-            "Contact",
-            "Course",
-            "CourseModule",
-            "Module",
-            "Resources",
-            "ResourceSection",
-            "Scenario",
-            "Source",
-            "Step",
-        )
-    ),
-}
-
-
-class _Unpickler(pickle.Unpickler):
-    """Unpickles only the classes in ``allowed`` (the header allows none at all)."""
-
-    def __init__(self, file: io.BytesIO, allowed: set[tuple[str, str]]) -> None:
-        super().__init__(file)
-        self.allowed = allowed
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in self.allowed:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a course cache")
-        return super().find_class(module, name)
+_HEADER_LIMIT = 1 << 20  # bytes of a header line read (bounded, as any input)
 
 
 # The bank package's sources are part of the key: editing the model (which would unpickle
@@ -96,8 +69,42 @@ def _model_fingerprint() -> str:
     return _sources_fingerprint(_BANK_SOURCES)
 
 
+def _model_files() -> list[list[object]]:
+    """Every ``.py`` file of the bank package with its signature now, in name order."""
+    try:
+        names = sorted(e.name for e in os.scandir(_BANK_SOURCES) if e.name.endswith(".py"))
+    except OSError:
+        return []
+    return [[name, signature(_BANK_SOURCES / name)] for name in names]
+
+
+def _model_is_current(fingerprint: object, files: object) -> bool:
+    """The bank sources are those the entry was written with: their signatures are those
+    kept (none read), or else their fingerprint is the one kept."""
+    if isinstance(files, list) and files:
+        kept = [[f[0], as_signature(f[1])] for f in files if isinstance(f, list) and len(f) == 2]
+        unchanged = len(kept) == len(files) and all(sig is not None for _, sig in kept)
+        if unchanged and kept == _model_files():
+            return True
+    return fingerprint == _model_fingerprint()
+
+
+def _settled_model_files() -> list[list[object]] | None:
+    """:func:`_model_files` for a header, when every file had settled (else None: the
+    fingerprint alone is checked, by reading them)."""
+    files = []
+    for name, _sig in _model_files():
+        _digest, sig = settled(_BANK_SOURCES / str(name), _sha256)
+        if sig is None:
+            return None
+        files.append([name, list(sig)])
+    return files
+
+
 @functools.cache
 def _sources_fingerprint(folder: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     try:
         files = sorted(folder.glob("*.py"))
@@ -114,6 +121,8 @@ def _sources_fingerprint(folder: Path) -> str:
 
 
 def _sha256(path: Path) -> str | None:
+    import hashlib  # here: a hit whose files are unchanged by signature never hashes
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -127,78 +136,103 @@ def cache_file(path: Path, cache_dir: Path) -> Path:
     two. (The working folder itself was part of the key until 2026-12-02, so a command run
     from another folder than the one that wrote the entry never found it.)"""
     ident = f"{path}\0{path.absolute()}".encode()
-    return Path(cache_dir) / f"course-{hashlib.sha256(ident).hexdigest()[:32]}.pickle"
+    # An index, not a check (the entry names its files and their hashes): two checksums.
+    return Path(cache_dir) / f"course-{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}.pickle"
 
 
 class _Entry:
-    """A cache entry whose header checked out; the body is unpickled by :meth:`load`."""
+    """A cache entry whose header checked out; the body is unpickled by :meth:`load`.
 
-    __slots__ = ("body", "facts", "hashes", "title")
+    ``files``: each course file's name, SHA-256 and signature (None when none was kept)."""
+
+    __slots__ = ("body", "facts", "files", "title")
 
     def __init__(
-        self, hashes: list[tuple[str, str]], title: str, body: bytes, facts: object = None
+        self,
+        files: list[tuple[str, str, Signature | None]],
+        title: str,
+        body: bytes | None,
+        facts: object = None,
     ) -> None:
-        self.hashes = hashes
+        self.files = files
         self.title = title
         self.body = body
         self.facts = facts
 
     def is_current_for(self, path: Path) -> bool:
-        """True when the entry is for ``path`` and every file still has the stored hash."""
+        """True when the entry is for ``path`` and every file is unchanged: its signature
+        is the one kept, or else its bytes still have the stored hash."""
         return (
-            bool(self.hashes)
-            and Path(self.hashes[0][0]) == path
-            and all(_sha256(Path(name)) == digest for name, digest in self.hashes)
+            bool(self.files)
+            and Path(self.files[0][0]) == path
+            and all(
+                (sig is not None and signature(name) == sig) or _sha256(Path(name)) == digest
+                for name, digest, sig in self.files
+            )
         )
 
     def load(self) -> CourseLoad | None:
-        from trainer.bank.model import Course
-        from trainer.bank.problems import CourseLoad
+        from trainer.bank.cache_body import loads
 
-        try:
-            load = _Unpickler(io.BytesIO(self.body), _BODY_ALLOWED).load()
-        except Exception:  # any corruption: treat as a miss
-            return None
-        if not isinstance(load, CourseLoad) or not isinstance(load.course, Course):
-            return None
-        return load
+        return loads(self.body) if self.body is not None else None
 
 
 def _read_entry(file: Path, *, body_used: bool = True) -> _Entry | None:
     """The entry in ``file`` when its header checks out (``body_used=False``: the caller
-    reads the header alone, so the body's hash is not worked out)."""
+    reads the header alone, so the body is neither read nor hashed)."""
     try:
         st = file.lstat()
         if not file.is_file() or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
             return None
-        data = file.read_bytes()
+        with file.open("rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return None
+            line = fh.readline(_HEADER_LIMIT + 1)
+            body = fh.read() if body_used else None
     except OSError:
         return None
-    if not data.startswith(_MAGIC):
+    if len(line) > _HEADER_LIMIT or not line.endswith(b"\n"):
         return None
-    stream = io.BytesIO(data)
-    stream.seek(len(_MAGIC))
     try:
-        header = _Unpickler(stream, set()).load()
-    except Exception:  # any corruption: treat as a miss
+        header = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON (or damaged): a miss
         return None
-    body = data[stream.tell() :]
     if (
         not isinstance(header, dict)
         or header.get("format") != CACHE_FORMAT
         or header.get("version") != __version__
-        or header.get("model") != _model_fingerprint()
         or not isinstance(header.get("title"), str)
-        or (body_used and header.get("body_sha256") != hashlib.sha256(body).hexdigest())
+        or not _model_is_current(header.get("model"), header.get("model_files"))
     ):
         return None
-    hashes = header.get("hashes")
-    if not isinstance(hashes, list) or not all(
-        isinstance(item, tuple) and len(item) == 2 and all(isinstance(part, str) for part in item)
-        for item in hashes
-    ):
+    if body is not None and header.get("body_sha256") != _body_sha256(body):
         return None
-    return _Entry(hashes, header["title"], body, header.get("facts"))
+    files = _files(header.get("files"))
+    if files is None:
+        return None
+    return _Entry(files, header["title"], body, header.get("facts"))
+
+
+def _files(value: object) -> list[tuple[str, str, Signature | None]] | None:
+    if not isinstance(value, list):
+        return None
+    files = []
+    for item in value:
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], str)
+        ):
+            return None
+        files.append((item[0], item[1], as_signature(item[2])))
+    return files
+
+
+def _body_sha256(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(body).hexdigest()
 
 
 def _make_private_dirs(folder: Path) -> None:
@@ -213,31 +247,43 @@ def _make_private_dirs(folder: Path) -> None:
 
 def _write_entry(file: Path, hashes: list[tuple[str, str]], load: CourseLoad) -> None:
     """Write atomically; any failure leaves the previous state (or nothing) behind."""
+    from trainer.bank.cache_body import dumps
+
     assert load.course is not None
+    body = dumps(load)
+    if body is None:
+        return
+    files = []
+    for name, digest in hashes:
+        now, sig = settled(Path(name), _sha256)
+        files.append([name, digest, list(sig) if sig is not None and now == digest else None])
+    header = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "model": _model_fingerprint(),
+        "model_files": _settled_model_files(),
+        "files": files,
+        "title": load.course.title,
+        "facts": {
+            "id": load.course.id,
+            "validity_months": load.course.validity_months,
+            "required": _required_by_role(load.course),
+        },
+        "body_sha256": _body_sha256(body),
+    }
+    line = json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+    if len(line) > _HEADER_LIMIT:
+        return
     tmp = file.with_name(f".{file.name}.{os.urandom(4).hex()}.tmp")  # as secrets.token_hex
     try:
-        body = pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL)
-        header = {
-            "format": CACHE_FORMAT,
-            "version": __version__,
-            "model": _model_fingerprint(),
-            "hashes": hashes,
-            "title": load.course.title,
-            "facts": {
-                "id": load.course.id,
-                "validity_months": load.course.validity_months,
-                "required": _required_by_role(load.course),
-            },
-            "body_sha256": hashlib.sha256(body).hexdigest(),
-        }
         _make_private_dirs(file.parent)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(_MAGIC)
-            pickle.dump(header, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(line)
             fh.write(body)
         os.replace(tmp, file)
-    except (OSError, pickle.PicklingError):
+    except OSError:
         pass
     finally:
         with contextlib.suppress(OSError):
@@ -285,14 +331,12 @@ def course_requirements(
         or type(months) is not int
         or not isinstance(required, dict)
         or not all(
-            isinstance(role, str)
-            and isinstance(ids, tuple)
-            and all(isinstance(i, str) for i in ids)
+            isinstance(role, str) and isinstance(ids, list) and all(isinstance(i, str) for i in ids)
             for role, ids in required.items()
         )
     ):
         return None
-    return course_id, months, required
+    return course_id, months, {role: tuple(ids) for role, ids in required.items()}
 
 
 def _required_by_role(course: Course) -> dict[str, tuple[str, ...]]:
