@@ -139,10 +139,12 @@ def bench_validation(cfg: Config) -> list[Row]:
     steps = sum(m.step_count for m in result.modules)
     if result.problems or steps != cfg.questions:
         raise RuntimeError(f"generated bank is not valid: {result.problems[:3]}")
+    pairs = cfg.repeat if cfg.quick else 21  # this VM's speed moves within seconds
     times = interleaved(
         {"validate": lambda: validate_paths([bank]), "compose": lambda: _compose_files(files)},
-        cfg.repeat,
+        pairs,
     )
+    ratios = [v / c for v, c in zip(times["validate"], times["compose"], strict=True)]
     py = sys.executable
     compose_cmd = [
         py,
@@ -168,7 +170,9 @@ def bench_validation(cfg: Config) -> list[Row]:
             "yaml.compose, CSafeLoader, same files, GC paused",
             1.5,
             f"{what}; both sides run with garbage collection paused (validate_paths pauses it"
-            " itself) and after a gc.collect(), interleaved in one process",
+            " itself) and after a gc.collect(), interleaved in one process; ratio: the median"
+            f" of {pairs} back-to-back pairs' ratios (ratios {min(ratios):.2f}-{max(ratios):.2f})",
+            paired_ratio=median(ratios),
         ),
         Row(
             "Bank validation (`trainer validate`, subprocess)",
