@@ -259,7 +259,13 @@ ANALYSIS = [
     " `--only pg-startup` runs at a load average of ~0.7-1, **not met**, against 1.22× and"
     " 1.25× for the code before run alternately, though the PostgreSQL start itself is"
     " faster, 343-371 ms against 392-403 ms (SQLite 245-283 against 307-316 ms). What is over"
-    " the SQLite start is as before: psycopg's import, the connection, the schema check.",
+    " the SQLite start is as before: psycopg's import, the connection, the schema check. In"
+    " the whole runs of 08:38 and 08:51 UTC: 1.31× and 1.24×; `--only pg-startup` at 08:24:"
+    " 1.34×; so **on the line**. Of psycopg's import (~50-70 ms here after Textual's), ~10 ms"
+    " is psycopg-binary reading its own version with importlib.metadata (which imports email"
+    " and zipfile); importing psycopg in a thread while Textual loads was slower (both are"
+    " Python under one lock: 459 against 406 ms median), and the connection and schema check"
+    " are ~7 ms (four round trips), against 3.6 ms for a bare connect.",
     "- **`trainer status`** (targets: ≤ 2× a one-pass floor, ≤ 1 s at 100,000 learners):"
     " since schema 7 it reads `course_passes`, a summary the database keeps with triggers"
     " (one row per learner and course: the modules with a pass and their latest passes),"
