@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from trainer.bank.model import Course
     from trainer.bank.problems import CourseLoad, Problem
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: CourseLoad is a named tuple (a format-4 body unpickles wrongly)
 _MAGIC = b"trainer-course-cache\n"
 _HEADER_LIMIT = 1 << 20  # bytes of a header line read (bounded, as any input)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from trainer.bank.problems import Problem
@@ -74,6 +73,8 @@ def _range_words(low: int | None, high: int | None) -> str:
 
 def suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     """' — did you mean 'x'?' for the closest option, or ''."""
+    import difflib  # only when a word is wrong
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
