@@ -73,26 +73,45 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _answers(tmux: Tmux, n: int, highlight: bool, ready: str) -> list[float]:
-    """Answer ``n`` questions: (highlight choice 1,) Enter (timed to the feedback on screen),
-    Enter again to go on (untimed)."""
-    tmux.wait(lambda s: ready in s and MARKER not in s)
-    times = []
-    for _ in range(n):
-        if highlight:
-            tmux.keys("1")
-            time.sleep(0.15)  # let the highlight land; untimed
-        start = time.monotonic()
-        tmux.keys("Enter")
-        seen, _screen = tmux.wait(lambda s: MARKER in s)
-        times.append(seen - start)
-        time.sleep(0.2)  # the feedback finishes drawing; untimed
-        tmux.keys("Enter")
-        # The next question, or the module's results (the path was shorter than n).
-        _t, screen = tmux.wait(lambda s: MARKER not in s and (ready in s or "Results" in s))
-        if ready not in screen:
+def _answer(tmux: Tmux, highlight: bool, ready: str, shown: str) -> tuple[float, bool]:
+    """Answer the question on screen: (highlight choice 1,) Enter, timed to the feedback on
+    screen (its continue line and ``shown``, a line of its body: a frame with the one but
+    not the other is not the feedback yet), then Enter again to go on (untimed). The
+    seconds, and whether another question followed (not the module's results)."""
+    if highlight:
+        tmux.keys("1")
+        time.sleep(0.15)  # let the highlight land; untimed
+    start = time.monotonic()
+    tmux.keys("Enter")
+    seen, _screen = tmux.wait(lambda s: MARKER in s and shown in s)
+    time.sleep(0.2)  # the feedback finishes drawing; untimed
+    tmux.keys("Enter")
+    # The next question, or the module's results (the path was shorter than asked).
+    _t, screen = tmux.wait(lambda s: MARKER not in s and (ready in s or "Results" in s))
+    time.sleep(0.1)
+    return seen - start, ready in screen
+
+
+App = tuple[Tmux, bool, str, str]  # its tmux, highlight a choice first, question and feedback lines
+
+
+def _paired_answers(apps: dict[str, App], n: int) -> dict[str, list[float]]:
+    """Up to ``n`` answers in each app, taken in turns (bare, trainer, then trainer, bare,
+    …) so both meet the same phases of a shared machine, whose speed moves within seconds;
+    until the real app's module ends."""
+    for tmux, _highlight, ready, _shown in apps.values():
+        tmux.wait(lambda s, ready=ready: ready in s and MARKER not in s)
+    times: dict[str, list[float]] = {key: [] for key in apps}
+    order = list(apps)
+    for i in range(n):
+        going = True
+        for key in order if i % 2 == 0 else order[::-1]:
+            tmux, highlight, ready, shown = apps[key]
+            took, more = _answer(tmux, highlight, ready, shown)
+            times[key].append(took)
+            going = going and more
+        if not going:
             break
-        time.sleep(0.1)
     return times
 
 
@@ -113,23 +132,26 @@ def bench_feedback_tty(cfg: Any) -> list[Row]:
     course, what = cfg.course()
     py = sys.executable
     n = cfg.tty_answers
-    results: dict[str, list[float]] = {}
-    for key, argv, highlight, ready in (
-        ("bare", [py, str(APP), "bare"], False, "Question?"),
-        (
-            "trainer",
-            [py, str(APP), "trainer", str(course), str(cfg.tmp / "tty")],
-            True,
-            "Submit answer",
-        ),
-    ):
-        tmux = Tmux(f"trainer-bench-{os.getpid()}-{key}")
-        try:
-            tmux.start(argv, _env())
-            results[key] = _answers(tmux, n, highlight, ready)
-        finally:
+    apps: dict[str, App] = {}
+    try:
+        for key, argv, highlight, ready, shown in (
+            ("bare", [py, str(APP), "bare"], False, "Question?", "Feedback"),
+            (
+                "trainer",
+                [py, str(APP), "trainer", str(course), str(cfg.tmp / "tty")],
+                True,
+                "Submit answer",
+                "You chose",
+            ),
+        ):
+            apps[key] = (Tmux(f"trainer-bench-{os.getpid()}-{key}"), highlight, ready, shown)
+            apps[key][0].start(argv, _env())
+        results = _paired_answers(apps, n)
+    finally:
+        for tmux, *_rest in apps.values():
             tmux.stop()
     trainer, bare = results["trainer"], results["bare"]
+    pairs = [a / b for a, b in zip(trainer, bare, strict=True)]
     return [
         ratio_target(
             "Keypress → feedback in a real terminal (tmux 80×24)",
@@ -140,8 +162,11 @@ def bench_feedback_tty(cfg: Any) -> list[Row]:
             3,
             f"{len(trainer)} answers in the longest employee module of the {what}, the real "
             f"TrainerApp with its terminal driver; from `tmux send-keys Enter` to the feedback's "
-            f"'{MARKER.strip()}' line first seen by `tmux capture-pane` (polled every "
-            f"{POLL_S * 1000:g} ms, each poll a tmux client process; the floor pays the same); "
-            f"includes Session.answer's commit",
+            f"'{MARKER.strip()}' line and its 'You chose' line first seen by `tmux capture-pane`"
+            f" (polled every {POLL_S * 1000:g} ms, each poll a tmux client process; the floor"
+            f" pays the same); "
+            f"includes Session.answer's commit; the two apps run side by side and answer in"
+            f" turns, the ratio is the median of the {len(pairs)} adjacent pairs' ratios",
+            paired_ratio=median(pairs),
         )
     ]

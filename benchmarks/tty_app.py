@@ -19,12 +19,17 @@ MARKER = "Press Enter to "  # the feedback pane's continue hint; the bare app sh
 
 
 def trainer(course_path: Path, data: Path) -> int:
+    import gc
+
     from trainer.bank.loader import load_course
     from trainer.records.store import RecordsStore
     from trainer.session import Session
     from trainer.tui.app import TrainerApp
     from trainer.tui.screens.player import PlayerScreen
 
+    # As `trainer` starts the app (trainer.cli.main): collection paused for start-up; the app
+    # freezes what start-up built and resumes it once its first screen is up.
+    gc.disable()
     course = load_course(course_path).course
     assert course is not None
     store = RecordsStore.in_dir(data)

@@ -236,28 +236,35 @@ class PlayerScreen(ReadsRecords):
 
     # ------------------------------------------------------------------ feedback
     async def show_feedback(self, feedback: Feedback) -> None:
+        """Swap the question for its feedback in one frame. Repaints are held until the
+        feedback is complete (``batch_update``): without that the terminal drew the
+        banner over an empty body, the last answer's "Press Enter to" line and the
+        question's footer for a frame or two first. The focus moves to the feedback's
+        scroll while it is empty, so Textual restyles one widget for the focus change,
+        not the whole feedback."""
         self.feedback = feedback
-        for notice in self.query("#resumed"):
-            notice.display = False  # said once, on the first question after resuming
-        self.query_one("#question-pane").display = False
-        self.query_one("#feedback-pane").display = True
-        self.query_one("#outcome", Static).update(outcome_banner(feedback))
         scroll = self.query_one("#feedback-scroll", VerticalScroll)
-        await scroll.remove_children()
-        await scroll.mount(FeedbackView(feedback))
-        if self.session.finished:
-            then = "see your results"
-        elif feedback.scenario_finished:
-            nxt = feedback.question.scenario_number + 1
-            then = f"go on to scenario {nxt} of {feedback.question.scenario_count}"
-        else:
-            then = "go on to the next step"
-        self.query_one("#continue-hint", Static).update(
-            Content(f"Press Enter to {then} · ↑↓ scroll")
-        )
-        scroll.scroll_home(animate=False)
-        self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
-        self.refresh_bindings()
+        with self.app.batch_update():
+            for notice in self.query("#resumed"):
+                notice.display = False  # said once, on the first question after resuming
+            self.query_one("#question-pane").display = False
+            self.query_one("#feedback-pane").display = True
+            self.query_one("#outcome", Static).update(outcome_banner(feedback))
+            await scroll.remove_children()
+            self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
+            await scroll.mount(FeedbackView(feedback))
+            if self.session.finished:
+                then = "see your results"
+            elif feedback.scenario_finished:
+                nxt = feedback.question.scenario_number + 1
+                then = f"go on to scenario {nxt} of {feedback.question.scenario_count}"
+            else:
+                then = "go on to the next step"
+            self.query_one("#continue-hint", Static).update(
+                Content(f"Press Enter to {then} · ↑↓ scroll")
+            )
+            scroll.scroll_home(animate=False)
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":

@@ -1,0 +1,67 @@
+"""The feedback replaces its question in one frame (#20).
+
+The feedback used to be built on the screen: the terminal was sent a frame with the new
+outcome banner over an empty body (and, from the second answer on, the last answer's
+"Press Enter to" line with the question's footer) before the frame with the feedback,
+20-60 ms later. A learner saw it flicker; a screen reader could read the half-built page,
+and the keypress benchmark timed that frame as the feedback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tests.tui_fixtures import SIZE, make_app, press
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.tui.screens.player import PlayerScreen
+from trainer.tui.widgets.feedback_view import FeedbackView
+
+
+def _frame_problem(screen: PlayerScreen) -> str | None:
+    """What is wrong with the player screen as it would be drawn now, or None."""
+    if not screen.query_one("#feedback-pane").display:
+        return None
+    if screen.feedback is None:
+        return "the feedback pane is shown with no answer's feedback"
+    views = list(screen.query_one("#feedback-scroll").query(FeedbackView))
+    if [v.feedback for v in views] != [screen.feedback]:
+        return "the feedback pane is shown without this answer's feedback in it"
+    hint = str(screen.query_one("#continue-hint", Static).content)
+    if not hint.startswith("Press Enter to"):
+        return "the feedback pane is shown without its continue line"
+    if screen.query_one("#question-pane").display:
+        return "the question and its feedback are shown together"
+    return None
+
+
+async def test_no_frame_shows_a_half_built_feedback(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    problems: list[str] = []
+    frames = 0
+    refresh = Screen._compositor_refresh
+
+    def checked(self: Screen[Any]) -> None:  # every frame the screen sends the terminal
+        nonlocal frames
+        if isinstance(self, PlayerScreen) and self.is_current and not self.app._batch_count:
+            frames += 1
+            problem = _frame_problem(self)
+            if problem is not None:
+                problems.append(problem)
+        refresh(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", checked)
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter", "enter")  # the module, then its first question
+        for keys in (("2", "enter"), ("enter", "1", "enter"), ("enter", "2", "enter")):
+            await press(pilot, *keys)
+            assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None
+    assert frames > 6  # frames were drawn while answering (the check saw them)
+    assert problems == []
