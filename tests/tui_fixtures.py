@@ -10,6 +10,7 @@ from textual.widgets import DataTable, OptionList, Static
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.app import TrainerApp
+from trainer.tui.widgets.feedback_view import FeedbackView
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
 SIZE = (80, 24)
@@ -23,11 +24,13 @@ def make_app(course: Course, store: RecordsStore, **kwargs: object) -> TrainerAp
 
 
 def screen_text(app: App[object]) -> str:
-    """The words on the current screen: every Static, option prompt and table cell."""
+    """The words on the current screen: every Static, feedback, option prompt and table cell."""
     parts: list[str] = []
     for widget in app.screen.query("*"):
         if isinstance(widget, Static) and widget.display:
             parts.append(str(getattr(widget.visual, "plain", widget.content)))
+        elif isinstance(widget, FeedbackView) and widget.display:
+            parts.append(widget.plain)
         elif isinstance(widget, OptionList):
             parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
         elif isinstance(widget, DataTable):

@@ -81,7 +81,8 @@ class PlayerScreen(ReadsRecords):
             yield Static(id="hint", classes="help-text")
         with Vertical(id="feedback-pane"):
             yield Static(id="outcome", classes="outcome")
-            yield VerticalScroll(id="feedback-scroll")
+            with VerticalScroll(id="feedback-scroll"):
+                yield FeedbackView()  # every answer's feedback, shown in turn
             yield Static(id="continue-hint", classes="help-text")
         yield KeyFooter()
 
@@ -236,12 +237,11 @@ class PlayerScreen(ReadsRecords):
 
     # ------------------------------------------------------------------ feedback
     async def show_feedback(self, feedback: Feedback) -> None:
-        """Swap the question for its feedback in one frame. Repaints are held until the
-        feedback is complete (``batch_update``): without that the terminal drew the
-        banner over an empty body, the last answer's "Press Enter to" line and the
-        question's footer for a frame or two first. The focus moves to the feedback's
-        scroll while it is empty, so Textual restyles one widget for the focus change,
-        not the whole feedback."""
+        """Swap the question for its feedback in one frame: repaints are held until the
+        feedback is complete (``batch_update``). Without that the terminal drew the banner
+        over the last answer's feedback, or an empty body, with the question's footer
+        for a frame or two first. The feedback is shown in the one :class:`FeedbackView`
+        the screen has: no widget is mounted or removed for an answer."""
         self.feedback = feedback
         scroll = self.query_one("#feedback-scroll", VerticalScroll)
         with self.app.batch_update():
@@ -250,9 +250,7 @@ class PlayerScreen(ReadsRecords):
             self.query_one("#question-pane").display = False
             self.query_one("#feedback-pane").display = True
             self.query_one("#outcome", Static).update(outcome_banner(feedback))
-            await scroll.remove_children()
-            self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
-            await scroll.mount(FeedbackView(feedback))
+            scroll.query_one(FeedbackView).show(feedback)
             if self.session.finished:
                 then = "see your results"
             elif feedback.scenario_finished:
@@ -264,7 +262,10 @@ class PlayerScreen(ReadsRecords):
                 Content(f"Press Enter to {then} · ↑↓ scroll")
             )
             scroll.scroll_home(animate=False)
+            self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
             self.refresh_bindings()
+            for footer in self.query(KeyFooter):  # the feedback's keys in the same frame
+                footer.update_keys()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
