@@ -3,8 +3,9 @@
 The feedback used to be built on the screen: the terminal was sent a frame with the new
 outcome banner over an empty body (and, from the second answer on, the last answer's
 "Press Enter to" line with the question's footer) before the frame with the feedback,
-20-60 ms later. A learner saw it flicker; a screen reader could read the half-built page,
-and the keypress benchmark timed that frame as the feedback.
+20-60 ms later, and the footer kept the question's keys a frame longer. A learner saw it
+flicker; a screen reader could read the half-built page, and the keypress benchmark timed
+that frame as the feedback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.widgets.feedback_view import FeedbackView
+from trainer.tui.widgets.footer import KeyFooter
 
 
 def _frame_problem(screen: PlayerScreen) -> str | None:
@@ -36,6 +38,8 @@ def _frame_problem(screen: PlayerScreen) -> str | None:
         return "the feedback pane is shown without its continue line"
     if screen.query_one("#question-pane").display:
         return "the question and its feedback are shown together"
+    if "Continue" not in [key.description for key in screen.query_one(KeyFooter).keys]:
+        return "the feedback is shown with the question's keys in the footer"
     return None
 
 
