@@ -137,7 +137,10 @@ def _scale_rows(cfg: Any, n: int, be: _Backend, course: Path) -> list[Row]:
         f"{size} {info['bytes'] / 1e6:.0f} MB (generated in {info['seconds']:.0f} s)"
     )
     label = f"{n:,} learners ({be.name})"
-    runs = 1 if cfg.quick or n >= 100_000 else 3
+    # Nine pairs where a pair takes about a second (1,000 learners): a median of three
+    # paired ratios moved by 0.1x between runs there; three pairs at 10,000, one at 100,000.
+    pairs = 9 if n <= 1_000 else 3
+    runs = 1 if cfg.quick or n >= 100_000 else pairs
     common = ["--course", str(course), *be.records]
     out = cfg.tmp / f"scale-out-{n}-{be.name}"
     out.mkdir(parents=True, exist_ok=True)
@@ -149,7 +152,7 @@ def _scale_rows(cfg: Any, n: int, be: _Backend, course: Path) -> list[Row]:
         rows += _export_items(cfg, n, be, label, what, runs, out, common, cached=True)
     if "status" in cfg.scale_paths:
         _warm_course_cache(course, be.records)  # untimed, as on a machine where trainer ran
-        status_runs = 1 if cfg.quick else 3  # cheap now at any size: three pairs, a range
+        status_runs = 1 if cfg.quick else pairs  # cheap now at any size
         try:
             status = _paired(
                 cfg,
