@@ -347,6 +347,7 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
     from trainer.session import Session
     from trainer.tui.app import TrainerApp
     from trainer.tui.screens.player import PlayerScreen
+    from trainer.tui.widgets.feedback_view import FeedbackView
 
     course = load_course(course_path).course
     assert course is not None
@@ -375,10 +376,19 @@ async def _feedback_times(cfg: Config, course_path: Path) -> list[float]:
                 await pilot.press(str(question.choices[0].number))  # highlight (or tick) one
                 await _settle(app, pilot)
                 pane = screen.query_one("#feedback-pane")
+                view = screen.query_one(FeedbackView)
                 assert not pane.display
+                answered = len(session.attempt.answers)
+
+                def shown(p: Any = pane, v: Any = view, n: int = answered, s: Any = screen) -> bool:
+                    """The pane is shown with this answer's feedback in it (not a frame
+                    before it is filled in: the tmux figure's harness once timed one)."""
+                    done = len(s.session.attempt.answers) > n and s.feedback is not None
+                    return bool(p.display and done and v.feedback is s.feedback)
+
                 # Enter submits: ChoiceList → Session.answer (engine + commit) → feedback pane.
                 try:
-                    times.append(await key_to_render(app, "enter", lambda p=pane: p.display))
+                    times.append(await key_to_render(app, "enter", shown))
                 except RuntimeError as exc:
                     hint = screen.query_one("#hint").render()
                     hint = f"{hint} [focused: {app.focused!r}; saving: {screen.saving}]"
@@ -441,7 +451,8 @@ def bench_feedback(cfg: Config) -> list[Row]:
             "bare App: key → Static.update, same method",
             50,
             f"{len(times)} answers across the employee modules of the {what}; from posting the "
-            "Enter key to the first screen refresh after the feedback pane is shown "
+            "Enter key to the first screen refresh after the feedback pane is shown with the "
+            "answer's feedback in it "
             "(Pilot/run_test, headless); includes Session.answer's commit",
         )
     ]
