@@ -30,7 +30,7 @@ _INDENT = 2  # a choice line's indent, then its mark column: "  ✔ 2. text"
 _MARK = 5
 
 
-def choice_lines(number: int, choice: Choice, width: int, *, with_feedback: bool) -> list[Content]:
+def _choice_lines(number: int, choice: Choice, width: int, *, with_feedback: bool) -> list[Content]:
     """``✔ 2. text`` in ``width`` cells, the text (and, ``with_feedback``, the choice's
     feedback, muted, on the lines below it) wrapping under itself, not under the mark."""
     mark = "✔" if choice.correct else "✘"
@@ -113,14 +113,14 @@ def _feedback_lines(feedback: Feedback, width: int, *, with_prompt: bool) -> lis
         block(Content.styled(question.step.prompt, "bold"))
     block(Content.styled("You chose:" if len(feedback.chosen) == 1 else "You chose these:", "bold"))
     for choice in feedback.chosen:
-        out += choice_lines(question.number_of(choice.id), choice, width, with_feedback=True)
+        out += _choice_lines(question.number_of(choice.id), choice, width, with_feedback=True)
     chosen_ids = {c.id for c in feedback.chosen}
     missed = [c for c in feedback.correct if c.id not in chosen_ids]
     if missed:
         one = len(feedback.correct) == 1
         block(Content.styled("The correct answer:" if one else "Correct, not chosen:", "bold"))
         for choice in missed:
-            out += choice_lines(question.number_of(choice.id), choice, width, with_feedback=False)
+            out += _choice_lines(question.number_of(choice.id), choice, width, with_feedback=False)
     block(Content.assemble(("Why: ", "bold"), feedback.explanation))
     for source in feedback.sources:
         out.extend(Content.assemble(("Source: ", "bold"), source.citation()).wrap(width))
