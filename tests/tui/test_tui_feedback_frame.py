@@ -69,3 +69,33 @@ async def test_no_frame_shows_a_half_built_feedback(
             assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None
     assert frames > 6  # frames were drawn while answering (the check saw them)
     assert problems == []
+
+
+@pytest.mark.parametrize("width", [12, 30, 57, 75, 98])
+def test_the_feedback_fits_its_width_and_wraps_choices_under_their_text(
+    course: Course, width: int
+) -> None:
+    """FeedbackView wraps the feedback itself: every line fits the width, a choice's
+    text and its feedback wrap under the text (7 columns in, past "  ✔ 2. "), and nothing
+    of the feedback is lost or changed by the wrapping."""
+    from trainer.engine import Attempt
+    from trainer.tui.widgets.feedback_view import _choice_lines
+
+    (_entry, module), *_ = course.modules_for("employee")
+    attempt = Attempt(module, "employee", 7)
+    seen_multiline_choice = False
+    while (question := attempt.current) is not None:
+        feedback = attempt.answer([question.choices[0].choice.id])
+        for prompt in (False, True):
+            view = FeedbackView(feedback, with_prompt=prompt)
+            lines = view.lines(width)
+            assert lines and all(line.cell_length <= width for line in lines)
+            # every character but spaces, in order (a word longer than a line is folded)
+            assert "".join("".join(ln.plain.split()) for ln in lines) == "".join(view.plain.split())
+        for choice in feedback.chosen:
+            drawn = _choice_lines(1, choice, width, with_feedback=True)
+            assert drawn[0].plain.startswith("  ✔ 1. " if choice.correct else "  ✘ 1. ")
+            assert all(ln.plain.startswith(" " * 7) for ln in drawn[1:])
+            seen_multiline_choice |= len(drawn) > 1
+    assert seen_multiline_choice  # the course's choices have feedback lines to wrap
+    assert FeedbackView(None).lines(width) == [] and FeedbackView(feedback).lines(0) == []

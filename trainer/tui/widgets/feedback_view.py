@@ -77,8 +77,8 @@ class FeedbackView(Widget):
             return self._drawn[1]
         out: list[Content] = []
         feedback = self.feedback
-        if feedback is not None:
-            out = _feedback_lines(feedback, max(width, 1), with_prompt=self.with_prompt)
+        if feedback is not None and width > 0:  # no width yet (not laid out): nothing to draw
+            out = _feedback_lines(feedback, width, with_prompt=self.with_prompt)
         self._drawn = (width, out)
         return out
 
