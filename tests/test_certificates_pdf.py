@@ -219,3 +219,21 @@ def test_shipped_sample_still_verifies() -> None:
     assert inp.pdf is not None and inp.pdf.metadata_token == inp.pdf.page_token
     # ...and a different key must not accept it.
     assert not verify_input(inp, Ed25519PrivateKey.generate().public_key()).valid
+
+
+@pytest.mark.parametrize("size", [1, 40, 200, 600, 1200])
+def test_the_memoised_qr_generator_polynomial_gives_the_same_codes(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trainer.certificates.pdf builds reportlab's Reed-Solomon generator polynomial once per
+    length: the codes are module for module those of reportlab's own encoder."""
+    from reportlab.graphics.barcode import qrencoder
+
+    from trainer.certificates import pdf
+
+    token = "".join(chr(48 + (i * 7919) % 75) for i in range(size))
+    memoised = pdf._qr_matrix(token)
+    assert pdf._qr_matrix(token) == memoised  # the cached polynomials, used again
+    assert qrencoder.QRUtil.getErrorCorrectPolynomial.cache_info().hits > 0
+    monkeypatch.setattr(qrencoder.QRUtil, "getErrorCorrectPolynomial", staticmethod(pdf._GENERATOR))
+    assert pdf._qr_matrix(token) == memoised

@@ -9,6 +9,7 @@ back and compare both copies.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import unicodedata
@@ -412,6 +413,18 @@ def token_fits_qr(token: str) -> bool:
     """True if ``token`` fits one QR code at error correction level M (no "code length
     overflow" when drawing it)."""
     return len(token.encode("utf-8")) <= QR_MAX_BYTES
+
+
+# reportlab's encoder builds the Reed-Solomon generator polynomial again for every block of
+# every code (about 40% of a code's encoding time, pure Python); it depends only on the
+# number of error-correction bytes and is never changed once built, so it is built once.
+# The codes are the same (tests/test_certificates_pdf.py compares them with the unmemoised
+# encoder's).
+_GENERATOR = qrencoder.QRUtil.getErrorCorrectPolynomial
+if not hasattr(_GENERATOR, "cache_info"):  # once, however often this module is reloaded
+    qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(
+        functools.lru_cache(maxsize=64)(_GENERATOR)
+    )
 
 
 def _qr_matrix(token: str) -> list[list[bool]]:
