@@ -92,10 +92,10 @@ def _answer(tmux: Tmux, highlight: bool, ready: str, shown: str) -> tuple[float,
     return seen - start, ready in screen
 
 
-App = tuple[Tmux, bool, str, str]  # its tmux, highlight a choice first, question and feedback lines
+TtyApp = tuple[Tmux, bool, str, str]  # tmux, highlight a choice first, question, feedback line
 
 
-def _paired_answers(apps: dict[str, App], n: int) -> dict[str, list[float]]:
+def _paired_answers(apps: dict[str, TtyApp], n: int) -> dict[str, list[float]]:
     """Up to ``n`` answers in each app, taken in turns (bare, trainer, then trainer, bare,
     …) so both meet the same phases of a shared machine, whose speed moves within seconds;
     until the real app's module ends."""
@@ -132,7 +132,7 @@ def bench_feedback_tty(cfg: Any) -> list[Row]:
     course, what = cfg.course()
     py = sys.executable
     n = cfg.tty_answers
-    apps: dict[str, App] = {}
+    apps: dict[str, TtyApp] = {}
     try:
         for key, argv, highlight, ready, shown in (
             ("bare", [py, str(APP), "bare"], False, "Question?", "Feedback"),

@@ -421,10 +421,10 @@ def token_fits_qr(token: str) -> bool:
 # The codes are the same (tests/test_certificates_pdf.py compares them with the unmemoised
 # encoder's).
 _GENERATOR = qrencoder.QRUtil.getErrorCorrectPolynomial
-if not hasattr(_GENERATOR, "cache_info"):  # once, however often this module is reloaded
-    qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(
-        functools.lru_cache(maxsize=64)(_GENERATOR)
-    )
+_GENERATOR = getattr(_GENERATOR, "__wrapped__", _GENERATOR)  # reportlab's own, on a reload too
+qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(
+    functools.lru_cache(maxsize=64)(_GENERATOR)
+)
 
 
 def _qr_matrix(token: str) -> list[list[bool]]:
