@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
@@ -10,6 +11,9 @@ from textual.widgets import DataTable, OptionList, Static
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.app import TrainerApp
+
+if TYPE_CHECKING:
+    from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.widgets.feedback_view import FeedbackView
 
 FIXTURE = Path(__file__).parent / "fixtures" / "tui_course" / "course.yaml"
@@ -37,6 +41,15 @@ def screen_text(app: App[object]) -> str:
             for row in range(widget.row_count):
                 parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
     return "\n".join(parts)
+
+
+def on_feedback(app: App[object]) -> PlayerScreen:
+    """The player, showing an answer's feedback (the test fails if it is not)."""
+    from trainer.tui.screens.player import PlayerScreen
+
+    screen = app.screen
+    assert isinstance(screen, PlayerScreen) and screen.feedback is not None
+    return screen
 
 
 def footer_text(app: App[object]) -> str:

@@ -16,7 +16,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tests.tui_fixtures import SIZE, make_app, press
+from tests.tui_fixtures import SIZE, make_app, on_feedback, press
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.player import PlayerScreen
@@ -38,6 +38,8 @@ def _frame_problem(screen: PlayerScreen) -> str | None:
         return "the feedback pane is shown without its continue line"
     if screen.query_one("#question-pane").display:
         return "the question and its feedback are shown together"
+    if screen.focused is not screen.query_one("#feedback-scroll"):
+        return "the feedback is shown without the focus (its bar; the keys that scroll it)"
     if "Continue" not in [key.description for key in screen.query_one(KeyFooter).keys]:
         return "the feedback is shown with the question's keys in the footer"
     return None
@@ -66,7 +68,7 @@ async def test_no_frame_shows_a_half_built_feedback(
         await press(pilot, "enter", "enter")  # the module, then its first question
         for keys in (("2", "enter"), ("enter", "1", "enter"), ("enter", "2", "enter")):
             await press(pilot, *keys)
-            assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None
+            on_feedback(app)
     assert frames > 6  # frames were drawn while answering (the check saw them)
     assert problems == []
 
@@ -99,3 +101,20 @@ def test_the_feedback_fits_its_width_and_wraps_choices_under_their_text(
             seen_multiline_choice |= len(drawn) > 1
     assert seen_multiline_choice  # the course's choices have feedback lines to wrap
     assert FeedbackView(None).lines(width) == [] and FeedbackView(feedback).lines(0) == []
+
+
+async def test_the_feedback_has_its_focus_bar_on_every_line(
+    course: Course, store: RecordsStore
+) -> None:
+    """The feedback's scroll is not restyled as it gains the focus (FeedbackScroll): its
+    bar, the mark of the focus that works without colour, is drawn by its own rule."""
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter", "enter", "1", "enter")
+        screen = on_feedback(app)
+        scroll = screen.query_one("#feedback-scroll")
+        assert screen.focused is scroll
+        lines = [strip.text for strip in scroll.render_lines(scroll.region.reset_offset)]
+        assert len(lines) == scroll.size.height > 3
+        assert {line[0] for line in lines} == {"█"}  # Textual's "thick" left border

@@ -14,7 +14,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 
-from tests.tui_fixtures import SIZE, make_app, press, screen_text, settle
+from tests.tui_fixtures import SIZE, make_app, on_feedback, press, screen_text, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.player import PlayerScreen
@@ -86,8 +86,7 @@ async def test_the_hidden_choices_of_an_answered_question_answer_nothing(
     app = make_app(course, store, learner_name="Ana Smith")
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "enter", "enter", "2", "enter")
-        screen = app.screen
-        assert isinstance(screen, PlayerScreen) and screen.feedback is not None
+        screen = on_feedback(app)
         hidden = screen.query_one(ChoiceList)
         assert app.focused is not hidden
         hidden.action_submit()
@@ -114,4 +113,4 @@ async def test_a_burst_from_the_dashboard_opens_starts_and_answers_as_typed(
             await settle(pilot)
         # s1: "1" is choice a (wrong, branches to s3, a myth or fact: "1" is "True").
         assert answers(store) == [("s1", ("a",)), ("s3", ("true",))]
-        assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None
+        on_feedback(app)

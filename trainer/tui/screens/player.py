@@ -1,6 +1,6 @@
 """The scenario player: narrative and question together, then feedback, step by step.
 
-The one path an answer takes: ChoiceList.Submitted → Session.answer in a worker thread
+The one path an answer takes: ChoiceList → take_answer → Session.answer in a worker thread
 (engine scores and branches; the store commits, which may take a while on a server) →
 feedback shown here. This screen decides nothing about scoring or branching.
 """
@@ -14,7 +14,7 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -24,6 +24,7 @@ from trainer.safetext import terminal_safe
 from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
+from trainer.tui.widgets.flat import FlatLines, FlatVertical, FlatVerticalScroll
 from trainer.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -44,7 +45,17 @@ def progress_text(question: Question) -> str:
     )
 
 
-class PlayerScreen(ReadsRecords):
+class FeedbackScroll(FlatVerticalScroll):
+    """The feedback's scroll. It always draws the focus bar (the stylesheet's
+    ``#feedback-scroll``): whenever it is shown it has the focus, as nothing else on the
+    feedback can take it. So gaining or losing the focus changes none of its styles, and
+    it is not restyled for it (~2 ms of the feedback's frame here)."""
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        return
+
+
+class PlayerScreen(FlatLines, ReadsRecords):
     """Keys typed before the first question is shown (with the Enter that opened the
     module) wait for it (ReadsRecords); the player reads nothing itself."""
 
@@ -73,15 +84,15 @@ class PlayerScreen(ReadsRecords):
                 id="resumed",
                 classes="notice",
             )
-        with Vertical(id="question-pane"):
-            with VerticalScroll(id="story"):
+        with FlatVertical(id="question-pane"):
+            with FlatVerticalScroll(id="story"):
                 yield Static(id="scenario-title", classes="heading")
                 yield Static(id="narrative", classes="para")
             yield Static(id="prompt", classes="prompt")
             yield Static(id="hint", classes="help-text")
-        with Vertical(id="feedback-pane"):
+        with FlatVertical(id="feedback-pane"):
             yield Static(id="outcome", classes="outcome")
-            with VerticalScroll(id="feedback-scroll"):
+            with FeedbackScroll(id="feedback-scroll"):
                 yield FeedbackView()  # every answer's feedback, shown in turn
             yield Static(id="continue-hint", classes="help-text")
         yield KeyFooter()
@@ -119,7 +130,7 @@ class PlayerScreen(ReadsRecords):
             multi=question.step.type == "multi",
             id="choices",
         )
-        await self.query_one("#question-pane", Vertical).mount(
+        await self.query_one("#question-pane", FlatVertical).mount(
             choices, before=self.query_one("#hint")
         )
         # Keys typed in one burst with the Enter that showed this question ("Enter 1 Enter")
@@ -145,33 +156,32 @@ class PlayerScreen(ReadsRecords):
         self.set_focus(choices)
         getattr(choices, f"action_{action}")(*args)
 
-    def answer_coming(self) -> None:
-        """An answer was submitted (ChoiceList.action_submit): keys typed from now on wait
-        for its feedback (ReadsRecords), as if scoring and saving were instant."""
-        self.reading = True
+    def take_answer(self, choice_list: ChoiceList, choice_ids: tuple[str, ...]) -> None:
+        """An answer submitted: ChoiceList.action_submit calls this at once (a message
+        up the DOM to the screen took 1-3 ms of the feedback here), so keys typed from
+        now on wait for its feedback (ReadsRecords), as if scoring and saving were
+        instant."""
+        if self.saving:
+            return  # the answer before is still being saved; its feedback lets keys go on
+        if choice_list is not self.question_choices():
+            return  # a hidden list (its question was answered): never an answer to another
+        self.saving = True
+        self.reading = True  # keys typed meanwhile wait for the feedback (ReadsRecords)
+        if self.session.store is not None:
+            # Said only when the save takes long enough to notice (records on a slow
+            # server): a local save is over before this, and repainting the hint for it
+            # would cost a full-screen write in a real terminal before the feedback's own.
+            self._saving_note = self.set_timer(0.15, self.say_saving)
+        self.save_answer(choice_ids)
 
     def keys_go_on(self) -> None:
         self.reading = False
         self._send_held()
 
     @on(ChoiceList.Submitted)
-    async def submit(self, event: ChoiceList.Submitted) -> None:
-        if self.saving:
-            return  # the answer before is still being saved; its feedback lets keys go on
-        if event.choice_list is not self.question_choices():
-            self.keys_go_on()
-            return  # a hidden list (its question was answered): never an answer to another
-        if self.session.store is None:  # a preview records nothing: nothing to wait for
-            await self.answered(*self.answer_now(event.choice_ids))
-            self.keys_go_on()
-            return
-        self.saving = True
-        self.reading = True  # keys typed meanwhile wait for the feedback (ReadsRecords)
-        # Said only when the save takes long enough to notice (records on a slow server):
-        # a local save is over before this, and repainting the hint for it would cost a
-        # full-screen write in a real terminal before the feedback's own.
-        self._saving_note = self.set_timer(0.15, self.say_saving)
-        self.save_answer(event.choice_ids)
+    def submitted(self, event: ChoiceList.Submitted) -> None:
+        """The same from a choice list that posts its answer (see ChoiceList)."""
+        self.take_answer(event.choice_list, event.choice_ids)
 
     def say_saving(self) -> None:
         if self.saving:
@@ -190,7 +200,10 @@ class PlayerScreen(ReadsRecords):
     async def save_answer(self, choice_ids: tuple[str, ...]) -> None:
         """Commit the answer in a thread (records on a server may take a while); the
         session moves on only once the records hold it (trainer.session)."""
-        feedback, error = await asyncio.to_thread(self.answer_now, choice_ids)
+        if self.session.store is None:  # a preview records nothing: nothing to wait for
+            feedback, error = self.answer_now(choice_ids)
+        else:
+            feedback, error = await asyncio.to_thread(self.answer_now, choice_ids)
         await self.answered(feedback, error)
         # Keys typed while it was saved act now, as if the save had been instant: an Enter
         # typed with the answer goes on from the feedback, never lost.
@@ -242,6 +255,8 @@ class PlayerScreen(ReadsRecords):
         over the last answer's feedback, or an empty body, with the question's footer
         for a frame or two first. The feedback is shown in the one :class:`FeedbackView`
         the screen has: no widget is mounted or removed for an answer."""
+        for answered in self.query(ChoiceList):
+            answered.retired = True
         self.feedback = feedback
         scroll = self.query_one("#feedback-scroll", VerticalScroll)
         with self.app.batch_update():

@@ -52,6 +52,14 @@ class ChoiceList(MarkedOptionList):
         self.items = items
         self.multi = multi
         self.selected: set[str] = set()
+        # Answered: hidden behind its feedback until the next question replaces it.
+        self.retired = False
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """Restyle for the focus (Textual's watcher), except as a retired list loses it:
+        it is never shown again, and restyling it cost the feedback's frame ~2 ms here."""
+        if not self.retired:
+            super().watch_has_focus(has_focus)
 
     def on_mount(self) -> None:
         self.set_items([(item.choice_id, self._prompt(item)) for item in self.items])
@@ -95,9 +103,12 @@ class ChoiceList(MarkedOptionList):
             self.action_submit()
 
     def action_submit(self) -> None:
-        # At once, not when the message arrives: keys typed right after wait for this
-        # answer's feedback (the player's answer_coming) instead of answering again.
-        coming = getattr(self.screen, "answer_coming", None)
-        if coming is not None:
-            coming()
-        self.post_message(self.Submitted(self, self.chosen_ids))
+        """Hand the chosen ids to the screen at once where it takes them (the player's
+        ``take_answer``): keys typed right after then wait for this answer's feedback
+        instead of answering again, and the answer is not delayed by a message's trip up
+        the DOM. Any other screen gets a :class:`Submitted` message."""
+        take = getattr(self.screen, "take_answer", None)
+        if take is not None:
+            take(self, self.chosen_ids)
+        else:
+            self.post_message(self.Submitted(self, self.chosen_ids))

@@ -56,6 +56,8 @@ class FeedbackView(Widget):
     DEFAULT_CSS = """
     FeedbackView {
         height: auto;
+        text-wrap: nowrap;
+        text-overflow: clip;
     }
     """
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -79,6 +80,11 @@ class KeyFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int]] = []  # each key's columns, for the mouse
         self._hover: int | None = None
         self._bindings_ready = False
+        # The line as drawn (and each key's columns) for the keys, hover and width it was
+        # drawn for: a question and its feedback swap between two footers, and turning
+        # one into its line took ~1 ms of each answer's frame here. Cleared on any change
+        # of styles (theme, pseudo-classes) by notify_style_update.
+        self._drawn: dict[tuple[object, ...], tuple[Strip, list[tuple[int, int]]]] = {}
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -102,6 +108,23 @@ class KeyFooter(Widget, can_focus=False):
             self.keys = keys
             self._hover = None
             self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._drawn.clear()
+        super().notify_style_update()
+        self.refresh()  # drawn again from render() (a theme's colours, a hovered key)
+
+    def render_line(self, y: int) -> Strip:
+        if y != 0 or self.text_selection is not None:
+            return super().render_line(y)
+        key = (self.keys, self._hover, self._bindings_ready, self.size.width)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            if len(self._drawn) > 8:
+                self._drawn.clear()
+            drawn = self._drawn[key] = (super().render_line(0), self._spans)
+        self._spans = drawn[1]
+        return drawn[0]
 
     def render(self) -> Text:
         """Each key as ``FooterKey.render`` writes it (not compact: " key description ")."""

@@ -1,0 +1,92 @@
+"""The player's containers draw one line of their own and repeat it (#20): the same lines
+Textual draws for every line of them, in each theme, focused or not; a container whose
+lines differ (a top or bottom border, a keyline) is drawn by Textual as before."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tests.tui_fixtures import SIZE, make_app, press
+from trainer.bank.model import Course
+from trainer.records.store import RecordsStore
+from trainer.tui.screens.player import PlayerScreen
+from trainer.tui.widgets.flat import FlatLines, FlatVertical, same_every_line
+
+
+def _textual_lines(widget: Widget) -> list[Strip]:
+    """The widget's lines as Textual draws them, every line and its content (not
+    FlatLines' shortcuts)."""
+    widget._styles_cache.clear()
+    widget.refresh()
+    widget.render_line = partial(Widget.render_line, widget)  # type: ignore[method-assign]
+    try:
+        return Widget.render_lines(widget, Region(0, 0, *widget.size))
+    finally:
+        del widget.render_line
+
+
+def _flat_lines(widget: Widget) -> list[Strip]:
+    widget._styles_cache.clear()
+    widget.refresh()
+    return widget.render_lines(Region(0, 0, *widget.size))
+
+
+def _same(a: list[Strip], b: list[Strip]) -> bool:
+    """The same characters in the same styles (however Textual splits them in segments)."""
+    return [list(s.simplify()) for s in a] == [list(s.simplify()) for s in b]
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark", "high"])
+async def test_flat_containers_draw_what_textual_draws(
+    course: Course, store: RecordsStore, theme: str
+) -> None:
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store, learner_name="Ana Smith", high_contrast=theme == "high")
+    async with app.run_test(size=SIZE) as pilot:
+        if theme != "high":
+            app.theme = theme
+        await press(pilot, "enter", "enter")  # the module, then its first question
+        screen = app.screen
+        assert isinstance(screen, PlayerScreen)
+        compared = 0
+        for _answer in range(2):  # the question, then its feedback (focus moved)
+            for widget in [screen, *screen.query("*")]:
+                if isinstance(widget, FlatLines) and widget.display and widget.size.height > 1:
+                    assert same_every_line(widget)  # type: ignore[arg-type]
+                    flat = _flat_lines(widget)  # type: ignore[arg-type]
+                    assert len(flat) == widget.size.height  # type: ignore[attr-defined]
+                    assert _same(flat, _textual_lines(widget)), widget  # type: ignore[arg-type]
+                    compared += 1
+            await press(pilot, "1", "enter")
+        assert compared >= 6  # the screen, its panes and scrolls, on both frames
+
+
+class _Boxes(App[None]):
+    CSS = """
+    #top { border-top: solid red; height: 4; }
+    #keyline { keyline: thin green; height: 4; }
+    #plain { height: 4; border-left: thick blue; padding: 1 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        for name in ("top", "keyline", "plain"):
+            with FlatVertical(id=name):
+                yield Static(name)
+
+
+async def test_containers_whose_lines_differ_are_drawn_by_textual() -> None:
+    async with _Boxes().run_test(size=(40, 14)) as pilot:
+        await pilot.pause()
+        for name, flat in (("top", False), ("keyline", False), ("plain", True)):
+            box = pilot.app.query_one(f"#{name}", FlatVertical)
+            assert same_every_line(box) is flat, name
+            assert _same(_flat_lines(box), _textual_lines(box)), name
+        # a widget with content of its own is never taken for a blank container
+        assert not same_every_line(pilot.app.query_one("#plain Static", Static))
