@@ -53,7 +53,7 @@ class Config:
     query_samples: int
     big_questions: int = 20_000  # the large course whose deferred build is timed
     enter_runs: int = 5
-    tty_answers: int = 12
+    tty_answers: int = 24
     scale: tuple[int, ...] = (1_000, 10_000)  # learners in the scale figures
     # which growing paths the scale figures time (all by default; --scale-paths)
     scale_paths: tuple[str, ...] = ("export", "items", "status", "start", "queries")
@@ -63,7 +63,7 @@ class Config:
         if quick:
             return cls(quick, tmp, 2, 20, 1, 30, 2, 2, 10, 3, 5, 5, 60, 1, 2, (20,))
         scale = (1_000, 10_000, 100_000) if scale_full else (1_000, 10_000)
-        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60, 20_000, 5, 12, scale)
+        return cls(quick, tmp, 9, 2000, 21, 2000, 40, 15, 1000, 20, 15, 60, 20_000, 5, 24, scale)
 
     def course(self) -> tuple[Path, str]:
         """The shipped course, or a generated stand-in while it does not exist yet."""

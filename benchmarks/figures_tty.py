@@ -73,11 +73,11 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _answer(tmux: Tmux, highlight: bool, ready: str, shown: str) -> tuple[float, bool]:
+def _answer(tmux: Tmux, highlight: bool, ready: str, shown: str) -> float:
     """Answer the question on screen: (highlight choice 1,) Enter, timed to the feedback on
     screen (its continue line and ``shown``, a line of its body: a frame with the one but
-    not the other is not the feedback yet), then Enter again to go on (untimed). The
-    seconds, and whether another question followed (not the module's results)."""
+    not the other is not the feedback yet), then Enter again to go on (untimed) to the
+    next question (after the module's last, the app takes the module again)."""
     if highlight:
         tmux.keys("1")
         time.sleep(0.15)  # let the highlight land; untimed
@@ -86,32 +86,25 @@ def _answer(tmux: Tmux, highlight: bool, ready: str, shown: str) -> tuple[float,
     seen, _screen = tmux.wait(lambda s: MARKER in s and shown in s)
     time.sleep(0.2)  # the feedback finishes drawing; untimed
     tmux.keys("Enter")
-    # The next question, or the module's results (the path was shorter than asked).
-    _t, screen = tmux.wait(lambda s: MARKER not in s and (ready in s or "Results" in s))
+    tmux.wait(lambda s: MARKER not in s and ready in s)
     time.sleep(0.1)
-    return seen - start, ready in screen
+    return seen - start
 
 
 TtyApp = tuple[Tmux, bool, str, str]  # tmux, highlight a choice first, question, feedback line
 
 
 def _paired_answers(apps: dict[str, TtyApp], n: int) -> dict[str, list[float]]:
-    """Up to ``n`` answers in each app, taken in turns (bare, trainer, then trainer, bare,
-    …) so both meet the same phases of a shared machine, whose speed moves within seconds;
-    until the real app's module ends."""
+    """``n`` answers in each app, taken in turns (bare, trainer, then trainer, bare, …) so
+    both meet the same phases of a shared machine, whose speed moves within seconds."""
     for tmux, _highlight, ready, _shown in apps.values():
         tmux.wait(lambda s, ready=ready: ready in s and MARKER not in s)
     times: dict[str, list[float]] = {key: [] for key in apps}
     order = list(apps)
     for i in range(n):
-        going = True
         for key in order if i % 2 == 0 else order[::-1]:
             tmux, highlight, ready, shown = apps[key]
-            took, more = _answer(tmux, highlight, ready, shown)
-            times[key].append(took)
-            going = going and more
-        if not going:
-            break
+            times[key].append(_answer(tmux, highlight, ready, shown))
     return times
 
 
@@ -160,7 +153,8 @@ def bench_feedback_tty(cfg: Any) -> list[Row]:
             "ms",
             "bare Textual app: key → Static.update, same tmux method",
             3,
-            f"{len(trainer)} answers in the longest employee module of the {what}, the real "
+            f"{len(trainer)} answers in the longest employee module of the {what} (taken"
+            f" again after its last question), the real "
             f"TrainerApp with its terminal driver; from `tmux send-keys Enter` to the feedback's "
             f"'{MARKER.strip()}' line and its 'You chose' line first seen by `tmux capture-pane`"
             f" (polled every {POLL_S * 1000:g} ms, each poll a tmux client process; the floor"

@@ -5,7 +5,8 @@
 
 ``trainer`` is the real app with the real terminal driver: the only thing done from outside
 is that, once the app is up, the first employee module's player screen is pushed (as picking
-the learner and the module would), so the harness can answer straight away. Nothing here is
+the learner and the module would), so the harness can answer straight away, and that the
+module is started again whenever its results are shown. Nothing here is
 in the product's path; the harness reads the screen with ``tmux capture-pane``.
 """
 
@@ -40,9 +41,20 @@ def trainer(course_path: Path, data: Path) -> int:
     module = max(modules, key=lambda m: m.step_count)
 
     async def to_question(pilot: Any) -> None:
+        """Open the module; each time its results are shown, take it again (a new
+        attempt, as "Start again" would), so the harness can answer as often as it asks."""
+        import asyncio
+
+        from trainer.tui.screens.results import ResultsScreen
+
         await pilot.pause()
         session = Session.start_new(store, course, module, learner, seed=7)
         await pilot.app.push_screen(PlayerScreen(session))
+        while True:
+            await asyncio.sleep(0.05)
+            if isinstance(pilot.app.screen, ResultsScreen):
+                session = Session.start_new(store, course, module, learner, seed=7)
+                await pilot.app.switch_screen(PlayerScreen(session))
 
     app = TrainerApp(course=course, store=store, learner_name=learner.name)
     with store:

@@ -8,7 +8,7 @@ feedback shown here. This screen decides nothing about scoring or branching.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -16,6 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from trainer.engine import AnswerError
@@ -55,6 +57,17 @@ class FeedbackScroll(FlatVerticalScroll):
         return
 
 
+class _FeedbackParts(NamedTuple):
+    question_pane: FlatVertical
+    pane: FlatVertical
+    outcome: Static
+    scroll: FeedbackScroll
+    view: FeedbackView
+    hint: Static
+    footer: KeyFooter
+    resumed: Static | None
+
+
 class PlayerScreen(FlatLines, ReadsRecords):
     """Keys typed before the first question is shown (with the Enter that opened the
     module) wait for it (ReadsRecords); the player reads nothing itself."""
@@ -71,31 +84,51 @@ class PlayerScreen(FlatLines, ReadsRecords):
         *(Binding(str(n), f"choices('pick', {n})", show=False) for n in range(1, 10)),
     ]
 
+    # Textual repaints the whole screen as the focus moves, after the frame that moved it:
+    # a second full-screen write right after the feedback's. Here every widget whose
+    # look depends on the focus repaints itself (Widget._on_focus and _on_blur).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.feedback: Feedback | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="progress", classes="title-bar")
-        if self.session.resumed:
-            yield Static(
+        self._choices: ChoiceList | None = None  # the shown question's
+        # What show_feedback changes, found once (a query walks the screen's widgets).
+        self._fb = _FeedbackParts(
+            FlatVertical(id="question-pane"),
+            FlatVertical(id="feedback-pane"),
+            Static(id="outcome", classes="outcome"),
+            FeedbackScroll(id="feedback-scroll"),
+            FeedbackView(),  # every answer's feedback, shown in turn
+            Static(id="continue-hint", classes="help-text"),
+            KeyFooter(),
+            Static(
                 "↻ Resumed where you left off. Your earlier answers are kept.",
                 id="resumed",
                 classes="notice",
             )
-        with FlatVertical(id="question-pane"):
+            if session.resumed
+            else None,
+        )
+
+    def compose(self) -> ComposeResult:
+        parts = self._fb
+        yield Static(id="progress", classes="title-bar")
+        if parts.resumed is not None:
+            yield parts.resumed
+        with parts.question_pane:
             with FlatVerticalScroll(id="story"):
                 yield Static(id="scenario-title", classes="heading")
                 yield Static(id="narrative", classes="para")
             yield Static(id="prompt", classes="prompt")
             yield Static(id="hint", classes="help-text")
-        with FlatVertical(id="feedback-pane"):
-            yield Static(id="outcome", classes="outcome")
-            with FeedbackScroll(id="feedback-scroll"):
-                yield FeedbackView()  # every answer's feedback, shown in turn
-            yield Static(id="continue-hint", classes="help-text")
-        yield KeyFooter()
+        with parts.pane:
+            yield parts.outcome
+            with parts.scroll:
+                yield parts.view
+            yield parts.hint
+        yield parts.footer
 
     async def on_mount(self) -> None:
         if self.session.finished:  # resumed an attempt whose last answer was already given
@@ -110,8 +143,8 @@ class PlayerScreen(FlatLines, ReadsRecords):
         question = self.session.current
         assert question is not None
         self.feedback = None
-        self.query_one("#feedback-pane").display = False
-        self.query_one("#question-pane").display = True
+        self._fb.pane.display = False
+        self._fb.question_pane.display = True
         self.query_one("#progress", Static).update(
             Content(f"{self.session.module.title} · {progress_text(question)}")
         )
@@ -123,6 +156,7 @@ class PlayerScreen(FlatLines, ReadsRecords):
         self.query_one("#hint", Static).update(
             HOW_TO[question.step.type].format(first=min(numbers), last=max(numbers))
         )
+        self._choices = None
         for old in self.query(ChoiceList):
             await old.remove()
         choices = ChoiceList(
@@ -130,9 +164,8 @@ class PlayerScreen(FlatLines, ReadsRecords):
             multi=question.step.type == "multi",
             id="choices",
         )
-        await self.query_one("#question-pane", FlatVertical).mount(
-            choices, before=self.query_one("#hint")
-        )
+        await self._fb.question_pane.mount(choices, before=self.query_one("#hint"))
+        self._choices = choices
         # Keys typed in one burst with the Enter that showed this question ("Enter 1 Enter")
         # have their bindings looked up as soon as that Enter's action returns, before this
         # focus lands (Widget.focus waits for a refresh): the screen's choice bindings take
@@ -145,8 +178,7 @@ class PlayerScreen(FlatLines, ReadsRecords):
         """The choices of the question on the screen; None while feedback is shown."""
         if self.feedback is not None:
             return None
-        found = self.query(ChoiceList)
-        return found.first() if found else None
+        return self._choices
 
     def action_choices(self, action: str, *args: int) -> None:
         """A choice key pressed while the choice list did not have the focus."""
@@ -255,17 +287,17 @@ class PlayerScreen(FlatLines, ReadsRecords):
         over the last answer's feedback, or an empty body, with the question's footer
         for a frame or two first. The feedback is shown in the one :class:`FeedbackView`
         the screen has: no widget is mounted or removed for an answer."""
-        for answered in self.query(ChoiceList):
-            answered.retired = True
+        parts = self._fb
+        if self._choices is not None:
+            self._choices.retired = True
         self.feedback = feedback
-        scroll = self.query_one("#feedback-scroll", VerticalScroll)
         with self.app.batch_update():
-            for notice in self.query("#resumed"):
-                notice.display = False  # said once, on the first question after resuming
-            self.query_one("#question-pane").display = False
-            self.query_one("#feedback-pane").display = True
-            self.query_one("#outcome", Static).update(outcome_banner(feedback))
-            scroll.query_one(FeedbackView).show(feedback)
+            if parts.resumed is not None:
+                parts.resumed.display = False  # said once, on the first question after resuming
+            parts.question_pane.display = False
+            parts.pane.display = True
+            parts.outcome.update(outcome_banner(feedback))
+            parts.view.show(feedback)
             if self.session.finished:
                 then = "see your results"
             elif feedback.scenario_finished:
@@ -273,14 +305,13 @@ class PlayerScreen(FlatLines, ReadsRecords):
                 then = f"go on to scenario {nxt} of {feedback.question.scenario_count}"
             else:
                 then = "go on to the next step"
-            self.query_one("#continue-hint", Static).update(
-                Content(f"Press Enter to {then} · ↑↓ scroll")
-            )
-            scroll.scroll_home(animate=False)
-            self.set_focus(scroll)  # at once: the hidden choices must not take the next keys
+            parts.hint.update(Content(f"Press Enter to {then} · ↑↓ scroll"))
+            parts.scroll.scroll_home(animate=False)
+            # At once: the hidden choices must not take the next keys. The scroll is in
+            # view: nothing to scroll to.
+            self.set_focus(parts.scroll, scroll_visible=False)
             self.refresh_bindings()
-            for footer in self.query(KeyFooter):  # the feedback's keys in the same frame
-                footer.update_keys()
+            parts.footer.update_keys()  # the feedback's keys in the same frame
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "continue":
