@@ -145,27 +145,48 @@ async def test_the_footer_looks_as_textuals_footer_does(
         await settle(pilot)
         for keys in ((), ("enter",), ("down",), ("h",), ("escape", "enter")):
             await press(pilot, *keys)
-            ours = app.screen.query_one(KeyFooter)
             for hover in (False, True):
-                if hover:
-                    await pilot.hover(KeyFooter, offset=(12, 0))
-                    await settle(pilot)
-                line = _bottom_line(app)
-                ours.display = False
-                theirs = Footer()
-                await app.screen.mount(theirs)
-                theirs.call_later(theirs.bindings_changed, app.screen)  # built on a change
-                await settle(pilot)
-                if hover:
-                    await pilot.hover(Footer, offset=(12, 0))
-                    await settle(pilot)
-                wanted = _bottom_line(app)
-                await theirs.remove()
-                ours.display = True
-                await pilot.hover(None, offset=(0, 0))
-                await settle(pilot)
+                line, wanted = await _ours_and_textuals(pilot, hover)
                 assert "".join(t for t, _ in line).strip(), line
                 assert line == wanted, (keys, hover)
+
+
+async def _ours_and_textuals(pilot, hover: bool):  # type: ignore[no-untyped-def]
+    """The bottom line with our footer, then with Textual's in its place."""
+    app = pilot.app
+    ours = app.screen.query_one(KeyFooter)
+    if hover:
+        await pilot.hover(KeyFooter, offset=(12, 0))
+        await settle(pilot)
+    line = _bottom_line(app)
+    ours.display = False
+    theirs = Footer()
+    await app.screen.mount(theirs)
+    theirs.call_later(theirs.bindings_changed, app.screen)  # built on a change
+    await settle(pilot)
+    if hover:
+        await pilot.hover(Footer, offset=(12, 0))
+        await settle(pilot)
+    wanted = _bottom_line(app)
+    await theirs.remove()
+    ours.display = True
+    await pilot.hover(None, offset=(0, 0))
+    await settle(pilot)
+    return line, wanted
+
+
+async def test_the_footer_is_drawn_in_a_new_theme(course: Course, store: RecordsStore) -> None:
+    """The footer keeps the line it drew for a set of keys: a change of theme draws it
+    again, in the new theme's colours (as Textual's footer is)."""
+    store.add_learner("Ana Smith", "employee")
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "enter")  # the dashboard, drawn in the dark theme
+        before = _bottom_line(app)
+        app.theme = "textual-light"
+        await settle(pilot)
+        line, wanted = await _ours_and_textuals(pilot, hover=False)
+        assert line == wanted and line != before
 
 
 async def test_a_click_on_a_key_in_the_footer_presses_it(

@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -112,7 +113,6 @@ class KeyFooter(Widget, can_focus=False):
     def notify_style_update(self) -> None:
         self._drawn.clear()
         super().notify_style_update()
-        self.refresh()  # drawn again from render() (a theme's colours, a hovered key)
 
     def render_line(self, y: int) -> Strip:
         if y != 0 or self.text_selection is not None:
@@ -122,7 +122,11 @@ class KeyFooter(Widget, can_focus=False):
         if drawn is None:
             if len(self._drawn) > 8:
                 self._drawn.clear()
-            drawn = self._drawn[key] = (super().render_line(0), self._spans)
+            # Drawn from render() now, as Widget._render_content would (its cache may hold
+            # the line of other keys or colours: nothing marks it stale for a style change)
+            line = visualize(self, self.render(), markup=False)
+            strip = Visual.to_strips(self, line, self.size.width, 1, self.visual_style)[0]
+            drawn = self._drawn[key] = (strip, self._spans)
         self._spans = drawn[1]
         return drawn[0]
 
