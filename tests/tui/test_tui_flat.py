@@ -9,6 +9,7 @@ from functools import partial
 import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -48,24 +49,26 @@ async def test_flat_containers_draw_what_textual_draws(
     course: Course, store: RecordsStore, theme: str
 ) -> None:
     store.add_learner("Ana Smith", "employee")
-    app = make_app(course, store, learner_name="Ana Smith", high_contrast=theme == "high")
+    app = make_app(course, store, high_contrast=theme == "high")
     async with app.run_test(size=SIZE) as pilot:
         if theme != "high":
             app.theme = theme
-        await press(pilot, "enter", "enter")  # the module, then its first question
-        screen = app.screen
-        assert isinstance(screen, PlayerScreen)
-        compared = 0
-        for _answer in range(2):  # the question, then its feedback (focus moved)
+        seen: list[str] = []
+        # the learner list, the dashboard, a module's introduction, a question, its feedback
+        for keys in ((), ("enter",), ("enter",), ("enter",), ("1", "enter")):
+            await press(pilot, *keys)
+            screen = app.screen
             for widget in [screen, *screen.query("*")]:
                 if isinstance(widget, FlatLines) and widget.display and widget.size.height > 1:
                     assert same_every_line(widget)  # type: ignore[arg-type]
                     flat = _flat_lines(widget)  # type: ignore[arg-type]
                     assert len(flat) == widget.size.height  # type: ignore[attr-defined]
                     assert _same(flat, _textual_lines(widget)), widget  # type: ignore[arg-type]
-                    compared += 1
-            await press(pilot, "1", "enter")
-        assert compared >= 6  # the screen, its panes and scrolls, on both frames
+                    seen.append(type(widget).__name__)
+        assert isinstance(app.screen, PlayerScreen) and app.screen.feedback is not None
+        for kind in ("LearnerPickScreen", "DashboardScreen", "ModuleIntroScreen"):
+            assert kind in seen
+        assert seen.count("PlayerScreen") == 2 and "FeedbackScroll" in seen
 
 
 class _Boxes(App[None]):
@@ -90,3 +93,14 @@ async def test_containers_whose_lines_differ_are_drawn_by_textual() -> None:
             assert _same(_flat_lines(box), _textual_lines(box)), name
         # a widget with content of its own is never taken for a blank container
         assert not same_every_line(pilot.app.query_one("#plain Static", Static))
+        # a translucent screen shows the screen below it through its background
+        modal = _Modal()
+        await pilot.app.push_screen(modal)
+        await pilot.pause()
+        assert not same_every_line(modal)
+        assert _same(_flat_lines(modal), _textual_lines(modal))
+
+
+class _Modal(FlatLines, ModalScreen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("a dialog", id="dialog")

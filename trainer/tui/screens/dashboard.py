@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
@@ -19,6 +18,7 @@ from trainer.safetext import terminal_safe
 from trainer.service.modules import Dashboard, DueDate, dashboard
 from trainer.standing import ExpiredModule
 from trainer.tui.screens.reading import ReadsRecords
+from trainer.tui.widgets.flat import FlatVertical
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import ModuleList
 from trainer.tui.words import day_text, role_text, status_text
@@ -113,7 +113,7 @@ class DashboardScreen(ReadsRecords):
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title", classes="title-bar")
-        with Vertical(classes="page"):
+        with FlatVertical(classes="page"):
             yield Static(id="course-summary", classes="help-text")
             yield Static(id="completion")
             yield ModuleList(id="modules")

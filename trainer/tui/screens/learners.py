@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
 
@@ -17,6 +16,7 @@ from trainer.records.store import LearnerRow, StoreError
 from trainer.safetext import terminal_safe
 from trainer.service import learners as service
 from trainer.tui.screens.reading import ReadsRecords
+from trainer.tui.widgets.flat import FlatVertical
 from trainer.tui.widgets.footer import KeyFooter
 from trainer.tui.widgets.marked_list import LearnerList
 from trainer.tui.words import role_text
@@ -74,7 +74,7 @@ class LearnerPickScreen(ReadsRecords):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.trainer.course_title), classes="title-bar")
-        with Vertical(classes="page"):
+        with FlatVertical(classes="page"):
             yield Label("Who is taking the training?", classes="heading")
             yield Static(
                 "Pick your name and press Enter, or add yourself. Several people can use "

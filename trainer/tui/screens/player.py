@@ -26,7 +26,7 @@ from trainer.safetext import terminal_safe
 from trainer.tui.screens.reading import ReadsRecords
 from trainer.tui.widgets.choice_list import ChoiceItem, ChoiceList
 from trainer.tui.widgets.feedback_view import FeedbackView, outcome_banner
-from trainer.tui.widgets.flat import FlatLines, FlatVertical, FlatVerticalScroll
+from trainer.tui.widgets.flat import FlatVertical, FlatVerticalScroll
 from trainer.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class _FeedbackParts(NamedTuple):
     resumed: Static | None
 
 
-class PlayerScreen(FlatLines, ReadsRecords):
+class PlayerScreen(ReadsRecords):
     """Keys typed before the first question is shown (with the Enter that opened the
     module) wait for it (ReadsRecords); the player reads nothing itself."""
 

@@ -28,6 +28,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from trainer.records.errors import StoreError
+from trainer.tui.widgets.flat import FlatLines
 
 T = TypeVar("T")
 
@@ -36,8 +37,9 @@ READING_NOTE = "… Reading your records…"
 SENT_TAKEN_AFTER = 0.25  # seconds: a key sent again and not back by then was taken on the way
 
 
-class ReadsRecords(Screen[None]):
-    """A screen whose words come from a read of the records done in a worker thread."""
+class ReadsRecords(FlatLines, Screen[None]):
+    """A screen whose words come from a read of the records done in a worker thread.
+    Its background is drawn one line, repeated (FlatLines)."""
 
     # Keys that act at once while the records are read, when no key is held before them.
     ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"escape", "q", "question_mark", "f1"})
