@@ -214,3 +214,31 @@ def test_the_dashboard_service_does_not_import_the_engine_or_the_session() -> No
         "'trainer.scoring') if m in sys.modules)))"
     )
     assert fresh_python_json(code) == []
+
+
+@pytest.mark.parametrize("size", [SIZE, (100, 40)])
+async def test_a_screen_is_drawn_for_its_size_from_its_first_frame(
+    course: Course, store: RecordsStore, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Each screen has its size class ("-short" at 24 lines, "-tall" at 36 and more) from
+    its first frame: Textual gives it on the screen's first resize, after that frame, and
+    the whole screen was restyled and drawn again (the player's story, laid out for a short
+    screen on a tall one, jumped)."""
+    store.add_learner("Ana Smith", "employee")
+    wanted = "-short" if size[1] < 36 else "-tall"
+    drawn: list[tuple[str, bool]] = []
+    real = App._display
+
+    def display(self: App[Any], screen: Any, renderable: Any) -> None:
+        real(self, screen, renderable)
+        if renderable is not None and screen is self.screen:
+            drawn.append((type(screen).__name__, screen.has_class(wanted)))
+
+    monkeypatch.setattr(App, "_display", display)
+    app = make_app(course, store)
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, "enter", "enter", "enter")  # dashboard, introduction, question
+        assert type(app.screen).__name__ == "PlayerScreen"
+    kinds = {kind for kind, _ in drawn}
+    assert {"LearnerPickScreen", "DashboardScreen", "ModuleIntroScreen", "PlayerScreen"} <= kinds
+    assert [kind for kind, has in drawn if not has] == []

@@ -37,6 +37,32 @@ READING_NOTE = "… Reading your records…"
 SENT_TAKEN_AFTER = 0.25  # seconds: a key sent again and not back by then was taken on the way
 
 
+def breakpoint_classes(screen: Screen[Any]) -> set[str]:
+    """The breakpoint classes Textual's Screen._on_resize gives ``screen`` at the app's
+    size now (none without a running app)."""
+    try:
+        width, height = screen.app.size
+    except RuntimeError:  # Textual's NoActiveAppError: no app running
+        return set()
+    app = screen.app
+    classes: set[str] = set()
+    for size, breakpoints in (
+        (width, _or_app(screen.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS)),
+        (height, _or_app(screen.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS)),
+    ):
+        for breakpoint, class_name in sorted(breakpoints, reverse=True):
+            if size >= breakpoint:
+                classes.add(class_name)
+                break
+    return classes
+
+
+def _or_app(
+    own: list[tuple[int, str]] | None, app: list[tuple[int, str]] | None
+) -> list[tuple[int, str]]:
+    return (app if own is None else own) or []
+
+
 class ReadsRecords(FlatLines, Screen[None]):
     """A screen whose words come from a read of the records done in a worker thread.
     Its background is drawn one line, repeated (FlatLines)."""
@@ -48,6 +74,10 @@ class ReadsRecords(FlatLines, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        # The size classes ("-short", "-tall") Textual gives a screen on its first resize,
+        # which comes after the screen's first frame: given then, they restyled the whole
+        # screen (~7 ms here) and drew it a second time, laid out for its size only then.
+        self.add_class(*breakpoint_classes(self), update=False)
         self.reading = True  # until the first read is in, keys wait for it
         self._held: list[events.Key] = []
         self._sent: events.Key | None = None  # the held key sent again, not yet back here
