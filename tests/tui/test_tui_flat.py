@@ -1,5 +1,5 @@
-"""The player's containers draw one line of their own and repeat it (#20): the same lines
-Textual draws for every line of them, in each theme, focused or not; a container whose
+"""The screens' containers draw one line of their own and repeat it (#20): the same lines
+Textual draws for every line of them, in the app's themes, focused or not; a container whose
 lines differ (a top or bottom border, a keyline) is drawn by Textual as before."""
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _same(a: list[Strip], b: list[Strip]) -> bool:
     return [list(s.simplify()) for s in a] == [list(s.simplify()) for s in b]
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark", "high"])
+# A dark theme, the ANSI one (its colours pass through a filter) and high contrast.
+@pytest.mark.parametrize("theme", ["textual-dark", "ansi-dark", "high"])
 async def test_flat_containers_draw_what_textual_draws(
     course: Course, store: RecordsStore, theme: str
 ) -> None:
