@@ -114,3 +114,27 @@ async def test_a_burst_from_the_dashboard_opens_starts_and_answers_as_typed(
         # s1: "1" is choice a (wrong, branches to s3, a myth or fact: "1" is "True").
         assert answers(store) == [("s1", ("a",)), ("s3", ("true",))]
         on_feedback(app)
+
+
+async def test_a_choice_list_on_a_screen_that_takes_no_answers_only_rings() -> None:
+    """The choice list hands its answer to its screen (the player's take_answer); on any
+    other screen Enter rings the bell and nothing else happens (no traceback)."""
+    from textual.app import App as BareApp
+    from textual.app import ComposeResult
+
+    from trainer.tui.widgets.choice_list import ChoiceItem
+
+    class Bare(BareApp[None]):
+        bells = 0
+
+        def compose(self) -> ComposeResult:
+            yield ChoiceList([ChoiceItem(1, "a", "Yes"), ChoiceItem(2, "b", "No")], multi=False)
+
+        def bell(self) -> None:
+            self.bells += 1
+
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(ChoiceList).focus()
+        await pilot.press("2", "enter")
+        assert app.bells == 1 and app.query_one(ChoiceList).chosen_ids == ("b",)

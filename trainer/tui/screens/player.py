@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from textual import on, work
+from textual import work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -209,11 +209,6 @@ class PlayerScreen(ReadsRecords):
     def keys_go_on(self) -> None:
         self.reading = False
         self._send_held()
-
-    @on(ChoiceList.Submitted)
-    def submitted(self, event: ChoiceList.Submitted) -> None:
-        """The same from a choice list that posts its answer (see ChoiceList)."""
-        self.take_answer(event.choice_list, event.choice_ids)
 
     def say_saving(self) -> None:
         if self.saving:

@@ -1,17 +1,16 @@
 """The list of answer choices: arrows + Enter, number keys, Space to toggle (multi-select).
 
 The widget knows nothing about scoring. It shows choices, keeps the learner's selection and
-posts :class:`ChoiceList.Submitted` with the chosen ids; its screen sends them to the session.
+hands the chosen ids to its screen (:class:`TakesAnswers`), which sends them to the session.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 
 from trainer.tui.widgets.marked_list import MarkedOptionList
 
@@ -21,6 +20,13 @@ class ChoiceItem:
     number: int  # as shown, 1-based
     choice_id: str
     text: str
+
+
+@runtime_checkable
+class TakesAnswers(Protocol):
+    """A screen a choice list hands its answers to (the player)."""
+
+    def take_answer(self, choice_list: ChoiceList, choice_ids: tuple[str, ...]) -> None: ...
 
 
 class ChoiceList(MarkedOptionList):
@@ -34,18 +40,6 @@ class ChoiceList(MarkedOptionList):
         Binding("pagedown", "screen.scroll_story(1)", "Scroll story", show=False),
         *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)),
     ]
-
-    class Submitted(Message):
-        """The learner submitted these choice ids (none, for an empty multi-select)."""
-
-        def __init__(self, choice_list: ChoiceList, choice_ids: tuple[str, ...]) -> None:
-            super().__init__()
-            self.choice_list = choice_list
-            self.choice_ids = choice_ids
-
-        @property
-        def control(self) -> ChoiceList:
-            return self.choice_list
 
     def __init__(self, items: list[ChoiceItem], *, multi: bool, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,12 +97,11 @@ class ChoiceList(MarkedOptionList):
             self.action_submit()
 
     def action_submit(self) -> None:
-        """Hand the chosen ids to the screen at once where it takes them (the player's
-        ``take_answer``): keys typed right after then wait for this answer's feedback
-        instead of answering again, and the answer is not delayed by a message's trip up
-        the DOM. Any other screen gets a :class:`Submitted` message."""
-        take = getattr(self.screen, "take_answer", None)
-        if take is not None:
-            take(self, self.chosen_ids)
+        """Hand the chosen ids to the screen at once (not by a message up the DOM): keys
+        typed right after then wait for this answer's feedback instead of answering
+        again, and the answer is not delayed by the message's trip."""
+        screen = self.screen
+        if isinstance(screen, TakesAnswers):
+            screen.take_answer(self, self.chosen_ids)
         else:
-            self.post_message(self.Submitted(self, self.chosen_ids))
+            self.app.bell()  # shown on a screen that takes no answers
