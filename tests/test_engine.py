@@ -44,9 +44,7 @@ def test_multi_select_partial_credit_is_proportional(module: Module) -> None:
 
 
 def test_multi_select_all_or_nothing(module: Module) -> None:
-    import dataclasses
-
-    step = dataclasses.replace(module.scenario("debt").step("s3"), scoring="all-or-nothing")
+    step = module.scenario("debt").step("s3")._replace(scoring="all-or-nothing")
     assert score_answer(step, frozenset({"a", "b"})) == (0.0, "incorrect")
     assert score_answer(step, frozenset({"a", "b", "d"})) == (3.0, "correct")
 

@@ -126,7 +126,7 @@ def test_dashboard_counts_only_this_courses_attempts(store: RecordsStore, course
     ann = learners.add_learner(store, "Ann", "employee")
     board = modules.dashboard(store, course, ann)
     assert not board.begun and board.due is None and board.expired == ()
-    other = dataclasses.replace(course, id="another-course")
+    other = course._replace(id="another-course")
     take(store, other, ann)
     assert not modules.dashboard(store, course, ann).begun
     session = modules.start_module(store, course, course.module("signs"), ann)
@@ -197,7 +197,7 @@ def test_history_is_of_this_course_and_past_results_say_why_not(
 ) -> None:
     ann = learners.add_learner(store, "Ann", "employee")
     bo = learners.add_learner(store, "Bo", "employee")
-    take(store, dataclasses.replace(course, id="another-course"), ann)
+    take(store, course._replace(id="another-course"), ann)
     take(store, course, ann, right=False)
     modules.start_module(store, course, course.module("signs"), ann, fresh=True)
     entries = modules.history(store, course, ann)

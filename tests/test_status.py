@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -29,9 +28,8 @@ class Clock:
 def two_modules(course: Course) -> Course:
     """The fixture course with a second required module (a copy of the first)."""
     demo = course.module("demo")
-    second = dataclasses.replace(demo, id="demo2")
-    return dataclasses.replace(
-        course,
+    second = demo._replace(id="demo2")
+    return course._replace(
         modules=(
             *course.modules,
             CourseModule("demo2", "demo2.yaml", True, course.modules[0].roles),

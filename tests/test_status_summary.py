@@ -6,7 +6,6 @@ and an older database is filled by its upgrade."""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import sqlite3
 import uuid
@@ -46,8 +45,7 @@ def role_course(course: Course, months: int, course_id: str = "demo-course") -> 
     """The fixture course with modules by role: demo (everyone), demo2 (contractors and
     uniformed), demo3 (everyone, not required)."""
     demo = course.module("demo")
-    return dataclasses.replace(
-        course,
+    return course._replace(
         id=course_id,
         validity_months=months,
         modules=(
@@ -57,8 +55,8 @@ def role_course(course: Course, months: int, course_id: str = "demo-course") -> 
         ),
         module_map={
             "demo": demo,
-            "demo2": dataclasses.replace(demo, id="demo2"),
-            "demo3": dataclasses.replace(demo, id="demo3"),
+            "demo2": demo._replace(id="demo2"),
+            "demo3": demo._replace(id="demo3"),
         },
     )
 
@@ -387,8 +385,7 @@ def test_postgresql_schema_5_is_upgraded_with_its_summary(pg_url: str) -> None:
 
 def test_a_course_with_no_required_modules(records_at: str | Path, course: Course) -> None:
     """No role has a required module: nobody is complete; the query still runs."""
-    here = dataclasses.replace(
-        role_course(course, 12),
+    here = role_course(course, 12)._replace(
         modules=(CourseModule("demo", "demo.yaml", False, ROLES),),
     )
     clock = Clock()

@@ -10,7 +10,6 @@ with the quick route on and off.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import pickle
 from pathlib import Path
@@ -193,8 +192,8 @@ def test_scores_are_the_scoring_module_s(tmp_path: Path) -> None:
 def test_quick_route_objects_are_the_model_s_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Steps and choices made by the quick route are frozen model objects like any other:
-    same class, fields, hash, pickling, and no field can be set."""
+    """Steps and choices made by the quick route are model objects like any other: same
+    class, fields, hash, pickling, and no field can be set."""
     (module, _), (full, _) = load_both_ways(tmp_path, module_text(), monkeypatch)
     assert module is not None and full is not None
     for quick_step, full_step in zip(
@@ -204,9 +203,9 @@ def test_quick_route_objects_are_the_model_s_own(
         assert quick_step.correct_ids == full_step.correct_ids
         assert hash(quick_step) == hash(full_step) and repr(quick_step) == repr(full_step)
         assert pickle.loads(pickle.dumps(quick_step)) == full_step
-        with pytest.raises(dataclasses.FrozenInstanceError):
+        with pytest.raises(AttributeError):
             quick_step.points = 9  # type: ignore[misc]
-        with pytest.raises(dataclasses.FrozenInstanceError):
+        with pytest.raises(AttributeError):
             quick_step.choices[0].correct = False  # type: ignore[misc]
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from trainer.months import add_months
 from trainer.records.times import utc_day
@@ -15,8 +14,7 @@ if TYPE_CHECKING:  # for typing only
     from trainer.records.store import AttemptRow, LearnerRow
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleProgress:
+class ModuleProgress(NamedTuple):
     entry: CourseModule
     module: Module
     status: str  # not-started | in-progress | passed | failed
@@ -34,8 +32,7 @@ class ModuleProgress:
         return self.passed_attempt is not None
 
 
-@dataclass(frozen=True, slots=True)
-class CourseProgress:
+class CourseProgress(NamedTuple):
     course: Course
     learner: LearnerRow
     modules: tuple[ModuleProgress, ...]

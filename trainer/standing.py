@@ -5,8 +5,8 @@ Pure core (no UI): the dashboard and the certificate screens say these things in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from trainer.bank.model import Course, Module, Role
 from trainer.months import add_months
@@ -20,8 +20,7 @@ def _day(when: datetime) -> date:
     return utc_day(when)
 
 
-@dataclass(frozen=True, slots=True)
-class ExpiredModule:
+class ExpiredModule(NamedTuple):
     """A module whose most recent pass is older than the course's validity period."""
 
     module: Module
@@ -52,8 +51,7 @@ def expired_modules(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class RoleChange:
+class RoleChange(NamedTuple):
     """A change of role, and which required modules it added or left out."""
 
     on: date

@@ -8,7 +8,6 @@ the issuer key from the settings. Plain mode's learner prompt searches a large r
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from argparse import Namespace
 from pathlib import Path
@@ -83,7 +82,7 @@ async def test_the_engines_error_on_opening_a_module_is_said_in_both(
 
 async def test_the_history_is_the_courses_in_both(course: Course, store: RecordsStore) -> None:
     ana = store.add_learner("Ana Smith", "employee")
-    other = dataclasses.replace(course, id="another-course")
+    other = course._replace(id="another-course")
     for c in (other, course):
         Session.start_or_resume(store, c, c.module("signs"), ana)
     app = make_app(course, store, learner_name="Ana Smith")

@@ -202,13 +202,12 @@ async def test_a_full_disk_when_opening_a_module_is_said_and_nothing_is_lost(
 def test_completion_line_counts_expired_passes_as_not_current(course: Course) -> None:
     from datetime import date
 
-    from trainer.bank.model import CourseModule
     from trainer.progress import CourseProgress, ModuleProgress
     from trainer.standing import ExpiredModule
     from trainer.tui.screens.dashboard import completion_line
 
     module = course.modules_for("employee")[0][1]
-    entries = [CourseModule(**{**vars_of(course.modules[0]), "required": True}) for _ in range(2)]
+    entries = [course.modules[0]._replace(required=True) for _ in range(2)]
     passed = ModuleProgress(entries[0], module, "passed", 90, None, object(), 1)  # type: ignore[arg-type]
     todo = ModuleProgress(entries[1], module, "not-started", None, None, None, 0)
     progress = CourseProgress(course, None, (passed, todo), None, None)  # type: ignore[arg-type]
@@ -217,9 +216,3 @@ def test_completion_line_counts_expired_passes_as_not_current(course: Course) ->
     assert line.startswith("○ Course not complete yet: 0 of 2 required modules passed and current")
     assert f"1 expired (retake: {module.title})" in line
     assert "1 of 2 required modules passed." in completion_line(progress, expired=[])
-
-
-def vars_of(entry: object) -> dict[str, object]:
-    import dataclasses
-
-    return {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}  # type: ignore[arg-type]

@@ -1,10 +1,17 @@
-"""The domain model of a course: frozen dataclasses, built only by the loader."""
+"""The domain model of a course: named tuples, built only by the loader.
 
-from __future__ import annotations
+Named tuples, not frozen dataclasses: the app imports this module as the learner's first
+Enter opens the dashboard, and defining a frozen slots dataclass costs ~1.3 ms (its methods
+are compiled from source) against ~0.2 ms for a named tuple; ten of them were ~15 ms of that
+Enter on this VM in a slow spell. They are as immutable, hash and compare by value (every
+field, ``path`` too), pickle (the course cache) and unpickle faster. A model object is also
+a tuple, so code that walks values must not take every tuple for a sequence of them.
 
-from dataclasses import dataclass, field
+No ``from __future__ import annotations`` here: a named tuple's string annotations are each
+compiled into a ForwardRef as the class is made (~2 ms of this module's ~3 ms)."""
+
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from trainer.bank.roles import ROLES as ROLES  # re-exported: code using the model finds them here
 from trainer.bank.roles import Role as Role
@@ -13,8 +20,7 @@ StepType = Literal["single", "multi", "truefalse"]
 Scoring = Literal["proportional", "all-or-nothing"]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A cited source: the key scenarios refer to it by, and how to cite it."""
 
     key: str
@@ -32,8 +38,7 @@ class Source:
         return f"{text}. {self.url}" if self.url else text
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """One answer a learner can pick, whether it is right, its feedback and where it leads."""
 
     id: str
@@ -43,10 +48,7 @@ class Choice:
     next: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One decision in a scenario: the prompt, the choices, the explanation and its sources."""
-
+class _StepFields(NamedTuple):
     id: str
     type: StepType
     prompt: str
@@ -54,21 +56,57 @@ class Step:
     choices: tuple[Choice, ...]
     explanation: str
     sources: tuple[str, ...]
-    shuffle: bool = True
-    scoring: Scoring = "proportional"
-    next: str | None = None
+    shuffle: bool
+    scoring: Scoring
+    next: str | None
+    correct_ids: frozenset[str]  # the ids of the correct choices (scoring asks on every path)
+
+
+class Step(_StepFields):
+    """One decision in a scenario: the prompt, the choices, the explanation and its sources."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        id: str,
+        type: StepType,
+        prompt: str,
+        points: int,
+        choices: tuple[Choice, ...],
+        explanation: str,
+        sources: tuple[str, ...],
+        shuffle: bool = True,
+        scoring: Scoring = "proportional",
+        next: str | None = None,
+        correct_ids: frozenset[str] | None = None,
+    ) -> "Step":
+        """``correct_ids`` is worked out from ``choices`` when not given (a caller that
+        gives it, as unpickling does, gives the same set)."""
+        if correct_ids is None:
+            correct_ids = frozenset(c.id for c in choices if c.correct)
+        return tuple.__new__(
+            cls,
+            (
+                id,
+                type,
+                prompt,
+                points,
+                choices,
+                explanation,
+                sources,
+                shuffle,
+                scoring,
+                next,
+                correct_ids,
+            ),
+        )
 
     def choice(self, choice_id: str) -> Choice:
         for c in self.choices:
             if c.id == choice_id:
                 return c
         raise KeyError(choice_id)
-
-    # The ids of the correct choices, worked out once (scoring asks for them on every path).
-    correct_ids: frozenset[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "correct_ids", frozenset(c.id for c in self.choices if c.correct))
 
     def next_after(self, choice_ids: frozenset[str]) -> str | None:
         """The step an answer leads to, or None when the scenario ends."""
@@ -79,8 +117,7 @@ class Step:
         return chosen.next if chosen.next is not None else self.next
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(NamedTuple):
     """A situation told as a narrative, played through one or more branching steps."""
 
     id: str
@@ -98,8 +135,7 @@ class Scenario:
         raise KeyError(step_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Module:
+class Module(NamedTuple):
     """A module file: its scenarios, pass mark, objectives, sources and who takes it."""
 
     id: str
@@ -113,7 +149,7 @@ class Module:
     sources: dict[str, Source]
     scenarios: tuple[Scenario, ...]
     content_note: str | None = None
-    path: Path = field(default=Path(), compare=False)
+    path: Path = Path()
     sha256: str = ""
 
     def scenarios_for(self, role: Role) -> tuple[Scenario, ...]:
@@ -131,8 +167,7 @@ class Module:
         return sum(len(s.steps) for s in self.scenarios)
 
 
-@dataclass(frozen=True, slots=True)
-class CourseModule:
+class CourseModule(NamedTuple):
     """A module's place in a course: its order, whether it is required, and for whom."""
 
     id: str
@@ -141,8 +176,7 @@ class CourseModule:
     roles: tuple[Role, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
     """Somewhere to report to: a hotline or tip line, as written in the resources file."""
 
     name: str
@@ -152,8 +186,7 @@ class Contact:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceSection:
+class ResourceSection(NamedTuple):
     """A heading and its lines in the reporting resources (what to do, what not to do)."""
 
     heading: str
@@ -161,8 +194,7 @@ class ResourceSection:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Resources:
+class Resources(NamedTuple):
     """The reporting resources shown on every screen: contacts and guidance sections."""
 
     title: str
@@ -189,8 +221,7 @@ class Resources:
         return lines
 
 
-@dataclass(frozen=True, slots=True)
-class Course:
+class Course(NamedTuple):
     """A course: its modules in order, who must take which, resources and certificate terms."""
 
     id: str
@@ -202,7 +233,7 @@ class Course:
     modules: tuple[CourseModule, ...]
     module_map: dict[str, Module]
     resources: Resources
-    path: Path = field(default=Path(), compare=False)
+    path: Path = Path()
     sha256: str = ""
     summary: str = ""
 

@@ -17,7 +17,6 @@ route turns this route off too).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, cast
 
 from trainer.bank import checker
@@ -57,23 +56,9 @@ _ABSENT: Any = object()
 _id = ID_RE.match
 
 
-def _draft(cls: type) -> Any:
-    """A plain slots class with the fields of the frozen dataclass ``cls``, in the same
-    order: an object it makes, given the class ``cls`` (``obj.__class__ = cls``), is the
-    object ``cls(...)`` makes (a frozen dataclass's own __init__ sets each field through
-    object.__setattr__, which costs twice as much). Only for fields that need no
-    __post_init__, so the caller gives every field, ``init=False`` ones too."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    slots = getattr(cls, "__slots__", None)
-    if names != slots:  # pragma: no cover - the model's classes are slots dataclasses
-        raise TypeError(f"{cls.__name__}: fields {names} are not its slots {slots}")
-    return dataclasses.make_dataclass(
-        f"_{cls.__name__}Draft", names, slots=True, eq=False, repr=False
-    )
-
-
-_ChoiceDraft = _draft(Choice)
-_StepDraft = _draft(Step)
+# A model object made from its values at once (the named tuples' own __new__ is a Python
+# call with one argument per field): the object ``cls(...)`` makes, every field given.
+_make: Any = tuple.__new__
 
 
 def _text(value: Any) -> str | None:
@@ -180,27 +165,26 @@ def quick_step(
         ids.add(cid)
         if correct:
             right.append(cid)
-        choice = _ChoiceDraft(cid, text, correct, feedback, to)
-        choice.__class__ = Choice
-        choices.append(choice)
+        choices.append(_make(Choice, (cid, text, correct, feedback, to)))
     n_correct = len(right)
     if (n_correct != 1 and not multi) or n_correct < 1 or (kind == "truefalse" and len(ids) != 2):
         return None
-    made = _StepDraft(
-        sid,
-        kind,
-        prompt,
-        points,
-        tuple(choices),
-        explanation,
-        tuple(keys_given),
-        shuffle,
-        scoring,
-        after,
-        good[right[0]] if n_correct == 1 else frozenset(right),  # correct_ids (__post_init__)
+    return _make(  # type: ignore[no-any-return]
+        Step,
+        (
+            sid,
+            kind,
+            prompt,
+            points,
+            tuple(choices),
+            explanation,
+            tuple(keys_given),
+            shuffle,
+            scoring,
+            after,
+            good[right[0]] if n_correct == 1 else frozenset(right),  # correct_ids
+        ),
     )
-    made.__class__ = Step
-    return made  # type: ignore[no-any-return]
 
 
 def _points(steps: tuple[Step, ...], start: str) -> tuple[int, int] | None:

@@ -6,7 +6,6 @@ work, and every rule about what may be written where, is here.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
@@ -119,7 +118,7 @@ def import_bytes(
     pass_mark = max(1, min(80, math.floor(100 * correct / best + 1e-9)))
     text, n = _PASS_MARK.subn(f"pass_mark: {pass_mark}", text, count=1)
     assert n == 1, "the dumped module has one top-level pass_mark line"
-    module = dataclasses.replace(module, pass_mark=pass_mark)
+    module = module._replace(pass_mark=pass_mark)
     return ImportResult(text, module, built.steps, built.skipped, built.notes)
 
 

@@ -8,9 +8,8 @@ this course's history).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from trainer.bank.model import Course, Module
 from trainer.progress import CourseProgress, course_progress
@@ -32,8 +31,7 @@ class ModuleNotStarted(Exception):
     Nothing was started. Store failures are not this: they stay ``StoreError``."""
 
 
-@dataclass(frozen=True, slots=True)
-class DueDate:
+class DueDate(NamedTuple):
     """The date the learner must complete the course by (from the roster), and how near."""
 
     on: date
@@ -45,8 +43,7 @@ class DueDate:
         return self.days_left < 0
 
 
-@dataclass(frozen=True, slots=True)
-class Dashboard:
+class Dashboard(NamedTuple):
     """What the dashboard shows for one learner and course."""
 
     learner: LearnerRow
@@ -115,8 +112,7 @@ def dashboard(
 Action = Literal["resume", "restart", "start", "retake", "results", "back"]
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleOptions:
+class ModuleOptions(NamedTuple):
     """What a learner can do with a module now, in the order the front ends offer it."""
 
     module: Module
@@ -191,8 +187,7 @@ def start_module(
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One attempt at the course, with its module's title and, unfinished, its answers."""
 
     attempt: AttemptRow
@@ -232,8 +227,7 @@ def learner_changes(store: Records, learner: LearnerRow) -> list[dict[str, Any]]
 Why = Literal["shown", "in-progress", "abandoned", "changed", "missing"]
 
 
-@dataclass(frozen=True, slots=True)
-class PastResult:
+class PastResult(NamedTuple):
     """A finished attempt's result: ``result`` when its decisions can be shown again
     (``why == "shown"``); otherwise why not, and the recorded score stands."""
 
