@@ -274,7 +274,7 @@ class ReadsRecords(FlatLines, Screen[None]):
     _timer_started = False
 
     @on(events.ScreenResume)
-    async def _start_update_timer(self) -> None:
+    async def _start_update_timer(self, event: events.ScreenResume) -> None:
         if not self._timer_started:
             # Shown for the first time: Textual lays the screen out and draws its first
             # frame just after this. Its update timer starts now, so that the refresh
@@ -282,5 +282,9 @@ class ReadsRecords(FlatLines, Screen[None]):
             # the footer's keys) comes at once. Started by Textual, at the first change
             # after that frame, its first tick waits a whole frame period (1/60 s).
             self._timer_started = True
+            # Every node was styled as it was mounted, just now: Textual's restyle of the
+            # whole screen as it resumes (for a screen coming back, whose styles may be
+            # stale) would do it all again (~7 ms for the dashboard here).
+            event.refresh_styles = False
             self._update_timer.resume()
             await asyncio.sleep(0)  # the timer's task starts its period now

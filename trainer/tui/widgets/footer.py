@@ -36,8 +36,9 @@ class KeyFooter(Widget, can_focus=False):
     highlighted option) removed every key and mounted new ones, each styled on its own,
     and the screen was laid out again: ~15 ms of a quick learner's next key. Here the keys
     are words in one widget: a change reads the screen's bindings once, and only when the
-    keys differ from those shown is the one line drawn again. Its first frame is empty, as
-    Textual's footer's is: the keys come with the screen's first change of bindings.
+    keys differ from those shown is the one line drawn again. Its first frame has the keys
+    (Textual's footer's is empty: its keys come with the screen's first change of bindings,
+    and the screen is drawn again then).
     """
 
     COMPONENT_CLASSES = {  # noqa: RUF012 - Textual's type for it is a plain set
@@ -81,6 +82,7 @@ class KeyFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int]] = []  # each key's columns, for the mouse
         self._hover: int | None = None
         self._bindings_ready = False
+        self._keys_read = False  # the screen's bindings have been read once
         # The line as drawn (and each key's columns) for the keys, hover and width it was
         # drawn for: a question and its feedback swap between two footers, and turning
         # one into its line took ~1 ms of each answer's frame here. Cleared on any change
@@ -105,6 +107,7 @@ class KeyFooter(Widget, can_focus=False):
         if not self.is_attached or not self.screen.is_current:
             return  # hidden: read again when its screen is shown (a bindings change)
         keys = shown_keys(self.screen.active_bindings, self.app.get_key_display)
+        self._keys_read = True
         if keys != self.keys:
             self.keys = keys
             self._hover = None
@@ -117,6 +120,13 @@ class KeyFooter(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         if y != 0 or self.text_selection is not None:
             return super().render_line(y)
+        if not self._keys_read and self.app.app_focus and self.screen.is_current:
+            # The screen's first frame: its keys as they are now (the focus is where the
+            # screen put it), so that the frame is whole. Textual's footer is empty until
+            # the screen's first change of bindings has been followed by a refresh, and the
+            # screen is drawn again then.
+            self._keys_read = self._bindings_ready = True
+            self.keys = shown_keys(self.screen.active_bindings, self.app.get_key_display)
         key = (self.keys, self._hover, self._bindings_ready, self.size.width)
         drawn = self._drawn.get(key)
         if drawn is None:
