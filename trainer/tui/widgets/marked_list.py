@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -28,6 +31,55 @@ def hang(line: Content, width: int) -> list[Content]:
     return [Content.assemble(head, rows[0])] + [
         Content.assemble(" " * indent, row) for row in rows[1:]
     ]
+
+
+class Marked(Visual):
+    """An option's words with its mark (``▶`` on the highlighted one), wrapped by
+    :func:`hang` at the width the list draws it. The list's width is known only once it is
+    laid out, after its screen's first frame was composed: words wrapped when the option was
+    made were wrapped again on the list's first resize, and the frame after the first moved
+    them (a module's second line, a choice's continuation under its number)."""
+
+    def __init__(self, prompt: Content, highlighted: bool) -> None:
+        self.prompt = prompt
+        self.highlighted = highlighted
+        self._wrapped: tuple[int, Content] | None = None  # the last width and its lines
+
+    def at(self, width: int) -> Content:
+        """The marked words wrapped to ``width`` cells, the mark's included (0: unwrapped)."""
+        wrapped = self._wrapped
+        if wrapped is None or wrapped[0] != width:
+            rows: list[Content] = []
+            for line in self.prompt.split("\n", allow_blank=True):
+                rows.extend(hang(line, width - len(CURSOR)))
+            marks = [CURSOR if self.highlighted else NO_CURSOR] + [NO_CURSOR] * (len(rows) - 1)
+            lines = Content("\n").join(
+                Content.assemble(m, row) for m, row in zip(marks, rows, strict=True)
+            )
+            wrapped = self._wrapped = (width, lines)
+        return wrapped[1]
+
+    @property
+    def plain(self) -> str:
+        """The words as last drawn (unwrapped before they are)."""
+        return (self._wrapped[1] if self._wrapped is not None else self.at(0)).plain
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.at(0).get_optimal_width(rules, container_width)
+
+    def get_minimal_width(self, rules: RulesMap) -> int:
+        return self.at(0).get_minimal_width(rules)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.at(width).get_height(rules, width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.at(width).render_strips(width, height, style, options)
 
 
 class MarkedOptionList(OptionList):
@@ -53,19 +105,8 @@ class MarkedOptionList(OptionList):
         self._prompts[index] = prompt
         self._redraw(index)
 
-    def _marked(self, prompt: Content, highlighted: bool) -> Content:
-        width = self.scrollable_content_region.width - len(CURSOR)
-        rows: list[Content] = []
-        for line in prompt.split("\n", allow_blank=True):
-            rows.extend(hang(line, width))
-        marks = [CURSOR if highlighted else NO_CURSOR] + [NO_CURSOR] * (len(rows) - 1)
-        return Content("\n").join(
-            Content.assemble(m, row) for m, row in zip(marks, rows, strict=True)
-        )
-
-    def on_resize(self, event: events.Resize) -> None:
-        for index in range(min(len(self._prompts), self.option_count)):
-            self._redraw(index)
+    def _marked(self, prompt: Content, highlighted: bool) -> Marked:
+        return Marked(prompt, highlighted)
 
     def _redraw(self, index: int | None) -> None:
         if index is not None and 0 <= index < min(len(self._prompts), self.option_count):
