@@ -138,16 +138,18 @@ async def test_the_footer_looks_as_textuals_footer_does(
     course: Course, store: RecordsStore, theme: str
 ) -> None:
     """The same characters in the same styles on every screen's bottom line, in each of the
-    app's themes (the high-contrast one too), with the mouse over a key or not."""
+    app's themes (the high-contrast one too), with the mouse over a key or not (the key
+    under the mouse is styled by the same rule on every screen: it is checked on the first
+    two, to keep the suite's time)."""
     store.add_learner("Ana Smith", "employee")
     app = make_app(course, store, high_contrast=theme == "high")
     async with app.run_test(size=SIZE) as pilot:
         if theme != "high":
             app.theme = theme
         await settle(pilot)
-        for keys in ((), ("enter",), ("down",), ("h",), ("escape", "enter")):
+        for n, keys in enumerate(((), ("enter",), ("down",), ("h",), ("escape", "enter"))):
             await press(pilot, *keys)
-            for hover in (False, True):
+            for hover in (False, True) if n < 2 else (False,):
                 line, wanted = await _ours_and_textuals(pilot, hover)
                 assert "".join(t for t, _ in line).strip(), line
                 assert line == wanted, (keys, hover)
