@@ -171,6 +171,7 @@ class PlayerScreen(ReadsRecords):
         # focus lands (Widget.focus waits for a refresh): the screen's choice bindings take
         # them then. (Screen.set_focus here, at once, left the focus elsewhere now and then
         # in a real terminal: the footer without "Submit answer", 1 question in 50.)
+        self.set_focus(choices, scroll_visible=False)
         choices.focus()
         self.refresh_bindings()
 
