@@ -166,11 +166,13 @@ class PlayerScreen(ReadsRecords):
         )
         await self._fb.question_pane.mount(choices, before=self.query_one("#hint"))
         self._choices = choices
-        # Keys typed in one burst with the Enter that showed this question ("Enter 1 Enter")
-        # have their bindings looked up as soon as that Enter's action returns, before this
-        # focus lands (Widget.focus waits for a refresh): the screen's choice bindings take
-        # them then. (Screen.set_focus here, at once, left the focus elsewhere now and then
-        # in a real terminal: the footer without "Submit answer", 1 question in 50.)
+        # The focus is set at once, so that the question's first frame has it on the
+        # choices, and again by focus(), which waits for a refresh: set at once alone, it
+        # was found elsewhere now and then in a real terminal (the footer without "Submit
+        # answer", 1 question in 50). Keys typed in one burst with the Enter that showed
+        # this question ("Enter 1 Enter") have their bindings looked up as soon as that
+        # Enter's action returns: the screen's choice bindings take them whatever has the
+        # focus then.
         self.set_focus(choices, scroll_visible=False)
         choices.focus()
         self.refresh_bindings()
