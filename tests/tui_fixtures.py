@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
 
@@ -82,3 +83,20 @@ async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
+
+
+# What a terminal's driver gives each key as its character (keys not named here: their
+# one character, or none for a named key such as "down").
+CHARACTERS = {"enter": "\r", "tab": "\t", "space": " "}
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Send ``keys`` as a terminal delivers keys typed (or pasted) in one go: all queued
+    at once, none waiting for the one before to be handled (unlike ``pilot.press``)."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        character = CHARACTERS.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.set_sender(app)
+        driver.send_message(event)

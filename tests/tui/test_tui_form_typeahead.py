@@ -6,20 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events
 from textual.widgets import Input
 
-from tests.tui_fixtures import SIZE, make_app, settle
+from tests.tui_fixtures import SIZE, burst, make_app, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.learner_form import LearnerFormScreen
-
-
-def _burst(app: object, keys: list[str]) -> None:
-    """Post every key at once, as the driver does for one read of the terminal."""
-    for key in keys:
-        character = " " if key == "space" else (key if len(key) == 1 else None)
-        app.post_message(events.Key(key, character))  # type: ignore[attr-defined]
 
 
 async def _whole_form(pilot: Any) -> LearnerFormScreen:
@@ -41,7 +33,7 @@ async def test_a_burst_with_tab_and_enter_fills_each_field(
     async with app.run_test(size=SIZE) as pilot:
         screen = await _whole_form(pilot)
         keys = [*"Ada", "space", *"Example", "tab", *"E-1", "enter", *"Acme"]
-        _burst(app, keys)
+        burst(app, *keys)
         await settle(pilot)
         assert screen.query_one("#name", Input).value == "Ada Example"
         assert screen.query_one("#external-id", Input).value == "E-1"
@@ -54,7 +46,7 @@ async def test_a_burst_ending_in_ctrl_s_saves_every_field(
     app = make_app(course, store)
     async with app.run_test(size=SIZE) as pilot:
         await _whole_form(pilot)
-        _burst(app, ["tab", "shift+tab", *"Bob", "tab", *"X9", "tab", *"Org", "ctrl+s"])
+        burst(app, "tab", "shift+tab", *"Bob", "tab", *"X9", "tab", *"Org", "ctrl+s")
         for _ in range(50):
             await pilot.pause()
             if store.learner_count():

@@ -11,27 +11,11 @@ could not help either: the keys pass the screen before the first Enter's action 
 
 from __future__ import annotations
 
-from textual import events
-from textual.app import App
-
-from tests.tui_fixtures import SIZE, make_app, on_feedback, press, screen_text, settle
+from tests.tui_fixtures import SIZE, burst, make_app, on_feedback, press, screen_text, settle
 from trainer.bank.model import Course
 from trainer.records.store import RecordsStore
 from trainer.tui.screens.player import PlayerScreen
 from trainer.tui.widgets.choice_list import ChoiceList
-
-CHARACTERS = {"enter": "\r", "space": " "}
-
-
-def burst(app: App[object], *keys: str) -> None:
-    """Send ``keys`` as a terminal delivers keys typed (or pasted) in one go: all queued
-    at once, none waiting for the one before to be handled (unlike ``pilot.press``)."""
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        event = events.Key(key, CHARACTERS.get(key, key))
-        event.set_sender(app)
-        driver.send_message(event)
 
 
 def answers(store: RecordsStore) -> list[tuple[str, tuple[str, ...]]]:

@@ -25,6 +25,7 @@ KEYS: Keys = (
     )),
     ("Learners", (
         ("↑↓ Enter", "pick a learner"),
+        ("type, ↓", "many learners: find your name or ID, then pick it"),
         ("a", "add a learner"),
         ("e", "correct name, ID, organisation or role (kept in history)"),
     )),

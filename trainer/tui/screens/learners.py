@@ -29,22 +29,6 @@ ADD = "__add__"
 LIST_LIMIT = 50  # learners listed at once; a larger roster gets a search box instead
 
 
-class SearchBox(Input):
-    """A roster's search box. Enter moves to the list at once (not after the next refresh,
-    as a message would), so an Enter typed right after it picks from the list."""
-
-    async def action_submit(self) -> None:
-        screen = self.screen
-        if isinstance(screen, LearnerPickScreen) and screen.searched != self.value:
-            # The list is not yet the matches for what is typed (typed fast, or their
-            # search is still running): this Enter waits for them.
-            if screen.searching != self.value or not screen.reading:
-                screen.search(self.value)
-            screen.hold_key("enter", "\r")
-            return
-        screen.set_focus(screen.query_one("#learners", LearnerList))
-
-
 class LearnerPickScreen(ReadsRecords):
     """Pick a learner, or add one. With no learners yet, the add form opens at once."""
 
@@ -53,6 +37,11 @@ class LearnerPickScreen(ReadsRecords):
         Binding("e", "edit", "Edit or rename"),
         Binding("r", "reread", "Read again", show=False),
     ]
+    # Keys that act on the list's highlighted learner or move the highlight: on a roster,
+    # they wait until the list shows the matches for what is typed in the search box.
+    LIST_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"enter", "e", "up", "down", "home", "end", "pageup", "pagedown"}
+    )
 
     def __init__(
         self,
@@ -113,12 +102,14 @@ class LearnerPickScreen(ReadsRecords):
         count, found = read
         self.large = count > LIST_LIMIT
         if self.large:  # built only for a roster: a kiosk's first screen stays as light
+            from trainer.tui.widgets.search_box import SearchBox
+
             await self.query("#found").remove()  # a "Reading…" or error line: made again
             search = SearchBox(placeholder="Type part of your name or ID to find it", id="find")
             found_line = Static("", id="found", classes="help-text")
             await self.query_one("#learners").parent.mount(search, found_line, before="#learners")  # type: ignore[union-attr]
             self.set_focus(search)  # at once: what is typed already goes into it
-        self.searched = ""
+        self.searching = ""  # what the list shows: the first learners, as for ""
         self.show_found(found)
         if self.add_name is not None or (count == 0 and self.auto_add):
             self.call_after_refresh(self.action_add, self.add_name or "")
@@ -152,6 +143,8 @@ class LearnerPickScreen(ReadsRecords):
 
     def unreadable(self, error: StoreError) -> None:
         """E.g. the records server is away: said here, not a crash."""
+        if self.searching != self.searched:  # a search failed: its keys do not wait on
+            self.failed_search = self.searching
         self.show_search_error(terminal_safe(str(error)))
 
     def search(self, typed: str) -> None:
@@ -171,12 +164,56 @@ class LearnerPickScreen(ReadsRecords):
 
     def show_found(self, found: Sequence[LearnerRow]) -> None:
         self.searched = self.searching
+        self.failed_search = None
         self.show_learners(list(found[:LIST_LIMIT]), more=len(found) > LIST_LIMIT)
 
     def passes_while_reading(self, event: events.Key) -> bool:
         # Typing in the search box goes on while it searches (the box takes letters
         # before the screen sees them; the editing keys must stay in step with them).
-        return isinstance(self.focused, SearchBox) and event.key != "enter"
+        focused = self.focused
+        return focused is not None and focused.id == "find" and event.key != "enter"
+
+    def to_list(self, typed: str) -> None:
+        """Enter in the search box: on to the list, once it shows the matches for ``typed``
+        (an Enter typed fast, or while their search runs, waits for them). At once, not
+        after the next refresh as a message would: an Enter typed next picks from the list."""
+        if self.searched == typed:
+            self.set_focus(self.query_one("#learners", LearnerList))
+        elif typed != self.failed_search or self.reading:
+            self._search_for(typed)
+            self.hold_key("enter", "\r")
+        # else its search failed: the screen says so (r reads again), the Enter does nothing
+
+    def _search_for(self, typed: str) -> None:
+        """Search for ``typed`` unless that search is already running."""
+        if self.searching != typed or not self.reading:
+            self.search(typed)
+
+    failed_search: str | None = None  # what the newest search that failed was for
+
+    def on_key(self, event: events.Key) -> None:
+        """Before ReadsRecords.on_key (Textual calls each class's handler, this one first).
+        A key for the list typed before the list shows the matches for what is in the search
+        box ("Ann", Tab, Enter in one burst: the Enter reaches the list before the box's
+        letters have started their search) starts that search, so that ReadsRecords holds
+        the key until the matches are in. It never acts on the list as it was before."""
+        box = self.query("#find")  # none yet while show_first mounts it (keys wait then)
+        if not box or event.key not in self.LIST_KEYS or not self.is_current:
+            return
+        typed = box.first(Input).value
+        if typed == self.searched:
+            return
+        if typed != self.failed_search or self.reading:
+            self._search_for(typed)
+            return
+        # Its search failed (the screen says so; r reads again): nothing to act on.
+        if event is self._sent:
+            self._sent = None
+        elif self._held or self._sent is not None or self._busy:
+            return  # behind other keys: held, and looked at again in its turn
+        event.stop()
+        event.prevent_default()
+        self._send_held()  # the keys behind it
 
     def show_search_error(self, message: str) -> None:
         self.show_line(f"✘ The records cannot be read now: {message}\nPress r to read them again.")
