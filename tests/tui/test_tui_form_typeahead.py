@@ -54,3 +54,18 @@ async def test_a_burst_ending_in_ctrl_s_saves_every_field(
         await settle(pilot)
         [learner] = store.learners()
         assert (learner.name, learner.external_id, learner.organisation) == ("Bob", "X9", "Org")
+
+
+async def test_editing_keys_in_a_burst_act_in_order_with_the_letters(
+    course: Course, store: RecordsStore
+) -> None:
+    """Backspace, the arrows, Home and End act where they were typed, in order with the
+    letters (Textual looks a field's bindings up only once the key is back at the app, after
+    the letters behind it were typed: this burst gave "Adxa LovelceaDr")."""
+    app = make_app(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _whole_form(pilot)
+        keys = [*"Adx", "backspace", *"a", "space", *"Lovelce", "left", "left", *"a"]
+        burst(app, *keys, "home", *"Dr", "space", "end", *"!", "backspace")
+        await settle(pilot)
+        assert screen.query_one("#name", Input).value == "Dr Ada Lovelace"

@@ -154,3 +154,19 @@ async def test_a_failed_search_picks_nobody_and_does_not_search_again_and_again(
         await pilot.press("enter")
         await settle(pilot)
         assert app.learner is not None and app.learner.name == "Learner 123"
+
+
+async def test_keys_after_enter_go_to_the_list_and_pick_nobody_by_themselves(
+    course: Course, roster: RecordsStore, search_delay: float
+) -> None:
+    """Enter in the box only moves to the list: a "3" typed behind it is not typed into the
+    box, and a Down behind it moves in the matches; nobody is picked without a second Enter."""
+    app = TrainerApp(course=course, store=roster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _typed(pilot, *"E0012", "enter", "3", "down")
+        assert isinstance(app.screen, LearnerPickScreen) and app.learner is None
+        assert app.screen.query_one("#find", Input).value == "E0012"
+        listed = app.screen.query_one("#learners")
+        assert app.focused is listed and listed.highlighted == 1  # type: ignore[attr-defined]
+        await _typed(pilot, "enter")
+        assert app.learner is not None and app.learner.name == "Learner 121"

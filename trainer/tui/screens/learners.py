@@ -150,7 +150,7 @@ class LearnerPickScreen(ReadsRecords):
     def search(self, typed: str) -> None:
         """Find the learners matching ``typed`` in a thread; the newest search wins (an
         older one still running is cancelled, and its result never shown). Letters go on
-        into the search box meanwhile; an Enter waits for the matches it picks from."""
+        into the search box meanwhile; a key for the list waits for the matches (on_key)."""
         store = self.trainer.store
         self.searching = typed
         self.read_records(
@@ -171,18 +171,7 @@ class LearnerPickScreen(ReadsRecords):
         # Typing in the search box goes on while it searches (the box takes letters
         # before the screen sees them; the editing keys must stay in step with them).
         focused = self.focused
-        return focused is not None and focused.id == "find" and event.key != "enter"
-
-    def to_list(self, typed: str) -> None:
-        """Enter in the search box: on to the list, once it shows the matches for ``typed``
-        (an Enter typed fast, or while their search runs, waits for them). At once, not
-        after the next refresh as a message would: an Enter typed next picks from the list."""
-        if self.searched == typed:
-            self.set_focus(self.query_one("#learners", LearnerList))
-        elif typed != self.failed_search or self.reading:
-            self._search_for(typed)
-            self.hold_key("enter", "\r")
-        # else its search failed: the screen says so (r reads again), the Enter does nothing
+        return focused is not None and focused.id == "find"
 
     def _search_for(self, typed: str) -> None:
         """Search for ``typed`` unless that search is already running."""

@@ -208,11 +208,6 @@ class ReadsRecords(FlatLines, Screen[None]):
         else:  # the key showed another screen (or closed this one): the rest follow it
             self.pass_keys_on()
 
-    def hold_key(self, key: str, character: str | None = None) -> None:
-        """Hold ``key`` as if it had been typed now (an action that must wait for a read
-        it has just started)."""
-        self._held.append(events.Key(key, character))
-
     def passes_while_reading(self, event: events.Key) -> bool:
         """Whether ``event`` acts at once while the screen reads (a screen may say)."""
         return False

@@ -17,12 +17,14 @@ def again(app: App[Any], old: events.Key) -> events.Key:
 
 
 class FormField(Input):
-    """A field of the learner form. Keys the terminal delivers in one burst (fast typing, a
-    paste) all reach the field that has the focus then, and Textual would move the focus
-    for a Tab only once that key has bubbled up to the app: the keys after it would be
-    typed here. So Tab, Shift+Tab and Enter move the focus at once (Enter: what the form
-    does when a field is submitted), and a key that arrives after the focus moved is typed
-    again from the app, so that it goes where it was meant, in order."""
+    """A text field of the learner form (and the roster's search box). Keys the terminal
+    delivers in one burst (fast typing, a paste, a slow remote link) all reach the field
+    that has the focus then, and Textual would move the focus for a Tab only once that key
+    has bubbled up to the app: the keys after it would be typed here. So Tab, Shift+Tab and
+    Enter move the focus at once (Enter: what the form does when a field is submitted), and
+    a key that arrives after the focus moved is typed again from the app, so that it goes
+    where it was meant, in order. The field's own editing keys act at once too, in order
+    with the letters around them."""
 
     _MOVES: ClassVar[dict[str, str]] = {
         "tab": "focus_next",
@@ -41,6 +43,15 @@ class FormField(Input):
             event.stop()
             event.prevent_default()
             getattr(screen, self._MOVES[event.key])()
+        else:
+            # An editing key (Backspace, Delete, the arrows, Home, End, Ctrl+U…) acts now,
+            # in order with the letters: looked up once back at the app, it would act after
+            # the letters typed behind it ("ab", Backspace, "c" gave "ab", not "ac").
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
 
 
 class NameField(FormField):
