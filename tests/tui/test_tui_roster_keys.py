@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.tui_fixtures import burst, screen_text, settle
@@ -24,6 +26,8 @@ from trainer.tui.app import TrainerApp
 from trainer.tui.screens.dashboard import DashboardScreen
 from trainer.tui.screens.learner_form import LearnerFormScreen
 from trainer.tui.screens.learners import LIST_LIMIT, LearnerPickScreen
+
+RosterPilot = Pilot[Any]
 
 
 @pytest.fixture
@@ -48,14 +52,29 @@ def search_delay(
     yield request.param
 
 
-async def _typed(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
-    """Type ``keys`` in one burst once the screen is up, and let the keys held and the
-    searches they wait for run out (a slow search each time)."""
-    await settle(pilot)
+@pytest.fixture
+async def pilot(
+    course: Course, roster: RecordsStore, search_delay: float
+) -> AsyncIterator[RosterPilot]:
+    """The app on the roster's learner list, each search taking ``search_delay``."""
+    app = TrainerApp(course=course, store=roster)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def _typed(pilot: RosterPilot, *keys: str) -> None:
+    """Type ``keys`` in one burst, and let the keys held and the searches they wait for run
+    out (a slow search each time)."""
     burst(pilot.app, *keys)
     for _ in range(20):
         await pilot.pause(0.05)
     await settle(pilot)
+
+
+def _picked(pilot: RosterPilot) -> str | None:
+    learner = pilot.app.learner
+    return None if learner is None else str(learner.name)
 
 
 @pytest.mark.parametrize(
@@ -80,54 +99,61 @@ async def _typed(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 async def test_a_burst_picks_the_learner_typed(
-    course: Course,
-    roster: RecordsStore,
-    search_delay: float,
-    keys: tuple[str, ...],
-    learner: str,
+    pilot: RosterPilot, keys: tuple[str, ...], learner: str
 ) -> None:
-    app = TrainerApp(course=course, store=roster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _typed(pilot, *keys)
-        if keys[-2] not in ("tab", "down", "enter"):  # one Enter: it went on to the list
-            assert isinstance(app.screen, LearnerPickScreen)
-            await _typed(pilot, "enter")
-        assert isinstance(app.screen, DashboardScreen), screen_text(app)
-        assert app.learner is not None and app.learner.name == learner
+    await _typed(pilot, *keys)
+    if keys[-2] not in ("tab", "down", "enter"):  # one Enter: it went on to the list
+        assert isinstance(pilot.app.screen, LearnerPickScreen)
+        await _typed(pilot, "enter")
+    assert isinstance(pilot.app.screen, DashboardScreen), screen_text(pilot.app)
+    assert _picked(pilot) == learner
 
 
 async def test_down_at_a_human_pace_moves_to_the_list_as_the_screen_says(
-    course: Course, roster: RecordsStore
+    pilot: RosterPilot,
 ) -> None:
-    app = TrainerApp(course=course, store=roster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for key in "E00123":
-            await pilot.press(key)
-        await settle(pilot)
-        assert "Press Down to choose from the list" in screen_text(app)
-        await pilot.press("down")
-        await settle(pilot)
-        listed = app.screen.query_one("#learners")
-        assert app.focused is listed and listed.highlighted == 0  # type: ignore[attr-defined]
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.learner is not None and app.learner.name == "Learner 123"
+    app = pilot.app
+    for key in "E00123":
+        await pilot.press(key)
+    await settle(pilot)
+    assert "Press Down to choose from the list" in screen_text(app)
+    await pilot.press("down")
+    await settle(pilot)
+    listed = app.screen.query_one("#learners")
+    assert app.focused is listed and listed.highlighted == 0  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await settle(pilot)
+    assert _picked(pilot) == "Learner 123"
 
 
 async def test_e_after_tab_edits_the_learner_typed_and_is_not_typed_in_the_box(
-    course: Course, roster: RecordsStore, search_delay: float
+    pilot: RosterPilot,
 ) -> None:
-    app = TrainerApp(course=course, store=roster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _typed(pilot, *"E00123", "tab", "e")
-        assert isinstance(app.screen, LearnerFormScreen), screen_text(app)
-        assert app.screen.query_one("#name", Input).value == "Learner 123"
-        assert app.screen_stack[-2].query_one("#find", Input).value == "E00123"
+    await _typed(pilot, *"E00123", "tab", "e")
+    app = pilot.app
+    assert isinstance(app.screen, LearnerFormScreen), screen_text(app)
+    assert app.screen.query_one("#name", Input).value == "Learner 123"
+    assert app.screen_stack[-2].query_one("#find", Input).value == "E00123"
 
 
+async def test_keys_after_enter_go_to_the_list_and_pick_nobody_by_themselves(
+    pilot: RosterPilot,
+) -> None:
+    """Enter in the box only moves to the list: a "3" typed behind it is not typed into the
+    box, and a Down behind it moves in the matches; nobody is picked without a second Enter."""
+    await _typed(pilot, *"E0012", "enter", "3", "down")
+    app = pilot.app
+    assert isinstance(app.screen, LearnerPickScreen) and _picked(pilot) is None
+    assert app.screen.query_one("#find", Input).value == "E0012"
+    listed = app.screen.query_one("#learners")
+    assert app.focused is listed and listed.highlighted == 1  # type: ignore[attr-defined]
+    await _typed(pilot, "enter")
+    assert _picked(pilot) == "Learner 121"
+
+
+@pytest.mark.parametrize("search_delay", [0.0], indirect=True)
 async def test_a_failed_search_picks_nobody_and_does_not_search_again_and_again(
-    course: Course, roster: RecordsStore, monkeypatch: pytest.MonkeyPatch
+    pilot: RosterPilot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = service.search_learners
     calls: list[str] = []
@@ -141,32 +167,14 @@ async def test_a_failed_search_picks_nobody_and_does_not_search_again_and_again(
         return real(store, typed, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(service, "search_learners", failing)
-    app = TrainerApp(course=course, store=roster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _typed(pilot, *"E00123", "tab", "enter", "enter")
-        assert isinstance(app.screen, LearnerPickScreen)
-        assert app.learner is None
-        assert "cannot be read now" in screen_text(app)
-        assert calls.count("E00123") <= 3  # the box's search, and at most one per held key
-        monkeypatch.setattr(service, "search_learners", real)  # the server is back
-        await pilot.press("r")  # read again, as the screen says
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.learner is not None and app.learner.name == "Learner 123"
-
-
-async def test_keys_after_enter_go_to_the_list_and_pick_nobody_by_themselves(
-    course: Course, roster: RecordsStore, search_delay: float
-) -> None:
-    """Enter in the box only moves to the list: a "3" typed behind it is not typed into the
-    box, and a Down behind it moves in the matches; nobody is picked without a second Enter."""
-    app = TrainerApp(course=course, store=roster)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _typed(pilot, *"E0012", "enter", "3", "down")
-        assert isinstance(app.screen, LearnerPickScreen) and app.learner is None
-        assert app.screen.query_one("#find", Input).value == "E0012"
-        listed = app.screen.query_one("#learners")
-        assert app.focused is listed and listed.highlighted == 1  # type: ignore[attr-defined]
-        await _typed(pilot, "enter")
-        assert app.learner is not None and app.learner.name == "Learner 121"
+    app = pilot.app
+    await _typed(pilot, *"E00123", "tab", "enter", "enter")
+    assert isinstance(app.screen, LearnerPickScreen) and _picked(pilot) is None
+    assert "cannot be read now" in screen_text(app)
+    assert calls.count("E00123") <= 3  # the box's search, and at most one per held key
+    monkeypatch.setattr(service, "search_learners", real)  # the server is back
+    await pilot.press("r")  # read again, as the screen says
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert _picked(pilot) == "Learner 123"
