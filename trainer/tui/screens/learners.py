@@ -196,13 +196,7 @@ class LearnerPickScreen(ReadsRecords):
             self._search_for(typed)
             return
         # Its search failed (the screen says so; r reads again): nothing to act on.
-        if event is self._sent:
-            self._sent = None
-        elif self._held or self._sent is not None or self._busy:
-            return  # behind other keys: held, and looked at again in its turn
-        event.stop()
-        event.prevent_default()
-        self._send_held()  # the keys behind it
+        self.drop_in_turn(event)
 
     def show_search_error(self, message: str) -> None:
         self.show_line(f"✘ The records cannot be read now: {message}\nPress r to read them again.")

@@ -212,6 +212,19 @@ class ReadsRecords(FlatLines, Screen[None]):
         """Whether ``event`` acts at once while the screen reads (a screen may say)."""
         return False
 
+    def drop_in_turn(self, event: events.Key) -> None:
+        """Drop ``event``, a key with nothing to act on (a screen's ``on_key`` says so before
+        this class's runs), in its turn: at once when no key is held or on its way before it,
+        and the keys behind it go on; otherwise it is held as usual, and comes back to that
+        ``on_key`` when its turn comes."""
+        if event is self._sent:
+            self._sent = None
+        elif self._held or self._sent is not None or self._busy:
+            return
+        event.stop()
+        event.prevent_default()  # this class's on_key does not see it
+        self._send_held()
+
     def _send_held(self, *, here: bool = True) -> None:
         """Send the held keys to the app again once the read is in and this screen is the
         one shown (otherwise when it is shown again): one at a time, each once what the one
